@@ -1,0 +1,2 @@
+Console.Error.WriteLine("usage: Archive.Bench <suite>");
+return 2;

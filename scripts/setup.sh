@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what the archive needs on a fresh Debian machine (idempotent, quiet when all is there).
+set -euo pipefail
+need=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for p in postgresql postgresql-contrib poppler-utils qpdf openssl ghostscript img2pdf \
+         tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools; do
+  have "$p" || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# Debian's postgresql package starts a system cluster on 5432; the archive never uses it.
+command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace Archive.Api.Features.Health;
+
+public static class HealthApi
+{
+    public sealed record DatabaseHealth(string State, string? Server, string? Error);
+    public sealed record Health(string Status, DatabaseHealth Database);
+
+    /// <summary>Liveness and database state; anonymous by design so load balancers can probe it.</summary>
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/health", async Task<Results<Ok<Health>, JsonHttpResult<Health>>> (NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            try
+            {
+                await using var cmd = db.CreateCommand("select current_setting('server_version')");
+                var version = (string?)await cmd.ExecuteScalarAsync(ct);
+                return TypedResults.Ok(new Health("ok", new DatabaseHealth("connected", version, null)));
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return TypedResults.Json(new Health("unavailable", new DatabaseHealth("unreachable", null, e.GetType().Name)),
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        }).AllowAnonymous().WithTags("Health");
+        return routes;
+    }
+}

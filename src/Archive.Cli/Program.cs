@@ -1,0 +1,1 @@
+return Archive.Cli.CliApp.Run(args);
