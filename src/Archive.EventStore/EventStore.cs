@@ -129,7 +129,9 @@ public sealed class EventStore
         }
         catch (PostgresException e) when (e.SqlState == "ES001")
         {
-            throw new ConcurrencyException(streamId, expected, long.Parse(e.Detail ?? "-1"), e);
+            // The actual version ends the message: DETAIL is redacted unless "Include Error Detail" is set.
+            var tail = e.MessageText[(e.MessageText.LastIndexOf(' ') + 1)..];
+            throw new ConcurrencyException(streamId, expected, long.TryParse(tail, out var actual) ? actual : -1, e);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -128,9 +128,10 @@ public sealed class ProjectionDaemon
                 await cmd.ExecuteScalarAsync(ct);
             }
             await p.ResetAsync(conn, tx, ct);
-            await using (var cmd = new NpgsqlCommand(
-                $"update {S}.projection_checkpoints set position = 0, updated = now() where name = $1; delete from {S}.dead_letters where projection = $1", conn, tx))
+            foreach (var sql in new[] { $"update {S}.projection_checkpoints set position = 0, updated = now() where name = $1",
+                                        $"delete from {S}.dead_letters where projection = $1" })
             {
+                await using var cmd = new NpgsqlCommand(sql, conn, tx);
                 cmd.Parameters.AddWithValue(p.Name);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
