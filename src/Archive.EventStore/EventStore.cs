@@ -117,15 +117,16 @@ public sealed class EventStore
         var recorded = new List<RecordedEvent>(events.Count);
         try
         {
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            var i = 0;
-            while (await r.ReadAsync(ct))
-            {
-                recorded.Add(new RecordedEvent(r.GetInt64(0), streamId, r.GetInt64(1), types[i], events[i], data[i], metadata,
-                    new DateTimeOffset(r.GetFieldValue<DateTime>(2), TimeSpan.Zero), r.GetFieldValue<byte[]>(3),
-                    r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4)));
-                i++;
-            }
+            var rows = new List<(long Position, long Version, DateTime RecordedAt, byte[] Hash, byte[]? Previous)>(events.Count);
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+                while (await r.ReadAsync(ct))
+                    rows.Add((r.GetInt64(0), r.GetInt64(1), r.GetFieldValue<DateTime>(2), r.GetFieldValue<byte[]>(3),
+                        r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4)));
+            // RETURNING promises no order: events pair with rows by version.
+            rows.Sort((a, b) => a.Version.CompareTo(b.Version));
+            for (var i = 0; i < rows.Count; i++)
+                recorded.Add(new RecordedEvent(rows[i].Position, streamId, rows[i].Version, types[i], events[i], data[i], metadata,
+                    new DateTimeOffset(rows[i].RecordedAt, TimeSpan.Zero), rows[i].Hash, rows[i].Previous));
         }
         catch (PostgresException e) when (e.SqlState == "ES001")
         {
