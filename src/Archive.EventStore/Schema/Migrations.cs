@@ -58,7 +58,8 @@ internal static class Migrations
             create function {s}.append_events(
                 p_stream_id text, p_stream_type text, p_expected bigint,
                 p_types text[], p_data jsonb[], p_metadata jsonb[])
-            returns table (out_position bigint, out_version bigint, out_recorded_at timestamptz, out_hash bytea, out_previous_hash bytea)
+            -- One row: positions run first_position.. and versions first_version.. in input order.
+            returns table (first_position bigint, first_version bigint, recorded_at timestamptz, hashes bytea[], first_previous_hash bytea)
             language plpgsql as $fn$
             declare
                 v_n int := coalesce(array_length(p_types, 1), 0);
@@ -147,15 +148,23 @@ internal static class Migrations
                     raise;
                 end;
 
-                return query
                 insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
                 select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data, t.meta, v_now, t.hash, t.prev, v_tx
-                  from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord)
-                returning position, version, recorded_at, hash, previous_hash;
+                  from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord);
 
-                insert into {s}.streams as s (id, type, version, created, updated, archived, last_hash)
-                values (p_stream_id, p_stream_type, v_current + v_n, v_now, v_now, false, v_prev)
-                on conflict (id) do update set version = excluded.version, updated = excluded.updated, last_hash = excluded.last_hash;
+                if v_current = 0 then
+                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash)
+                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev);
+                else
+                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev where id = p_stream_id;
+                end if;
+
+                first_position := v_first;
+                first_version := v_current + 1;
+                recorded_at := v_now;
+                hashes := v_hashes;
+                first_previous_hash := v_prevs[1];
+                return next;
             end
             $fn$;
             """),
