@@ -1,0 +1,186 @@
+namespace Archive.EventStore.Schema;
+
+/// <summary>
+/// The store's schema, as numbered steps. A step is never edited once shipped: changes are new
+/// steps. <c>{s}</c> is the schema, <c>{append_key}</c>/<c>{schema_hash}</c> the lock keys.
+/// </summary>
+internal static class Migrations
+{
+    public static IReadOnlyList<(int Version, string Sql)> All { get; } =
+    [
+        (1, """
+            do $check$ begin
+                if current_setting('server_encoding') <> 'UTF8' then
+                    raise exception 'the event store needs a UTF8 database (hashes use UTF-8 byte lengths)';
+                end if;
+            end $check$;
+
+            create table {s}.streams (
+                id text primary key,
+                type text,
+                version bigint not null,
+                created timestamptz not null,
+                updated timestamptz not null,
+                archived boolean not null default false,
+                last_hash bytea
+            );
+
+            create sequence {s}.events_position_seq as bigint;
+
+            create table {s}.events (
+                position bigint primary key default nextval('{s}.events_position_seq'),
+                stream_id text not null,
+                version bigint not null,
+                type text not null,
+                data jsonb not null,
+                metadata jsonb not null,
+                recorded_at timestamptz not null,
+                hash bytea not null,
+                previous_hash bytea,
+                tx_id xid8 not null,
+                constraint events_stream_version_key unique (stream_id, version)
+            );
+            alter sequence {s}.events_position_seq owned by {s}.events.position;
+
+            create table {s}.projection_checkpoints (
+                name text primary key,
+                position bigint not null default 0,
+                updated timestamptz not null default now()
+            );
+
+            create table {s}.dead_letters (
+                id bigint generated always as identity primary key,
+                projection text not null,
+                position bigint not null,
+                stream_id text not null,
+                version bigint not null,
+                type text not null,
+                error text not null,
+                failed_at timestamptz not null default now()
+            );
+            create index dead_letters_projection on {s}.dead_letters (projection, position);
+
+            -- The append protocol; docs/architecture.md "Event store" explains each step.
+            create function {s}.append_events(
+                p_stream_id text, p_stream_type text, p_expected bigint,
+                p_types text[], p_data jsonb[], p_metadata jsonb[])
+            -- One row: positions run first_position.. and versions first_version.. in input order.
+            returns table (first_position bigint, first_version bigint, recorded_at timestamptz, hashes bytea[], first_previous_hash bytea)
+            language plpgsql as $fn$
+            declare
+                v_n int := coalesce(array_length(p_types, 1), 0);
+                v_current bigint := 0;
+                v_archived boolean := false;
+                v_prev bytea;
+                v_now timestamptz;
+                v_micros text;
+                v_hashes bytea[] := '{}';
+                v_prevs bytea[] := '{}';
+                v_stream_field text;
+                v_d text;
+                v_m text;
+                v_v text;
+                v_h text;
+                v_tx xid8;
+                v_first bigint;
+                i int;
+            begin
+                if v_n = 0 or array_length(p_data, 1) is distinct from v_n or array_length(p_metadata, 1) is distinct from v_n then
+                    raise exception 'append needs one type, data and metadata per event' using errcode = '22023';
+                end if;
+                if array_position(p_types, null) is not null or array_position(p_data, null) is not null
+                   or array_position(p_metadata, null) is not null then
+                    raise exception 'event type, data and metadata must not be null' using errcode = '22004';
+                end if;
+                -- Without an xid assigned here, the xid is drawn under the append lock below, so
+                -- xid order equals position order. A select ... for update would assign it early.
+                if pg_current_xact_id_if_assigned() is not null then
+                    raise exception 'append must be the transaction''s first write' using errcode = 'ES002';
+                end if;
+
+                -- Serializes appends to one stream until commit without assigning an xid.
+                perform pg_advisory_xact_lock({schema_hash}, hashtext(p_stream_id));
+                select s.version, s.archived, s.last_hash into v_current, v_archived, v_prev
+                  from {s}.streams s where s.id = p_stream_id;
+                if not found then v_current := 0; v_archived := false; v_prev := null; end if;
+                if v_archived then
+                    raise exception 'stream % is archived', p_stream_id using errcode = 'ES003';
+                end if;
+                -- Marten #4765: the version is checked before any position is drawn.
+                if p_expected <> -1 and p_expected <> v_current then
+                    raise exception 'stream % expected at version % but is at %', p_stream_id, p_expected, v_current
+                        using errcode = 'ES001', detail = v_current::text;
+                end if;
+
+                v_now := clock_timestamp();
+                v_micros := (extract(epoch from v_now) * 1000000)::bigint::text;
+                v_micros := octet_length(v_micros) || ':' || v_micros || ',';
+                v_stream_field := octet_length(p_stream_id) || ':' || p_stream_id || ',';
+                for i in 1 .. v_n loop
+                    -- Canonical encoding: see EventHash.cs; each field is "<utf8 length>:<utf8 text>,"
+                    -- (octet_length is the UTF-8 length: the migration requires a UTF8 database).
+                    v_d := p_data[i]::text;
+                    v_m := p_metadata[i]::text;
+                    v_v := (v_current + i)::text;
+                    v_h := coalesce(encode(v_prev, 'hex'), '');
+                    v_prevs[i] := v_prev;
+                    v_prev := sha256(convert_to(
+                        octet_length(v_h) || ':' || v_h || ',' || v_stream_field
+                        || octet_length(v_v) || ':' || v_v || ','
+                        || octet_length(p_types[i]) || ':' || p_types[i] || ','
+                        || octet_length(v_d) || ':' || v_d || ','
+                        || octet_length(v_m) || ':' || v_m || ',' || v_micros, 'UTF8'));
+                    v_hashes[i] := v_prev;
+                end loop;
+
+                -- The ordering lock: the xid and the positions are drawn together under it, so xid
+                -- order equals position order. It is held for three function calls, not until
+                -- commit, so commits still group. A try-lock loop instead of a blocking lock: with
+                -- more writers than cores, a queued lock is handed to a sleeping process and every
+                -- append pays for its wake-up (a lock convoy). Inside the exception block so that
+                -- an error or a cancel anywhere cannot leave this session lock behind.
+                begin
+                    if not pg_try_advisory_lock({append_key}) then
+                        loop
+                            perform pg_sleep(0.00002);
+                            exit when pg_try_advisory_lock({append_key});
+                        end loop;
+                    end if;
+                    v_tx := pg_current_xact_id();
+                    v_first := nextval('{s}.events_position_seq');
+                    if v_n > 1 then
+                        -- The sequence has cache 1 and only appends draw from it, under this lock.
+                        perform setval('{s}.events_position_seq', v_first + v_n - 1);
+                    end if;
+                    perform pg_advisory_unlock({append_key});
+                exception when others or query_canceled then
+                    if exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.pid = pg_backend_pid()
+                               and l.objsubid = 1 and l.granted
+                               and ((l.classid::bigint << 32) | l.objid::bigint) = {append_key}) then
+                        perform pg_advisory_unlock({append_key});
+                    end if;
+                    raise;
+                end;
+
+                insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
+                select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data, t.meta, v_now, t.hash, t.prev, v_tx
+                  from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord);
+
+                if v_current = 0 then
+                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash)
+                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev);
+                else
+                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev where id = p_stream_id;
+                end if;
+
+                first_position := v_first;
+                first_version := v_current + 1;
+                recorded_at := v_now;
+                hashes := v_hashes;
+                first_previous_hash := v_prevs[1];
+                return next;
+            end
+            $fn$;
+            """),
+    ];
+}
