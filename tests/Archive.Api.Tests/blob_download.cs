@@ -106,3 +106,25 @@ public class blob_download(ApiFixture api) : IClassFixture<ApiFixture>
         entries[0].GetProperty("clientAddress").ValueKind.ShouldNotBe(JsonValueKind.Undefined);
     }
 }
+
+public class blob_views(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task viewing_facts_is_logged_as_a_view_but_a_miss_is_not()
+    {
+        var admin = await api.ClientAsync(Roles.Admin);
+        var created = await (await admin.PostAsync("/api/v1/blobs", ApiFixture.Bytes(PdfSamples.Scan(300, true, fill: 0x31))))
+            .Content.ReadFromJsonAsync<JsonElement>();
+        var sha = created.GetProperty("sha256").GetString()!;
+        var facts = await admin.GetFromJsonAsync<JsonElement>($"/api/v1/blobs/{sha}/facts?purpose=xem");
+        facts.GetProperty("pdf").GetProperty("pageCount").GetInt32().ShouldBe(1);
+        var missing = new string('b', 64);
+        await (await admin.GetAsync($"/api/v1/blobs/{missing}/facts")).ShouldBeProblemAsync(404);
+
+        var log = api.Service<AccessLog>();
+        var entry = (await log.ListAsync("blob", sha, 10, default)).ShouldHaveSingleItem();
+        entry.Action.ShouldBe(AccessActions.View);
+        entry.Purpose.ShouldBe("xem");
+        (await log.ListAsync("blob", missing, 10, default)).ShouldBeEmpty();
+    }
+}
