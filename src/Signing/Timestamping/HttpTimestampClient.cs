@@ -40,19 +40,25 @@ public sealed class HttpTimestampClient(Uri url, HttpClient? httpClient = null, 
             }
         }
 
+        return TimestampReplies.Process(request, reply, digest, hash, Url.ToString());
+    }
+}
+
+internal static class TimestampReplies
+{
+    public static TimestampToken Process(Rfc3161TimestampRequest request, byte[] reply, byte[] digest, HashAlgorithmName hash, string source)
+    {
         try
         {
             var token = request.ProcessResponse(reply, out _);
             var signed = token.AsSignedCms();
-            var tsaCert = signed.SignerInfos.Count > 0 ? signed.SignerInfos[0].Certificate : null;
             if (!token.VerifySignatureForHash(digest, hash, out var signer, signed.Certificates))
-                throw new TimestampUnavailableException($"TSA {Url} returned a token whose signature does not verify.");
-            return new TimestampToken(token.AsSignedCms().Encode(), token.TokenInfo.Timestamp, signer ?? tsaCert,
-                signed.Certificates.ToList());
+                throw new TimestampUnavailableException($"TSA {source} returned a token whose signature does not verify.");
+            return new TimestampToken(signed.Encode(), token.TokenInfo.Timestamp, signer, signed.Certificates.ToList());
         }
         catch (CryptographicException e)
         {
-            throw new TimestampUnavailableException($"TSA {Url} returned an unusable reply: {e.Message}", e);
+            throw new TimestampUnavailableException($"TSA {source} returned an unusable reply: {e.Message}", e);
         }
     }
 }

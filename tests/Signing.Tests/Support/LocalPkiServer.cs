@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Signing.Development;
+
+namespace Signing.Tests.Support;
+
+/// <summary>Serves OCSP, CRLs and an RFC 3161 TSA for a development PKI on 127.0.0.1.</summary>
+public sealed class LocalPkiServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Dictionary<string, string> _crlPaths = new();
+    private DevelopmentResponders? _responders;
+
+    public LocalPkiServer()
+    {
+        var port = FreePort();
+        BaseUrl = new Uri($"http://127.0.0.1:{port}/");
+        _listener.Prefixes.Add(BaseUrl.ToString());
+        _listener.Start();
+        _ = Task.Run(LoopAsync);
+    }
+
+    public Uri BaseUrl { get; }
+    public Uri OcspUrl => new(BaseUrl, "ocsp");
+    public Uri TsaUrl => new(BaseUrl, "tsa");
+    public bool TsaDown { get; set; }
+
+    public Uri CrlUrlFor(string caSubject)
+    {
+        lock (_crlPaths)
+        {
+            var path = "crl/" + (_crlPaths.Count + 1) + ".crl";
+            _crlPaths[path] = caSubject;
+            return new Uri(BaseUrl, path);
+        }
+    }
+
+    public void Serve(DevelopmentPki pki) => _responders = new DevelopmentResponders(pki);
+
+    private async Task LoopAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext ctx;
+            try { ctx = await _listener.GetContextAsync(); }
+            catch (Exception) { return; }
+            _ = Task.Run(() => Handle(ctx));
+        }
+    }
+
+    private void Handle(HttpListenerContext ctx)
+    {
+        try
+        {
+            using var body = new MemoryStream();
+            ctx.Request.InputStream.CopyTo(body);
+            var path = ctx.Request.Url!.AbsolutePath.TrimStart('/');
+            byte[]? reply = null;
+            string type = "application/octet-stream";
+            if (path == "ocsp") { reply = _responders!.Ocsp(body.ToArray()); type = "application/ocsp-response"; }
+            else if (path == "tsa" && !TsaDown) { reply = _responders!.Timestamp(body.ToArray()); type = "application/timestamp-reply"; }
+            else if (_crlPaths.TryGetValue(path, out var subject)) { reply = _responders!.Crl(subject); type = "application/pkix-crl"; }
+            if (reply is null) ctx.Response.StatusCode = 503;
+            else
+            {
+                ctx.Response.ContentType = type;
+                ctx.Response.OutputStream.Write(reply);
+            }
+        }
+        catch (Exception)
+        {
+            ctx.Response.StatusCode = 500;
+        }
+        finally
+        {
+            ctx.Response.Close();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        _listener.Stop();
+        _listener.Close();
+    }
+}
