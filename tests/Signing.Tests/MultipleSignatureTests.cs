@@ -1,0 +1,52 @@
+using Signing.Pdf;
+using Signing.Tests.Support;
+
+namespace Signing.Tests;
+
+[Collection(PkiCollection.Name)]
+public sealed class MultipleSignatureTests(TestPki pki)
+{
+    [Fact]
+    public async Task a_file_signed_three_times_keeps_three_valid_signatures()
+    {
+        var (first, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript, pki.Options());
+        var (second, _) = await SignFiles.Sign(pki, first, pki.Options(signer: pki.Signer(pki.Pki.OrganizationEcdsa)));
+        var (third, _) = await SignFiles.Sign(pki, second, pki.Options(PadesLevel.B_T));
+
+        var stdout = IndependentChecks.Pdfsig(pki, third, 3);
+        stdout.Split("Not total document signed").Length.ShouldBe(3, stdout);
+        IndependentChecks.QpdfCheck(third);
+        IndependentChecks.OpensslVerifiesEverySignature(pki, third);
+
+        var file = await File.ReadAllBytesAsync(third);
+        var names = SignatureDictionaries.Read(new PdfDocumentReader(file)).Select(s => s.FieldName);
+        names.ShouldBe(["Signature1", "Signature2", "Signature3"]);
+        ByteRanges.RevisionEnds(file).Count.ShouldBeGreaterThanOrEqualTo(4);
+    }
+
+    [Fact]
+    public async Task signing_a_file_with_object_streams_writes_an_xref_stream_update()
+    {
+        var (once, _) = await SignFiles.Sign(pki, pki.Inputs.ObjectStreams, pki.Options());
+        var (twice, _) = await SignFiles.Sign(pki, once, pki.Options());
+
+        new PdfDocumentReader(await File.ReadAllBytesAsync(twice)).LastSectionIsXrefStream.ShouldBeTrue();
+        IndependentChecks.All(pki, twice, 2);
+    }
+
+    [Fact]
+    public async Task signing_a_file_with_a_classic_xref_table_writes_a_classic_table_update()
+    {
+        var (signed, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript, pki.Options());
+
+        var file = await File.ReadAllBytesAsync(signed);
+        new PdfDocumentReader(file).LastSectionIsXrefStream.ShouldBeFalse();
+        System.Text.Encoding.Latin1.GetString(file).LastIndexOf("\nxref\n", StringComparison.Ordinal)
+            .ShouldBeGreaterThan(new FileInfo(pki.Inputs.Ghostscript).Length.ToInt());
+    }
+}
+
+internal static class LongExtensions
+{
+    public static int ToInt(this long v) => checked((int)v);
+}
