@@ -41,7 +41,7 @@ public sealed class PadesSigner
         TimestampToken? token = null;
         while (true)
         {
-            prepared = SignatureFieldWriter.Prepare(doc, "Sig", "ETSI.CAdES.detached", now, reserve, options.Appearance, now);
+            prepared = SignatureFieldWriter.Prepare(doc, "Sig", "ETSI.CAdES.detached", now.ToOffset(options.Appearance.TimeZoneOffset), reserve, options.Appearance, now);
             var digest = CadesSignatureBuilder.HashOf(signer.HashAlgorithm, prepared.SignedBytes());
             var attrs = CadesSignatureBuilder.SignedAttributes(digest, signer.Certificate, signer.HashAlgorithm);
             var signature = await signer.SignDigestAsync(CadesSignatureBuilder.HashOf(signer.HashAlgorithm, attrs), cancellationToken).ConfigureAwait(false);

@@ -31,6 +31,32 @@ public sealed class AppearanceTests(TestPki pki)
         IndependentChecks.Pdfsig(pki, signed, 1);
     }
 
+    [Fact]
+    public async Task the_visible_signature_renders_black_glyphs_in_the_top_right_corner()
+    {
+        var (signed, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript,
+            Fixed(new SignatureAppearance { CopyKind = CopyKind.SaoY, OrganizationName = TestPki.OrganizationName }));
+        var unsigned = DarkPixelsTopRight(pki.Inputs.Ghostscript);
+
+        var dark = DarkPixelsTopRight(signed);
+
+        unsigned.ShouldBe(0);
+        dark.ShouldBeGreaterThan(300, "three lines of 10 pt text at 72 dpi ink a few hundred pixels");
+        Environment.GetEnvironmentVariable("SIGNING_TESTS_KEEP")?.Let(dir => File.Copy(signed, Path.Combine(dir, "appearance.pdf"), true));
+    }
+
+    /// <summary>Renders the top 20 mm × right 120 mm of page 1 in gray and counts near-black pixels.</summary>
+    private int DarkPixelsTopRight(string pdf)
+    {
+        var prefix = pki.NewPath("render");
+        Tools.RunOk("pdftoppm", "-f", "1", "-l", "1", "-r", "72", "-gray", "-x", "255", "-y", "0", "-W", "340", "-H", "57", "-singlefile", pdf, prefix);
+        var pgm = File.ReadAllBytes(prefix + ".pgm");
+        var headerEnd = 0;
+        for (var fields = 0; fields < 4; headerEnd++)
+            if (pgm[headerEnd] is (byte)'\n' or (byte)' ') fields++;
+        return pgm.Skip(headerEnd).Count(b => b < 100);
+    }
+
     [Theory]
     [InlineData(CopyKind.SaoLuc, "SAO LỤC")]
     [InlineData(CopyKind.TrichSao, "TRÍCH SAO")]
@@ -61,7 +87,7 @@ public sealed class AppearanceTests(TestPki pki)
     }
 
     [Fact]
-    public async Task the_font_is_embedded_as_truetype_with_a_tounicode_map()
+    public async Task the_font_is_embedded_as_a_truetype_subset_with_a_tounicode_map()
     {
         var (signed, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript,
             Fixed(new SignatureAppearance { OrganizationName = TestPki.OrganizationName }));
@@ -69,9 +95,10 @@ public sealed class AppearanceTests(TestPki pki)
         var fonts = Tools.RunOk("pdffonts", signed).Stdout;
         fonts.ShouldContain("LiberationSerif");
         fonts.ShouldContain("CID TrueType");
-        var columns = fonts.Split('\n').Single(l => l.StartsWith("LiberationSerif", StringComparison.Ordinal))
+        var columns = fonts.Split('\n').Single(l => l.Contains("+LiberationSerif", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         columns[4].ShouldBe("yes", "embedded");
+        columns[5].ShouldBe("yes", "subset");
         columns[6].ShouldBe("yes", "has a ToUnicode map");
     }
 
@@ -84,8 +111,17 @@ public sealed class AppearanceTests(TestPki pki)
         IndependentChecks.All(pki, signed, 1);
     }
 
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+}
+
+internal static class ObjectExtensions
+{
+    public static void Let<T>(this T? value, Action<T> action)
+        where T : class
+    {
+        if (value is not null) action(value);
     }
 }

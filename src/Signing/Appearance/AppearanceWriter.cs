@@ -75,11 +75,12 @@ internal static class AppearanceWriter
 
     private static PdfReference WriteFont(IncrementalUpdate update, TrueTypeFont font, SortedDictionary<ushort, string> used)
     {
+        var program = TrueTypeSubsetter.Subset(font.Data, used.Keys);
         var fontFile = update.Add(new PdfStream(
-            new PdfDictionary().Set("Length1", new PdfNumber(font.Data.Length)).Set("Filter", new PdfName("FlateDecode")),
-            StreamDecoder.Deflate(font.Data)));
+            new PdfDictionary().Set("Length1", new PdfNumber(program.Length)).Set("Filter", new PdfName("FlateDecode")),
+            StreamDecoder.Deflate(program)));
         double Scale(int v) => Math.Round(v * 1000.0 / font.UnitsPerEm);
-        const string baseFont = "LiberationSerif";
+        var baseFont = SubsetTag(used.Keys) + "+LiberationSerif";
         var descriptor = update.Add(new PdfDictionary()
             .Set("Type", new PdfName("FontDescriptor"))
             .Set("FontName", new PdfName(baseFont))
@@ -119,6 +120,13 @@ internal static class AppearanceWriter
             .Set("Encoding", new PdfName("Identity-H"))
             .Set("DescendantFonts", new PdfArray(cidFont))
             .Set("ToUnicode", toUnicode));
+    }
+
+    /// <summary>Six capital letters derived from the glyph set, as ISO 32000 requires for subset font names.</summary>
+    private static string SubsetTag(IEnumerable<ushort> glyphs)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(glyphs.SelectMany(BitConverter.GetBytes).ToArray());
+        return new string(hash.Take(6).Select(b => (char)('A' + b % 26)).ToArray());
     }
 
     private static string ToUnicodeCMap(SortedDictionary<ushort, string> used)
