@@ -77,3 +77,23 @@ public sealed class FailureTests(TestPki pki)
         error.Message.ShouldNotContain(TestPki.Password);
     }
 }
+
+[Collection(PkiCollection.Name)]
+public sealed class Pkcs12ConfigurationTests(TestPki pki)
+{
+    [Fact]
+    public async Task a_pkcs12_signer_configured_with_a_password_file_signs()
+    {
+        var p12 = pki.NewPath("org.p12");
+        var secret = pki.NewPath("p12.password");
+        await File.WriteAllBytesAsync(p12, pki.Pki.ExportPkcs12(pki.Pki.Organization, TestPki.Password));
+        await File.WriteAllTextAsync(secret, TestPki.Password + "\n");
+
+        var signer = new Pkcs12SignerOptions { Path = p12, PasswordFile = secret, Scheme = SignatureScheme.RsaPss }.Create();
+        var (signed, result) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript, pki.Options(signer: signer));
+
+        result.SignerSubject.ShouldBe(pki.Pki.Organization.Subject);
+        signer.Chain.Count.ShouldBe(2);
+        IndependentChecks.OpensslVerifiesEverySignature(pki, signed);
+    }
+}

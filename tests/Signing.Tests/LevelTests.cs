@@ -57,6 +57,25 @@ public sealed class LevelTests(TestPki pki)
     }
 
     [Fact]
+    public async Task without_an_ocsp_responder_a_b_lt_signature_stores_crls_instead()
+    {
+        var crlOnly = new Development.DevelopmentPki("Tổ chức chỉ có CRL", ocspUrl: null, crlUrlFor: pki.Server.CrlUrlFor);
+        pki.Server.Serve(crlOnly);
+        var signer = new Signers.Pkcs12Signer(crlOnly.ExportPkcs12(crlOnly.Organization, "x"), "x");
+        var options = pki.Options(PadesLevel.B_LT, signer) with { TrustAnchors = [crlOnly.Root, pki.Pki.Root] };
+
+        var (signed, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript, options);
+
+        var dss = Dss(signed);
+        Count(signed, dss, "CRLs").ShouldBeGreaterThanOrEqualTo(2, "CRLs of the issuing CA and of the root");
+        Count(signed, dss, "OCSPs").ShouldBeGreaterThanOrEqualTo(1, "the TSA's certificates still use OCSP");
+        IndependentChecks.QpdfCheck(signed);
+        var ca = pki.NewPath("crl-only-root.pem");
+        await File.WriteAllTextAsync(ca, crlOnly.Root.ExportCertificatePem());
+        IndependentChecks.OpensslVerifiesEverySignature(pki, signed, ca);
+    }
+
+    [Fact]
     public async Task a_b_lta_signature_ends_with_a_document_timestamp_over_the_dss()
     {
         var (signed, result) = await SignFiles.Sign(pki, pki.Inputs.PdfSharp, pki.Options(PadesLevel.B_LTA));

@@ -21,7 +21,10 @@ public sealed class MultipleSignatureTests(TestPki pki)
         var file = await File.ReadAllBytesAsync(third);
         var names = SignatureDictionaries.Read(new PdfDocumentReader(file)).Select(s => s.FieldName);
         names.ShouldBe(["Signature1", "Signature2", "Signature3"]);
-        ByteRanges.RevisionEnds(file).Count.ShouldBeGreaterThanOrEqualTo(4);
+        var revisions = ByteRanges.RevisionEnds(file);
+        revisions.Count.ShouldBeGreaterThanOrEqualTo(4);
+        foreach (var sig in SignatureDictionaries.Read(new PdfDocumentReader(file)))
+            revisions.ShouldContain(sig.ByteRange[2] + sig.ByteRange[3], "each signature ends exactly at a revision boundary");
     }
 
     [Fact]

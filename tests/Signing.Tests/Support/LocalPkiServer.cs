@@ -8,7 +8,8 @@ namespace Signing.Tests.Support;
 public sealed class LocalPkiServer : IDisposable
 {
     private readonly HttpListener _listener = new();
-    private readonly Dictionary<string, string> _crlPaths = new();
+    // CRL paths are handed out while a PKI is being built and bound to it when it is served.
+    private readonly Dictionary<string, (string Subject, DevelopmentResponders? Responders)> _crlPaths = new();
     private DevelopmentResponders? _responders;
 
     public LocalPkiServer()
@@ -30,12 +31,20 @@ public sealed class LocalPkiServer : IDisposable
         lock (_crlPaths)
         {
             var path = "crl/" + (_crlPaths.Count + 1) + ".crl";
-            _crlPaths[path] = caSubject;
+            _crlPaths[path] = (caSubject, null);
             return new Uri(BaseUrl, path);
         }
     }
 
-    public void Serve(DevelopmentPki pki) => _responders = new DevelopmentResponders(pki);
+    /// <summary>The first PKI served answers OCSP and TSA requests; every served PKI answers for its own CRL paths.</summary>
+    public void Serve(DevelopmentPki pki)
+    {
+        var responders = new DevelopmentResponders(pki);
+        _responders ??= responders;
+        lock (_crlPaths)
+            foreach (var key in _crlPaths.Where(p => p.Value.Responders is null).Select(p => p.Key).ToList())
+                _crlPaths[key] = (_crlPaths[key].Subject, responders);
+    }
 
     private async Task LoopAsync()
     {
@@ -59,7 +68,7 @@ public sealed class LocalPkiServer : IDisposable
             string type = "application/octet-stream";
             if (path == "ocsp") { reply = _responders!.Ocsp(body.ToArray()); type = "application/ocsp-response"; }
             else if (path == "tsa" && !TsaDown) { reply = _responders!.Timestamp(body.ToArray()); type = "application/timestamp-reply"; }
-            else if (_crlPaths.TryGetValue(path, out var subject)) { reply = _responders!.Crl(subject); type = "application/pkix-crl"; }
+            else if (_crlPaths.TryGetValue(path, out var crl) && crl.Responders is not null) { reply = crl.Responders.Crl(crl.Subject); type = "application/pkix-crl"; }
             if (reply is null) ctx.Response.StatusCode = 503;
             else
             {
