@@ -14,6 +14,12 @@ public sealed class MultipleSignatureTests(TestPki pki)
         var (third, _) = await SignFiles.Sign(pki, second, pki.Options(PadesLevel.B_T));
 
         var stdout = IndependentChecks.Pdfsig(pki, third, 3);
+        Environment.GetEnvironmentVariable("SIGNING_TESTS_KEEP")?.Let(dir =>
+        {
+            File.Copy(third, Path.Combine(dir, "three-signatures.pdf"), true);
+            File.Copy(pki.RootPem, Path.Combine(dir, "test-root.pem"), true);
+            File.WriteAllText(Path.Combine(dir, "three-signatures.pdfsig.txt"), stdout);
+        });
         stdout.Split("Not total document signed").Length.ShouldBe(3, stdout);
         IndependentChecks.QpdfCheck(third);
         IndependentChecks.OpensslVerifiesEverySignature(pki, third);

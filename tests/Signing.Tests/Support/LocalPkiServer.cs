@@ -63,13 +63,24 @@ public sealed class LocalPkiServer : IDisposable
         {
             using var body = new MemoryStream();
             ctx.Request.InputStream.CopyTo(body);
-            var path = ctx.Request.Url!.AbsolutePath.TrimStart('/');
+            var path = (ctx.Request.RawUrl ?? "").TrimStart('/');
             byte[]? reply = null;
             string type = "application/octet-stream";
             if (path == "ocsp") { reply = _responders!.Ocsp(body.ToArray()); type = "application/ocsp-response"; }
+            else if (path.StartsWith("ocsp/", StringComparison.Ordinal))
+            {
+                // RFC 6960 A.1 GET form, which NSS (pdfsig) uses for small requests.
+                var encoded = Uri.UnescapeDataString(path["ocsp/".Length..]);
+                reply = _responders!.Ocsp(Convert.FromBase64String(encoded));
+                type = "application/ocsp-response";
+            }
             else if (path == "tsa" && !TsaDown) { reply = _responders!.Timestamp(body.ToArray()); type = "application/timestamp-reply"; }
             else if (_crlPaths.TryGetValue(path, out var crl) && crl.Responders is not null) { reply = crl.Responders.Crl(crl.Subject); type = "application/pkix-crl"; }
-            if (reply is null) ctx.Response.StatusCode = 503;
+            if (reply is null)
+            {
+                ctx.Response.StatusCode = 503;
+                Console.Error.WriteLine($"test PKI server: no answer for {ctx.Request.HttpMethod} {path}");
+            }
             else
             {
                 ctx.Response.ContentType = type;
