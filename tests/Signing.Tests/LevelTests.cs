@@ -36,6 +36,7 @@ public sealed class LevelTests(TestPki pki)
         result.TimestampTime.ShouldNotBeNull();
         result.Level.ShouldBe(PadesLevel.B_T);
         IndependentChecks.All(pki, signed, 1);
+        Environment.GetEnvironmentVariable("SIGNING_TESTS_KEEP")?.Let(dir => File.Copy(signed, Path.Combine(dir, "b-t.pdf"), true));
     }
 
     [Fact]
