@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Signing.Appearance;
 
@@ -118,9 +117,4 @@ internal static class SignatureFieldWriter
         if (formObj is PdfReference formRef) update.Replace(formRef.Number, form);
         else update.Replace(doc.RootReference.Number, catalog.Set("AcroForm", form));
     }
-}
-
-internal static class Formatting
-{
-    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
