@@ -65,7 +65,11 @@ public sealed class IncrementalUpdate
         var trailer = new PdfDictionary();
         foreach (var key in new[] { "Root", "Info", "ID" })
             if (_doc.Trailer[key] is { } v) trailer[key] = v;
-        trailer["Prev"] = new PdfNumber(_doc.LastStartXref);
+        if (!_doc.Reconstructed) trailer["Prev"] = new PdfNumber(_doc.LastStartXref);
+        // After reconstruction the old chain is unusable, so this section lists every object (kind, offset/stream, generation).
+        var carried = _doc.Reconstructed
+            ? _doc.Entries.Where(e => !_objects.ContainsKey(e.Number) && e.Kind != 0).ToDictionary(e => e.Number)
+            : new Dictionary<int, (int Number, int Kind, long Offset, int Generation)>();
 
         long xrefOffset;
         if (_doc.LastSectionIsXrefStream)
@@ -73,8 +77,8 @@ public sealed class IncrementalUpdate
             var xrefNumber = _nextNumber++;
             xrefOffset = ms.Position;
             offsets[xrefNumber] = xrefOffset;
-            var entries = _objects.Keys.Append(xrefNumber).ToList();
-            var gens = entries.ToDictionary(n => n, n => n == xrefNumber ? 0 : _objects[n].Generation);
+            var entries = _objects.Keys.Append(xrefNumber).Concat(carried.Keys).ToList();
+            var gens = entries.ToDictionary(n => n, n => n == xrefNumber ? 0 : carried.TryGetValue(n, out var c) ? c.Generation : _objects[n].Generation);
             var rows = new MemoryStream();
             var index = new PdfArray();
             foreach (var (start, count) in Runs(entries))
@@ -83,8 +87,9 @@ public sealed class IncrementalUpdate
                 index.Items.Add(new PdfNumber(count));
                 for (var n = start; n < start + count; n++)
                 {
-                    var off = offsets[n];
-                    rows.WriteByte(1);
+                    var kind = carried.TryGetValue(n, out var c) ? c.Kind : 1;
+                    var off = carried.TryGetValue(n, out var c2) ? c2.Offset : offsets[n];
+                    rows.WriteByte((byte)kind);
                     for (var b = 3; b >= 0; b--) rows.WriteByte((byte)(off >> (8 * b)));
                     rows.WriteByte((byte)(gens[n] >> 8));
                     rows.WriteByte((byte)gens[n]);
@@ -103,12 +108,16 @@ public sealed class IncrementalUpdate
         {
             xrefOffset = ms.Position;
             var sb = new StringBuilder("xref\n");
-            foreach (var (start, count) in Runs(_objects.Keys.ToList()))
+            if (_doc.Reconstructed) sb.Append("0 1\n0000000000 65535 f\r\n");
+            foreach (var (start, count) in Runs(_objects.Keys.Concat(carried.Keys).ToList()))
             {
                 sb.Append(start).Append(' ').Append(count).Append('\n');
                 for (var n = start; n < start + count; n++)
-                    sb.Append(offsets[n].ToString("D10", CultureInfo.InvariantCulture)).Append(' ')
-                      .Append(_objects[n].Generation.ToString("D5", CultureInfo.InvariantCulture)).Append(" n\r\n");
+                {
+                    var (off, gen) = carried.TryGetValue(n, out var c) ? (c.Offset, c.Generation) : (offsets[n], _objects[n].Generation);
+                    sb.Append(off.ToString("D10", CultureInfo.InvariantCulture)).Append(' ')
+                      .Append(gen.ToString("D5", CultureInfo.InvariantCulture)).Append(" n\r\n");
+                }
             }
             trailer.Set("Size", new PdfNumber(_nextNumber));
             sb.Append("trailer\n").Append(trailer.Serialize()).Append('\n');

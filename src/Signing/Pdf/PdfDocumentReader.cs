@@ -16,29 +16,103 @@ public sealed class PdfDocumentReader
     public PdfDocumentReader(byte[] data)
     {
         Data = data;
-        LastStartXref = FindLastStartXref(data);
         Trailer = null!;
+        try
+        {
+            LastStartXref = FindLastStartXref(data);
+            (Trailer, LastSectionIsXrefStream) = ReadChain();
+        }
+        catch (Exception e) when (e is PdfFormatException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException or InvalidCastException or NullReferenceException)
+        {
+            // Damaged cross-reference data: rebuild the table by scanning for "n g obj" headers.
+            _xref.Clear();
+            _cache.Clear();
+            _objectStreams.Clear();
+            (Trailer, LastSectionIsXrefStream) = Reconstruct();
+            Reconstructed = true;
+            LastStartXref = -1;
+        }
+        if (Trailer["Encrypt"] is not null) throw new PdfFormatException("Encrypted PDFs are not supported.");
+    }
+
+    /// <summary>True when the cross-reference table was rebuilt by scanning; the next update must then list every object.</summary>
+    public bool Reconstructed { get; }
+
+    internal IEnumerable<(int Number, int Kind, long Offset, int Generation)> Entries =>
+        _xref.Select(e => (e.Key, e.Value.Kind, e.Value.Offset, e.Value.Generation));
+
+    private (PdfDictionary Trailer, bool IsStream) ReadChain()
+    {
+        PdfDictionary? result = null;
+        var isStream = false;
         var visited = new HashSet<long>();
         long? offset = LastStartXref;
         var first = true;
         while (offset is { } off && visited.Add(off))
         {
-            var (trailer, isStream) = ReadXrefSection((int)off);
+            var (trailer, stream) = ReadXrefSection((int)off);
             if (first)
             {
-                Trailer = trailer;
-                LastSectionIsXrefStream = isStream;
+                result = trailer;
+                isStream = stream;
                 first = false;
             }
             offset = (trailer["Prev"] as PdfNumber)?.LongValue;
         }
-        if (Trailer["Encrypt"] is not null) throw new PdfFormatException("Encrypted PDFs are not supported.");
+        if (result?["Root"] is not PdfReference root || GetObject(root) is not PdfDictionary) throw new PdfFormatException("Catalog not reachable.");
+        return (result, isStream);
+    }
+
+    private (PdfDictionary Trailer, bool HasObjectStreams) Reconstruct()
+    {
+        var headers = System.Text.RegularExpressions.Regex.Matches(Encoding.Latin1.GetString(Data), @"(?<![0-9])(\d+)\s+(\d+)\s+obj\b");
+        foreach (System.Text.RegularExpressions.Match m in headers)
+            _xref[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)] =
+                new XrefEntry(1, m.Index, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        var hasObjectStreams = false;
+        PdfDictionary? trailer = null;
+        foreach (var num in _xref.Keys.ToList())
+        {
+            PdfObject? obj;
+            try { obj = GetObject(num); }
+            catch (Exception) { _xref.Remove(num); continue; }
+            if (obj is PdfStream { Dictionary: var d } && d.NameOf("Type") == "ObjStm")
+            {
+                hasObjectStreams = true;
+                var n = (int)((Resolve(d["N"]) as PdfNumber)?.LongValue ?? 0);
+                var lexer = new PdfLexer(DecodeStream((PdfStream)obj));
+                for (var i = 0; i < n; i++)
+                {
+                    var inner = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                    lexer.ReadKeyword();
+                    _xref.TryAdd(inner, new XrefEntry(2, num, i));
+                }
+            }
+            else if (obj is PdfStream { Dictionary: var x } && x.NameOf("Type") == "XRef" && x["Root"] is not null) trailer = x;
+        }
+        var t = PdfLexer.LastIndexOf(Data, "trailer"u8);
+        if (t >= 0 && new PdfLexer(Data, t + 7).ReadObject() is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
+        var rootNumber = trailer?["Root"] is PdfReference r && GetObject(r) is PdfDictionary ? r.Number
+            : _xref.Keys.FirstOrDefault(k => _xref[k].Kind != 0 && SafeGet(k) is PdfDictionary d && d.NameOf("Type") == "Catalog");
+        if (rootNumber == 0) throw new PdfFormatException("No document catalog found.");
+        var result = new PdfDictionary().Set("Root", new PdfReference(rootNumber, GenerationOf(rootNumber)))
+            .Set("Size", new PdfNumber(_xref.Keys.Max() + 1));
+        foreach (var key in new[] { "Info", "ID", "Encrypt" })
+            if (trailer?[key] is { } v) result[key] = v;
+        return (result, hasObjectStreams);
+    }
+
+    private PdfObject? SafeGet(int n)
+    {
+        try { return GetObject(n); }
+        catch (Exception) { return null; }
     }
 
     public byte[] Data { get; }
     public PdfDictionary Trailer { get; }
     public long LastStartXref { get; }
     public bool LastSectionIsXrefStream { get; }
+
     public int Size => (int)((Trailer["Size"] as PdfNumber)?.LongValue ?? 0);
     public PdfReference RootReference => Trailer["Root"] as PdfReference ?? throw new PdfFormatException("Trailer has no /Root.");
     public PdfDictionary Catalog => GetObject(RootReference) as PdfDictionary ?? throw new PdfFormatException("Catalog is not a dictionary.");
