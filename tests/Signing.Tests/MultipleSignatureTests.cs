@@ -19,6 +19,8 @@ public sealed class MultipleSignatureTests(TestPki pki)
             File.Copy(third, Path.Combine(dir, "three-signatures.pdf"), true);
             File.Copy(pki.RootPem, Path.Combine(dir, "test-root.pem"), true);
             File.WriteAllText(Path.Combine(dir, "three-signatures.pdfsig.txt"), stdout);
+            File.WriteAllText(Path.Combine(dir, "three-signatures.pdfsig-no-ocsp.txt"),
+                Tools.Run("pdfsig", "-nssdir", "sql:" + pki.NssDir, "-no-ocsp", third).Stdout);
         });
         stdout.Split("Not total document signed").Length.ShouldBe(3, stdout);
         IndependentChecks.QpdfCheck(third);
