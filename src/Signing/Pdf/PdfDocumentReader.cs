@@ -1,0 +1,269 @@
+using System.Globalization;
+using System.Text;
+
+namespace Signing.Pdf;
+
+/// <summary>
+/// Read-only view of a PDF's latest revision: cross-reference chain (tables, streams, hybrids),
+/// object streams and the trailer. Never modifies the bytes it reads.
+/// </summary>
+public sealed class PdfDocumentReader
+{
+    private readonly Dictionary<int, XrefEntry> _xref = new();
+    private readonly Dictionary<int, PdfObject> _cache = new();
+    private readonly Dictionary<int, (int[] Numbers, int[] Offsets, byte[] Data, int First)> _objectStreams = new();
+
+    public PdfDocumentReader(byte[] data)
+    {
+        Data = data;
+        Trailer = null!;
+        try
+        {
+            LastStartXref = FindLastStartXref(data);
+            (Trailer, LastSectionIsXrefStream) = ReadChain();
+        }
+        catch (Exception e) when (e is PdfFormatException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException or InvalidCastException or NullReferenceException)
+        {
+            // Damaged cross-reference data: rebuild the table by scanning for "n g obj" headers.
+            _xref.Clear();
+            _cache.Clear();
+            _objectStreams.Clear();
+            (Trailer, LastSectionIsXrefStream) = Reconstruct();
+            Reconstructed = true;
+            LastStartXref = -1;
+        }
+        if (Trailer["Encrypt"] is not null) throw new PdfFormatException("Encrypted PDFs are not supported.");
+    }
+
+    /// <summary>True when the cross-reference table was rebuilt by scanning; the next update must then list every object.</summary>
+    public bool Reconstructed { get; }
+
+    internal IEnumerable<(int Number, int Kind, long Offset, int Generation)> Entries =>
+        _xref.Select(e => (e.Key, e.Value.Kind, e.Value.Offset, e.Value.Generation));
+
+    private (PdfDictionary Trailer, bool IsStream) ReadChain()
+    {
+        PdfDictionary? result = null;
+        var isStream = false;
+        var visited = new HashSet<long>();
+        long? offset = LastStartXref;
+        var first = true;
+        while (offset is { } off && visited.Add(off))
+        {
+            var (trailer, stream) = ReadXrefSection((int)off);
+            if (first)
+            {
+                result = trailer;
+                isStream = stream;
+                first = false;
+            }
+            offset = (trailer["Prev"] as PdfNumber)?.LongValue;
+        }
+        if (result?["Root"] is not PdfReference root || GetObject(root) is not PdfDictionary) throw new PdfFormatException("Catalog not reachable.");
+        return (result, isStream);
+    }
+
+    private (PdfDictionary Trailer, bool HasObjectStreams) Reconstruct()
+    {
+        var headers = System.Text.RegularExpressions.Regex.Matches(Encoding.Latin1.GetString(Data), @"(?<![0-9])(\d+)\s+(\d+)\s+obj\b");
+        foreach (System.Text.RegularExpressions.Match m in headers)
+            _xref[int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)] =
+                new XrefEntry(1, m.Index, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        var hasObjectStreams = false;
+        PdfDictionary? trailer = null;
+        foreach (var num in _xref.Keys.ToList())
+        {
+            PdfObject? obj;
+            try { obj = GetObject(num); }
+            catch (Exception) { _xref.Remove(num); continue; }
+            if (obj is PdfStream { Dictionary: var d } && d.NameOf("Type") == "ObjStm")
+            {
+                hasObjectStreams = true;
+                var n = (int)((Resolve(d["N"]) as PdfNumber)?.LongValue ?? 0);
+                var lexer = new PdfLexer(DecodeStream((PdfStream)obj));
+                for (var i = 0; i < n; i++)
+                {
+                    var inner = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                    lexer.ReadKeyword();
+                    _xref.TryAdd(inner, new XrefEntry(2, num, i));
+                }
+            }
+            else if (obj is PdfStream { Dictionary: var x } && x.NameOf("Type") == "XRef" && x["Root"] is not null) trailer = x;
+        }
+        var t = PdfLexer.LastIndexOf(Data, "trailer"u8);
+        if (t >= 0 && new PdfLexer(Data, t + 7).ReadObject() is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
+        var rootNumber = trailer?["Root"] is PdfReference r && GetObject(r) is PdfDictionary ? r.Number
+            : _xref.Keys.FirstOrDefault(k => _xref[k].Kind != 0 && SafeGet(k) is PdfDictionary d && d.NameOf("Type") == "Catalog");
+        if (rootNumber == 0) throw new PdfFormatException("No document catalog found.");
+        var result = new PdfDictionary().Set("Root", new PdfReference(rootNumber, GenerationOf(rootNumber)))
+            .Set("Size", new PdfNumber(_xref.Keys.Max() + 1));
+        foreach (var key in new[] { "Info", "ID", "Encrypt" })
+            if (trailer?[key] is { } v) result[key] = v;
+        return (result, hasObjectStreams);
+    }
+
+    private PdfObject? SafeGet(int n)
+    {
+        try { return GetObject(n); }
+        catch (Exception) { return null; }
+    }
+
+    public byte[] Data { get; }
+    public PdfDictionary Trailer { get; }
+    public long LastStartXref { get; }
+    public bool LastSectionIsXrefStream { get; }
+
+    public int Size => (int)((Trailer["Size"] as PdfNumber)?.LongValue ?? 0);
+    public PdfReference RootReference => Trailer["Root"] as PdfReference ?? throw new PdfFormatException("Trailer has no /Root.");
+    public PdfDictionary Catalog => GetObject(RootReference) as PdfDictionary ?? throw new PdfFormatException("Catalog is not a dictionary.");
+    public IEnumerable<int> ObjectNumbers => _xref.Keys;
+
+    public int GenerationOf(int number) => _xref.TryGetValue(number, out var e) && e.Kind == 1 ? e.Generation : 0;
+
+    public PdfObject? Resolve(PdfObject? obj) => obj is PdfReference r ? GetObject(r) : obj;
+
+    public PdfObject? GetObject(PdfReference r) => GetObject(r.Number);
+
+    public PdfObject? GetObject(int number)
+    {
+        if (_cache.TryGetValue(number, out var cached)) return cached;
+        if (!_xref.TryGetValue(number, out var e) || e.Kind == 0) return null;
+        PdfObject? value;
+        if (e.Kind == 1)
+        {
+            var lexer = new PdfLexer(Data, (int)e.Offset, r => GetObject(r));
+            value = lexer.ReadIndirectObject().Value;
+        }
+        else value = ReadFromObjectStream((int)e.Offset, e.Generation);
+        if (value is not null) _cache[number] = value;
+        return value;
+    }
+
+    public byte[] DecodeStream(PdfStream s) => StreamDecoder.Decode(s, Resolve);
+
+    /// <summary>First page (depth-first) with the attributes it inherits from the page tree.</summary>
+    public PageInfo GetFirstPage()
+    {
+        var node = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("Catalog has no /Pages.");
+        PdfObject? mediaBox = null, cropBox = null, rotate = null;
+        for (var depth = 0; depth < 64; depth++)
+        {
+            var dict = GetObject(node) as PdfDictionary ?? throw new PdfFormatException("Page tree node is not a dictionary.");
+            mediaBox = dict["MediaBox"] ?? mediaBox;
+            cropBox = dict["CropBox"] ?? cropBox;
+            rotate = dict["Rotate"] ?? rotate;
+            if (dict.NameOf("Type") == "Page" || dict["Kids"] is null)
+            {
+                return new PageInfo(node, dict, ToRect(Resolve(cropBox) ?? Resolve(mediaBox)),
+                    (int)((Resolve(rotate) as PdfNumber)?.LongValue ?? 0));
+            }
+            var kids = Resolve(dict["Kids"]) as PdfArray ?? throw new PdfFormatException("Page tree /Kids is not an array.");
+            node = kids.Items.OfType<PdfReference>().FirstOrDefault() ?? throw new PdfFormatException("Empty page tree.");
+        }
+        throw new PdfFormatException("Page tree too deep.");
+    }
+
+    private double[] ToRect(PdfObject? o)
+    {
+        if (o is PdfArray a && a.Items.Count == 4)
+        {
+            var v = a.Items.Select(i => (Resolve(i) as PdfNumber)?.Value ?? 0).ToArray();
+            return [Math.Min(v[0], v[2]), Math.Min(v[1], v[3]), Math.Max(v[0], v[2]), Math.Max(v[1], v[3])];
+        }
+        return [0, 0, 595.276, 841.89];
+    }
+
+    private static long FindLastStartXref(byte[] data)
+    {
+        var i = PdfLexer.LastIndexOf(data, "startxref"u8);
+        if (i < 0) throw new PdfFormatException("No startxref found: not a PDF or truncated.");
+        var lexer = new PdfLexer(data, i + 9);
+        return long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+    }
+
+    private (PdfDictionary Trailer, bool IsStream) ReadXrefSection(int offset)
+    {
+        var lexer = new PdfLexer(Data, offset);
+        if (lexer.PeekKeyword() == "xref")
+        {
+            lexer.ReadKeyword();
+            while (true)
+            {
+                var kw = lexer.ReadKeyword();
+                if (kw == "trailer") break;
+                var start = int.Parse(kw, CultureInfo.InvariantCulture);
+                var count = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                for (var k = 0; k < count; k++)
+                {
+                    var off = long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                    var gen = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                    var type = lexer.ReadKeyword();
+                    var num = start + k;
+                    if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry(type == "n" ? 1 : 0, off, gen);
+                }
+            }
+            var trailer = lexer.ReadObject() as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
+            if (trailer["XRefStm"] is PdfNumber hybrid) ReadXrefSection((int)hybrid.LongValue);
+            return (trailer, false);
+        }
+
+        var (_, _, obj) = new PdfLexer(Data, offset, r => _xref.TryGetValue(r.Number, out _) ? GetObject(r) : null).ReadIndirectObject();
+        if (obj is not PdfStream xs || xs.Dictionary.NameOf("Type") != "XRef")
+            throw new PdfFormatException($"startxref {offset} points to neither an xref table nor an xref stream.");
+        var d = xs.Dictionary;
+        var w = ((PdfArray)d["W"]!).Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray();
+        var size = (int)((PdfNumber)d["Size"]!).LongValue;
+        var index = (d["Index"] as PdfArray)?.Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray() ?? [0, size];
+        var data = StreamDecoder.Decode(xs, o => o);
+        var rowLen = w.Sum();
+        var pos = 0;
+        for (var s = 0; s + 1 < index.Length; s += 2)
+        {
+            for (var k = 0; k < index[s + 1] && pos + rowLen <= data.Length; k++, pos += rowLen)
+            {
+                var f0 = w[0] == 0 ? 1 : ReadField(data, pos, w[0]);
+                var f1 = ReadField(data, pos + w[0], w[1]);
+                var f2 = ReadField(data, pos + w[0] + w[1], w[2]);
+                var num = index[s] + k;
+                if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry((int)f0, f1, (int)f2);
+            }
+        }
+        return (d, true);
+    }
+
+    private static long ReadField(byte[] data, int pos, int width)
+    {
+        long v = 0;
+        for (var i = 0; i < width; i++) v = (v << 8) | data[pos + i];
+        return v;
+    }
+
+    private PdfObject? ReadFromObjectStream(int streamNumber, int index)
+    {
+        if (!_objectStreams.TryGetValue(streamNumber, out var os))
+        {
+            var s = GetObject(streamNumber) as PdfStream ?? throw new PdfFormatException($"Object stream {streamNumber} missing.");
+            var n = (int)((PdfNumber)Resolve(s.Dictionary["N"])!).LongValue;
+            var first = (int)((PdfNumber)Resolve(s.Dictionary["First"])!).LongValue;
+            var data = DecodeStream(s);
+            var lexer = new PdfLexer(data);
+            var nums = new int[n];
+            var offs = new int[n];
+            for (var i = 0; i < n; i++)
+            {
+                nums[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                offs[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+            }
+            os = (nums, offs, data, first);
+            _objectStreams[streamNumber] = os;
+        }
+        if (index >= os.Offsets.Length) return null;
+        return new PdfLexer(os.Data, os.First + os.Offsets[index], r => GetObject(r)).ReadObject();
+    }
+
+    private readonly record struct XrefEntry(int Kind, long Offset, int Generation);
+
+    public override string ToString() => Encoding.ASCII.GetString(Data, 0, Math.Min(8, Data.Length));
+}
+
+public sealed record PageInfo(PdfReference Reference, PdfDictionary Dictionary, double[] Box, int Rotate);
