@@ -1,0 +1,31 @@
+using System.Collections.Immutable;
+using Archive.Domain.Access;
+using Archive.Domain.Dossiers;
+using Archive.Domain.Holds;
+
+namespace Archive.Domain.Documents;
+
+public enum DocumentStatus { None, Registered, Destroyed }
+
+public sealed record StoredContent(int Version, string Sha256, long SizeBytes, string MediaType, string FileName,
+    IReadOnlyList<DigitizationWarning> Warnings);
+
+/// <summary>
+/// Tài liệu / văn bản (document). Its identity is <see cref="DocumentId"/>, independent of the dossiers it is
+/// filed in; each dossier gives it a document code of its own (Phụ lục VI III.4.e: no copying).
+/// </summary>
+public sealed record DocumentState(
+    DocumentStatus Status,
+    string DocumentId,
+    DocumentMetadata? Metadata,
+    ImmutableList<StoredContent> Contents,
+    ImmutableList<Hold> Holds,
+    ImmutableList<AccessChangeAlert> AccessAlerts,
+    DestructionResidual? Residual)
+{
+    public static DocumentState Initial { get; } = new(DocumentStatus.None, "", null, [], [], [], null);
+
+    public bool IsHeld => !Holds.IsEmpty;
+
+    public StoredContent? CurrentContent => Contents.LastOrDefault();
+}

@@ -1,0 +1,27 @@
+using Archive.Domain.Retention;
+
+namespace Archive.Domain.Dossiers;
+
+public abstract record DossierCommand;
+
+public sealed record OpenDossier(string OrganId, int Year, string FileNotation, DossierMetadata Metadata) : DossierCommand;
+
+/// <param name="ScheduleMinimum">The retention-schedule period for the dossier's group, looked up by the app; edits may not go below it.</param>
+public sealed record ChangeDossierMetadata(DossierMetadata Metadata, RetentionPeriod? ScheduleMinimum = null) : DossierCommand;
+
+/// <param name="DocumentRetention">The document's own retention; the dossier rises to it if it is longer.</param>
+public sealed record FileDocument(string DocumentId, string? ContentSha256, RetentionPeriod DocumentRetention, int PageCount) : DossierCommand;
+
+/// <param name="EndDate">Thời gian kết thúc; falls back to the metadata's end date.</param>
+public sealed record CloseDossier(DateOnly? EndDate = null) : DossierCommand;
+
+public sealed record TransferDossier(DateOnly TransferredOn, string ReceivedBy, string? HandoverRecordRef = null) : DossierCommand;
+
+public sealed record PlaceDossierHold(Holds.PlaceHold Hold) : DossierCommand;
+
+public sealed record LiftDossierHold(Holds.LiftHold Hold) : DossierCommand;
+
+public sealed record ConfirmDossierAccessChange(int AlertNumber) : DossierCommand;
+
+/// <summary>Records that a signed destruction decision was executed on this dossier (see Disposition).</summary>
+public sealed record RecordDossierDestruction(string DecisionNumber, DateOnly DecisionDate, DateOnly DestroyedOn) : DossierCommand;
