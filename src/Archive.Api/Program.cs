@@ -1,12 +1,51 @@
+using Archive.Api.Features.AccessHistory;
+using Archive.Api.Features.ApiKeys;
+using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
+using Archive.Api.Features.SavedSearches;
+using Archive.Api.Features.Search;
 using Archive.Api.Hosting;
+using Archive.Api.Infrastructure.Access;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Idempotency;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Api.Infrastructure.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 var database = await ArchiveDatabase.ResolveAsync(builder.Configuration, builder.Environment);
 builder.Services.AddArchiveDatabase(database);
+builder.Services.AddArchiveProblems();
+builder.Services.AddArchiveAuthorization();
+builder.Services.AddArchiveOpenApi();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ApiKeyStore>();
+builder.Services.AddSingleton<AccessLog>();
+builder.Services.AddSingleton<SearchIndex>();
+builder.Services.AddOptions<ContentStoreOptions>()
+    .Bind(builder.Configuration.GetSection("Archive:Content"))
+    .PostConfigure(o => { if (string.IsNullOrWhiteSpace(o.Root)) o.Root = Path.Combine(database.DataFolder, "content"); });
+builder.Services.AddSingleton<IContentStore, FileSystemContentStore>();
+builder.Services.AddSingleton<ContentReferences>();
+builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<ContentReferences>());
+builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 
 var app = builder.Build();
+await ApiStartup.InitializeAsync(app.Services);
+
+app.UseArchiveProblems();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseIdempotency();
+
+app.MapArchiveOpenApi();
 app.MapHealth();
+app.MapApiKeys();
+app.MapBlobs();
+app.MapSearch();
+app.MapSavedSearches();
+app.MapAccessHistory();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,23 @@
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.HttpResults;
+using AccessLogStore = Archive.Api.Infrastructure.Access.AccessLog;
+
+namespace Archive.Api.Features.AccessHistory;
+
+/// <summary>Reading the access and use history (NĐ 30/2020 Phụ lục VI III.6.l); auditors and admins.</summary>
+public static class AccessHistoryApi
+{
+    public static IEndpointRouteBuilder MapAccessHistory(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/access-log").WithTags("AccessLog").RequireAuthorization(Policies.Auditors);
+        group.MapGet("/", async Task<Results<Ok<IReadOnlyList<Infrastructure.Access.AccessLogEntry>>, ProblemHttpResult>> (
+            string? resourceKind, string? resourceId, int? limit, AccessLogStore log, CancellationToken ct) =>
+        {
+            if (limit is < 1 or > 1000)
+                return new ValidationProblemBuilder().Add("limit", "out-of-range", "limit phải từ 1 đến 1000.", "limit must be 1 to 1000.").ToResult();
+            return TypedResults.Ok(await log.ListAsync(resourceKind, resourceId, limit ?? 100, ct));
+        });
+        return routes;
+    }
+}

@@ -1,0 +1,47 @@
+using Archive.Api.Infrastructure.Access;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Idempotency;
+using Archive.Api.Infrastructure.Problems;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace Archive.Api.Features.Blobs;
+
+/// <summary>
+/// Raw content (tệp nội dung) for administrators: upload, facts, download. Documents will
+/// wrap the same store with their own access rules; this exists to exercise it end to end.
+/// </summary>
+public static class BlobsApi
+{
+    public sealed record BlobResponse(string Sha256, long Size, string MediaType, bool AlreadyExisted, PdfFacts? Pdf, IReadOnlyList<DigitizationWarning> Warnings);
+
+    public static IEndpointRouteBuilder MapBlobs(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/blobs").WithTags("Blobs").RequireAuthorization(Policies.Admin);
+
+        // The body is the file itself (any Content-Type): its type is sniffed from the bytes.
+        group.MapPost("/", async Task<Created<BlobResponse>> (HttpContext http, IContentStore store,
+            IOptions<ContentStoreOptions> options, CancellationToken ct) =>
+        {
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = options.Value.MaxBytes;
+            var blob = await store.PutAsync(http.Request.Body, ct);
+            PdfFacts? facts = null;
+            if (blob.MediaType == "application/pdf")
+                await using (var s = await store.OpenReadAsync(blob.Sha256, ct))
+                    facts = PdfFactsReader.Read(s!);
+            var warnings = facts is null ? [] : DigitizationCheck.Check(facts);
+            http.Response.Headers.ETag = $"\"{blob.Sha256}\"";
+            return TypedResults.Created($"/api/v1/blobs/{blob.Sha256}",
+                new BlobResponse(blob.Sha256, blob.Size, blob.MediaType, blob.AlreadyExisted, facts, warnings));
+        }).Idempotent().Accepts<Stream>("application/octet-stream", "application/pdf", "image/jpeg", "image/png", "image/tiff");
+
+        group.MapGet("/{sha256}", async Task<IResult> (string sha256, HttpContext http, IContentStore store, AccessLog log, CancellationToken ct) =>
+            await BlobDownload.ServeAsync(http, store, log, sha256, "blob", sha256, ct: ct)
+                ?? ApiProblems.NotFound(new Text("Không có tệp với mã băm này.", "No blob with this hash.")))
+            .Produces(200, contentType: "application/octet-stream").Produces(206).Produces(304).ProducesProblem(404);
+        return routes;
+    }
+}

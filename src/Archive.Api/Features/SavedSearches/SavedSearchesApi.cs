@@ -1,0 +1,120 @@
+using System.Text.Json;
+using Archive.Api.Features.Search;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Concurrency;
+using Archive.Api.Infrastructure.Idempotency;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Api.Infrastructure.Search;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Archive.Api.Features.SavedSearches;
+
+/// <summary>Saved searches per caller (lưu điều kiện tra cứu — NĐ 30/2020 Phụ lục VI III.6.e).</summary>
+public static class SavedSearchesApi
+{
+    public sealed record SavedSearchInput(string? Name, SearchQuery? Query);
+    public sealed record SavedSearch(Guid Id, string Name, SearchQuery Query, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+    public static IEndpointRouteBuilder MapSavedSearches(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/saved-searches").WithTags("SavedSearches").RequireAuthorization(Policies.AnyRole);
+
+        group.MapPost("/", async Task<Results<Created<SavedSearch>, ProblemHttpResult>> (SavedSearchInput body, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        {
+            var v = Validate(body);
+            if (v.HasErrors) return v.ToResult();
+            await using var cmd = db.CreateCommand("""
+                insert into archive_api.saved_searches (id, owner, name, query) values ($1, $2, $3, $4)
+                returning id, name, query::text, version, created_at, updated_at
+                """);
+            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
+            cmd.Parameters.AddWithValue(http.User.CallerId());
+            cmd.Parameters.AddWithValue(body.Name!.Trim());
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(body.Query ?? new SearchQuery()));
+            var saved = (await ReadAsync(cmd, ct))[0];
+            http.Response.SetETag(saved.Version);
+            return TypedResults.Created($"/api/v1/saved-searches/{saved.Id}", saved);
+        }).Idempotent();
+
+        group.MapGet("/", async (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        {
+            await using var cmd = db.CreateCommand("""
+                select id, name, query::text, version, created_at, updated_at from archive_api.saved_searches where owner = $1 order by name, id
+                """);
+            cmd.Parameters.AddWithValue(http.User.CallerId());
+            return TypedResults.Ok(await ReadAsync(cmd, ct));
+        });
+
+        group.MapGet("/{id:guid}", async Task<Results<Ok<SavedSearch>, ProblemHttpResult>> (Guid id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        {
+            var saved = await FindAsync(db, id, http.User.CallerId(), ct);
+            if (saved is null) return ApiProblems.NotFound();
+            http.Response.SetETag(saved.Version);
+            return TypedResults.Ok(saved);
+        });
+
+        group.MapPut("/{id:guid}", async Task<Results<Ok<SavedSearch>, ProblemHttpResult>> (Guid id, SavedSearchInput body, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        {
+            var v = Validate(body);
+            if (v.HasErrors) return v.ToResult();
+            await using var cmd = db.CreateCommand("""
+                update archive_api.saved_searches set name = $4, query = $5, version = version + 1, updated_at = now()
+                where id = $1 and owner = $2 and version = $3
+                returning id, name, query::text, version, created_at, updated_at
+                """);
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue(http.User.CallerId());
+            cmd.Parameters.AddWithValue((int)http.ExpectedVersion());
+            cmd.Parameters.AddWithValue(body.Name!.Trim());
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(body.Query ?? new SearchQuery()));
+            var updated = await ReadAsync(cmd, ct);
+            if (updated.Count == 1)
+            {
+                http.Response.SetETag(updated[0].Version);
+                return TypedResults.Ok(updated[0]);
+            }
+            var current = await FindAsync(db, id, http.User.CallerId(), ct);
+            return current is null ? ApiProblems.NotFound() : ETags.Stale(http, current.Version);
+        }).RequireIfMatch();
+
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, ProblemHttpResult>> (Guid id, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
+        {
+            await using var cmd = db.CreateCommand("delete from archive_api.saved_searches where id = $1 and owner = $2 and version = $3");
+            cmd.Parameters.AddWithValue(id);
+            cmd.Parameters.AddWithValue(http.User.CallerId());
+            cmd.Parameters.AddWithValue((int)http.ExpectedVersion());
+            if (await cmd.ExecuteNonQueryAsync(ct) == 1) return TypedResults.NoContent();
+            var current = await FindAsync(db, id, http.User.CallerId(), ct);
+            return current is null ? ApiProblems.NotFound() : ETags.Stale(http, current.Version);
+        }).RequireIfMatch();
+        return routes;
+    }
+
+    private static ValidationProblemBuilder Validate(SavedSearchInput body)
+    {
+        var v = new ValidationProblemBuilder().Required("name", body.Name).MaxLength("name", body.Name, 200);
+        if (body.Query is not null)
+            foreach (var e in SearchApi.Validate(body.Query).Errors) v.Add("query." + e.Field, e.Code, e.MessageVi, e.MessageEn);
+        return v;
+    }
+
+    private static async Task<SavedSearch?> FindAsync(NpgsqlDataSource db, Guid id, string owner, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select id, name, query::text, version, created_at, updated_at from archive_api.saved_searches where id = $1 and owner = $2");
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue(owner);
+        return (await ReadAsync(cmd, ct)).SingleOrDefault();
+    }
+
+    private static async Task<List<SavedSearch>> ReadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var list = new List<SavedSearch>();
+        while (await r.ReadAsync(ct))
+            list.Add(new SavedSearch(r.GetGuid(0), r.GetString(1), JsonSerializer.Deserialize<SearchQuery>(r.GetString(2))!, r.GetInt32(3),
+                new DateTimeOffset(r.GetDateTime(4), TimeSpan.Zero), new DateTimeOffset(r.GetDateTime(5), TimeSpan.Zero)));
+        return list;
+    }
+}

@@ -1,0 +1,110 @@
+using Npgsql;
+
+namespace Archive.Api.Hosting;
+
+/// <summary>
+/// The API's own tables in schema <c>archive_api</c>, separate from the event store's so
+/// neither depends on the other's layout. Created idempotently under an advisory lock because
+/// several instances (or test hosts) may start against one database at once.
+/// </summary>
+public static class ApiSchema
+{
+    public const string Name = "archive_api";
+
+    private const string Ddl = """
+        create schema if not exists archive_api;
+        create table if not exists archive_api.api_keys (
+            id text primary key,
+            name text not null,
+            role text not null,
+            cleared_secret boolean not null default false,
+            key_hash bytea not null,
+            created_at timestamptz not null default now(),
+            created_by text,
+            revoked_at timestamptz);
+        create table if not exists archive_api.idempotency (
+            caller text not null,
+            key text not null,
+            route text not null,
+            request_hash bytea,
+            state text not null default 'pending',
+            status int,
+            headers jsonb,
+            body bytea,
+            created_at timestamptz not null default now(),
+            primary key (caller, key));
+        create table if not exists archive_api.access_log (
+            id bigint generated always as identity primary key,
+            at timestamptz not null default now(),
+            caller text not null,
+            caller_name text,
+            role text,
+            action text not null,
+            resource_kind text not null,
+            resource_id text not null,
+            purpose text,
+            client_address text,
+            status int);
+        create index if not exists access_log_resource on archive_api.access_log (resource_kind, resource_id, at);
+        create table if not exists archive_api.content_refs (
+            sha256 text not null,
+            owner_kind text not null,
+            owner_id text not null,
+            created_at timestamptz not null default now(),
+            primary key (sha256, owner_kind, owner_id));
+        create table if not exists archive_api.saved_searches (
+            id uuid primary key,
+            owner text not null,
+            name text not null,
+            query jsonb not null,
+            version int not null default 1,
+            created_at timestamptz not null default now(),
+            updated_at timestamptz not null default now());
+        create index if not exists saved_searches_owner on archive_api.saved_searches (owner, name);
+        create table if not exists archive_api.search_index (
+            id text primary key,
+            kind text not null,
+            fonds_id text,
+            year int,
+            retention_code text,
+            access_regime text not null default '01',
+            document_type text,
+            record_date date,
+            has_digitization_warnings boolean not null default false,
+            codes text[] not null default '{}',
+            title text,
+            subject text,
+            keywords text[] not null default '{}',
+            metadata jsonb,
+            norm_text text not null,
+            sort_date date not null default '0001-01-01',
+            updated_at timestamptz not null default now());
+        create index if not exists search_index_order on archive_api.search_index (sort_date desc, id);
+        """;
+
+    public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
+            await lockCmd.ExecuteScalarAsync(ct);
+        await using (var cmd = new NpgsqlCommand(Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+        await TryTrigramIndexAsync(conn, ct);
+    }
+
+    // pg_trgm only speeds up substring search; the search stays correct without it, so a
+    // server lacking contrib must not stop the API from starting.
+    private static async Task TryTrigramIndexAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        try
+        {
+            await using var cmd = new NpgsqlCommand("""
+                create extension if not exists pg_trgm;
+                create index if not exists search_index_text on archive_api.search_index using gin (norm_text gin_trgm_ops);
+                """, conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException) { }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+
+namespace Archive.Api.Infrastructure.Idempotency;
+
+/// <summary>Read-through stream that SHA-256s everything read.</summary>
+public sealed class HashingReadStream(Stream inner) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private byte[]? _final;
+
+    public byte[] Hash() => _final ??= _hash.GetHashAndReset();
+
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        while (await ReadAsync(buffer, ct) > 0) { }
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        var n = await inner.ReadAsync(buffer, ct);
+        _hash.AppendData(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, count);
+        _hash.AppendData(buffer, offset, n);
+        return n;
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    protected override void Dispose(bool disposing) { if (disposing) _hash.Dispose(); base.Dispose(disposing); }
+}
+
+/// <summary>Writes through to the response while keeping a copy of up to <c>limit</c> bytes.</summary>
+public sealed class CaptureStream(Stream inner, int limit) : Stream
+{
+    private readonly MemoryStream _copy = new();
+    public bool Overflowed { get; private set; }
+    public byte[] Captured => _copy.ToArray();
+
+    private void Keep(ReadOnlySpan<byte> data)
+    {
+        if (Overflowed) return;
+        if (_copy.Length + data.Length > limit) { Overflowed = true; _copy.SetLength(0); return; }
+        _copy.Write(data);
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default)
+    {
+        Keep(buffer.Span);
+        await inner.WriteAsync(buffer, ct);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+        WriteAsync(buffer.AsMemory(offset, count), ct).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        Keep(buffer.AsSpan(offset, count));
+        inner.Write(buffer, offset, count);
+    }
+
+    public override Task FlushAsync(CancellationToken ct) => inner.FlushAsync(ct);
+    public override void Flush() => inner.Flush();
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

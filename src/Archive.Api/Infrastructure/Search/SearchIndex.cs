@@ -1,0 +1,195 @@
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Archive.Api.Infrastructure.Auth;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Archive.Api.Infrastructure.Search;
+
+public static class RecordKinds
+{
+    public const string Fonds = "fonds";
+    public const string Dossier = "dossier";
+    public const string Document = "document";
+    public static readonly IReadOnlyList<string> All = [Fonds, Dossier, Document];
+}
+
+/// <summary>One searchable record (phông / hồ sơ / văn bản) as the search projection writes it.</summary>
+public sealed record SearchRecord
+{
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public string? FondsId { get; init; }
+    public int? Year { get; init; }
+    public string? RetentionCode { get; init; }
+    public string AccessRegime { get; init; } = AccessRegimes.Public;
+    public string? DocumentType { get; init; }
+    public DateOnly? Date { get; init; }
+    public bool HasDigitizationWarnings { get; init; }
+    public IReadOnlyList<string> Codes { get; init; } = [];
+    public string? Title { get; init; }
+    public string? Subject { get; init; }
+    public IReadOnlyList<string> Keywords { get; init; } = [];
+    /// <summary>Other searchable metadata (author, signer, notes...); values are indexed as text.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record SearchQuery
+{
+    public string? Text { get; init; }
+    public string? Kind { get; init; }
+    public string? FondsId { get; init; }
+    public int? Year { get; init; }
+    public string? RetentionCode { get; init; }
+    public string? AccessRegime { get; init; }
+    public string? DocumentType { get; init; }
+    public DateOnly? DateFrom { get; init; }
+    public DateOnly? DateTo { get; init; }
+    public bool? HasDigitizationWarnings { get; init; }
+}
+
+public sealed record SearchHit(string Id, string Kind, string? FondsId, int? Year, string? RetentionCode, string AccessRegime,
+    string? DocumentType, DateOnly? Date, bool HasDigitizationWarnings, IReadOnlyList<string> Codes, string? Title, string? Subject,
+    IReadOnlyList<string> Keywords);
+
+public sealed record SearchPage(IReadOnlyList<SearchHit> Items, string? NextCursor);
+
+/// <summary>
+/// The search table (chỉ mục tra cứu). Ordered by date (newest first, undated last) then id,
+/// paged by an opaque keyset cursor so pages stay stable while the index changes.
+/// </summary>
+public sealed class SearchIndex(NpgsqlDataSource db)
+{
+    public const int MaxPageSize = 200;
+    private static readonly DateOnly Undated = new(1, 1, 1);
+
+    public async Task UpsertAsync(SearchRecord r, CancellationToken ct)
+    {
+        var text = string.Join(' ', new[] { r.Title, r.Subject, string.Join(' ', r.Codes), string.Join(' ', r.Keywords),
+            r.DocumentType, string.Join(' ', r.Metadata.Values) }.Where(s => !string.IsNullOrWhiteSpace(s)));
+        await using var cmd = db.CreateCommand("""
+            insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
+                has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, updated_at)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+            on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
+                retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
+                record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
+                title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
+                norm_text = excluded.norm_text, sort_date = excluded.sort_date, updated_at = now()
+            """);
+        cmd.Parameters.AddWithValue(r.Id);
+        cmd.Parameters.AddWithValue(r.Kind);
+        cmd.Parameters.AddWithValue((object?)r.FondsId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue((object?)r.Year ?? DBNull.Value);
+        cmd.Parameters.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(r.AccessRegime);
+        cmd.Parameters.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(r.HasDigitizationWarnings);
+        cmd.Parameters.AddWithValue(r.Codes.ToArray());
+        cmd.Parameters.AddWithValue((object?)r.Title ?? DBNull.Value);
+        cmd.Parameters.AddWithValue((object?)r.Subject ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(r.Keywords.ToArray());
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
+        cmd.Parameters.AddWithValue(TextNormalizer.Normalize(text));
+        cmd.Parameters.AddWithValue(r.Date ?? Undated);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from archive_api.search_index where id = $1");
+        cmd.Parameters.AddWithValue(id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Searches what <paramref name="caller"/> may see: regime 03 only with clearance.</summary>
+    public async Task<SearchPage> QueryAsync(SearchQuery q, ClaimsPrincipal caller, string? cursor, int pageSize, CancellationToken ct)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        var sql = new StringBuilder("""
+            select id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date, has_digitization_warnings,
+                   codes, title, subject, keywords, sort_date
+            from archive_api.search_index where access_regime = any(@visible)
+            """);
+        await using var cmd = db.CreateCommand();
+        cmd.Parameters.AddWithValue("visible", AccessRegimes.VisibleTo(caller));
+        var terms = TextNormalizer.Terms(q.Text);
+        for (var i = 0; i < terms.Length; i++)
+        {
+            sql.Append($" and norm_text like @t{i} escape '\\'");
+            cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
+        }
+        void Filter(string column, string name, object? value)
+        {
+            if (value is null) return;
+            sql.Append($" and {column} = @{name}");
+            cmd.Parameters.AddWithValue(name, value);
+        }
+        Filter("kind", "kind", q.Kind);
+        Filter("fonds_id", "fonds", q.FondsId);
+        Filter("year", "year", q.Year);
+        Filter("retention_code", "retention", q.RetentionCode);
+        Filter("access_regime", "regime", q.AccessRegime);
+        Filter("document_type", "doctype", q.DocumentType);
+        Filter("has_digitization_warnings", "warnings", q.HasDigitizationWarnings);
+        if (q.DateFrom is { } from) { sql.Append(" and record_date >= @from"); cmd.Parameters.AddWithValue("from", from); }
+        if (q.DateTo is { } to) { sql.Append(" and record_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        if (Cursor.TryDecode(cursor, out var afterDate, out var afterId))
+        {
+            sql.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
+            cmd.Parameters.AddWithValue("cdate", afterDate);
+            cmd.Parameters.AddWithValue("cid", afterId);
+        }
+        sql.Append(" order by sort_date desc, id limit @limit");
+        cmd.Parameters.AddWithValue("limit", pageSize + 1);
+        cmd.CommandText = sql.ToString();
+
+        var items = new List<SearchHit>();
+        DateOnly lastDate = default;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            if (items.Count == pageSize) return new SearchPage(items, Cursor.Encode(lastDate, items[^1].Id));
+            items.Add(new SearchHit(r.GetString(0), r.GetString(1), Str(r, 2), r.IsDBNull(3) ? null : r.GetInt32(3), Str(r, 4), r.GetString(5),
+                Str(r, 6), r.IsDBNull(7) ? null : r.GetFieldValue<DateOnly>(7), r.GetBoolean(8), r.GetFieldValue<string[]>(9),
+                Str(r, 10), Str(r, 11), r.GetFieldValue<string[]>(12)));
+            lastDate = r.GetFieldValue<DateOnly>(13);
+        }
+        return new SearchPage(items, null);
+    }
+
+    private static string? Str(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static string EscapeLike(string s) => s.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+
+    /// <summary>Opaque cursor: base64url of "yyyy-MM-dd|id".</summary>
+    internal static class Cursor
+    {
+        public static string Encode(DateOnly date, string id) =>
+            Convert.ToBase64String(Encoding.UTF8.GetBytes($"{date:yyyy-MM-dd}|{id}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        public static bool TryDecode(string? cursor, out DateOnly date, out string id)
+        {
+            date = default;
+            id = "";
+            if (string.IsNullOrEmpty(cursor)) return false;
+            try
+            {
+                var b64 = cursor.Replace('-', '+').Replace('_', '/');
+                b64 += new string('=', (4 - b64.Length % 4) % 4);
+                var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64)).Split('|', 2);
+                if (parts.Length != 2 || !DateOnly.TryParseExact(parts[0], "yyyy-MM-dd", out date)) return false;
+                id = parts[1];
+                return true;
+            }
+            catch (FormatException)
+            {
+                return false;
+            }
+        }
+
+        public static bool IsValid(string? cursor) => string.IsNullOrEmpty(cursor) || TryDecode(cursor, out _, out _);
+    }
+}

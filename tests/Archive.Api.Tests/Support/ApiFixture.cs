@@ -1,0 +1,64 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Testing;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Archive.Api.Tests.Support;
+
+/// <summary>
+/// One API host over one fresh database per test class. Content limit is small so the 413
+/// path is reachable without multi-gigabyte uploads.
+/// </summary>
+public class ApiFixture : DatabaseFixture
+{
+    public const long ContentLimit = 256 * 1024;
+    public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "archive-api-" + Guid.NewGuid().ToString("N"));
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.UseSetting("ConnectionStrings:Archive", ConnectionString)
+             .UseSetting("Archive:DataFolder", DataFolder)
+             .UseSetting("Archive:Content:MaxBytes", ContentLimit.ToString()));
+        _ = Factory.Server;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await base.DisposeAsync();
+        try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
+    }
+
+    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+
+    /// <summary>A new API key for <paramref name="role"/>, created through the real store.</summary>
+    public async Task<CreatedApiKey> KeyAsync(string role, bool clearedForSecret = false) =>
+        await Service<ApiKeyStore>().CreateAsync($"test {role}", role, clearedForSecret, "test", CancellationToken.None);
+
+    /// <summary>A client authenticated as a fresh key of <paramref name="role"/>.</summary>
+    public async Task<HttpClient> ClientAsync(string role, bool clearedForSecret = false) =>
+        ClientWithKey((await KeyAsync(role, clearedForSecret)).Key);
+
+    public HttpClient ClientWithKey(string? key)
+    {
+        var client = Factory.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, key);
+        return client;
+    }
+
+    public HttpClient Anonymous() => Factory.CreateClient();
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static ByteArrayContent Bytes(byte[] bytes, string contentType = "application/octet-stream")
+    {
+        var c = new ByteArrayContent(bytes);
+        c.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        return c;
+    }
+}
