@@ -269,3 +269,20 @@ public class DossierTests
         public int GetHashCode(DestructionResidual obj) => obj.RecordCode.GetHashCode();
     }
 }
+
+public class FiledDocumentRetentionTests
+{
+    [Fact]
+    public void re_valuing_a_filed_document_to_permanent_raises_the_dossier()
+    {
+        var state = Samples.OpenDossier();
+        state = state.Apply(DossierDecider.Decide(new FileDocument("doc-a", Samples.Sha('a'), RetentionPeriod.OfYears(10), 3), state, Samples.As(Samples.Clerk)), DossierDecider.Evolve);
+        var decision = DossierDecider.Decide(new UpdateFiledDocumentRetention("doc-a", RetentionPeriod.Permanent), state, Samples.As(Samples.Clerk));
+        decision.Events.Select(Archive.Domain.Common.EventTypes.NameOf).ShouldBe(["dossier.document.retention.updated.v1", "dossier.retention.raised.v1"]);
+        state = state.Apply(decision, DossierDecider.Evolve);
+        state.Retention.ShouldBe(RetentionPeriod.Permanent);
+        state.Documents.Single().Retention.ShouldBe(RetentionPeriod.Permanent);
+        DossierDecider.Decide(new UpdateFiledDocumentRetention("doc-a", RetentionPeriod.Permanent), state, Samples.As(Samples.Clerk))
+            .Rejection!.Code.ShouldBe(Archive.Domain.Common.RejectionCodes.NoChange);
+    }
+}

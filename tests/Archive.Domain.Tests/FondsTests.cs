@@ -53,3 +53,13 @@ public class FondsTests
             .Rejection!.Code.ShouldBe(RejectionCodes.WrongStatus);
     }
 }
+
+public class FondsValidationTests
+{
+    [Fact]
+    public void a_dossier_list_entry_reports_all_its_errors_at_once()
+    {
+        var errors = FondsValidation.Validate(new AddDossierListEntry(2025, "01 VP", "", RetentionPeriod.OfYears(1), ""));
+        errors.Select(e => e.Field).ShouldBe(["title", "creator", "fileNotation", "retention"], ignoreOrder: true);
+    }
+}

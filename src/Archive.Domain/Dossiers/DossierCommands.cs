@@ -12,6 +12,12 @@ public sealed record ChangeDossierMetadata(DossierMetadata Metadata, RetentionPe
 /// <param name="DocumentRetention">The document's own retention; the dossier rises to it if it is longer.</param>
 public sealed record FileDocument(string DocumentId, string? ContentSha256, RetentionPeriod DocumentRetention, int PageCount) : DossierCommand;
 
+/// <summary>
+/// A filed document's own retention changed (its stream emitted document.metadata.changed.v1); the app forwards it so
+/// the dossier stays at the longest of its documents.
+/// </summary>
+public sealed record UpdateFiledDocumentRetention(string DocumentId, RetentionPeriod Retention) : DossierCommand;
+
 /// <param name="EndDate">Thời gian kết thúc; falls back to the metadata's end date.</param>
 public sealed record CloseDossier(DateOnly? EndDate = null) : DossierCommand;
 

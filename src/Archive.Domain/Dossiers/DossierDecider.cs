@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Archive.Domain.Access;
 using Archive.Domain.Common;
 using Archive.Domain.Holds;
@@ -16,6 +17,7 @@ public static class DossierDecider
             $"Hồ sơ {state.Code} đã bị hủy; chỉ còn thông tin tồn dư.", $"Dossier {state.Code} was destroyed; only its residual remains."),
         ChangeDossierMetadata c => ChangeMetadata(c, state, context),
         FileDocument c => File(c, state),
+        UpdateFiledDocumentRetention c => UpdateDocumentRetention(c, state),
         CloseDossier c => Close(c, state),
         TransferDossier c => Transfer(c, state),
         PlaceDossierHold c => HoldRules.Place(state.Holds, state.Code, c.Hold, context),
@@ -85,6 +87,26 @@ public static class DossierDecider
         return Decision.Accept(events);
     }
 
+    // A document may be re-valued after filing; the dossier follows it up, never down below its other documents.
+    private static Decision UpdateDocumentRetention(UpdateFiledDocumentRetention c, DossierState state)
+    {
+        var filed = state.Documents.FirstOrDefault(d => d.DocumentId == c.DocumentId);
+        if (filed is null) return Rejections.NotFound($"tài liệu {c.DocumentId} trong hồ sơ", $"document {c.DocumentId} in this dossier");
+        var errors = c.Retention.Validate("retention");
+        if (errors.Count > 0) return Decision.Invalid(errors);
+        if (filed.Retention == c.Retention) return Rejections.NoChange;
+        var events = new List<IDomainEvent>
+        {
+            new FiledDocumentRetentionUpdated(state.Code, c.DocumentId, c.Retention.Code, c.Retention.Years,
+                [new("documents[" + c.DocumentId + "].retention", filed.Retention.DisplayVi, c.Retention.DisplayVi)]),
+        };
+        var current = state.Retention!;
+        if (c.Retention > current)
+            events.Add(new DossierRetentionRaised(state.Code, c.Retention.Code, c.Retention.Years, c.DocumentId,
+                [new("retention", current.DisplayVi, c.Retention.DisplayVi)]));
+        return Decision.Accept(events);
+    }
+
     private static Decision Close(CloseDossier c, DossierState state)
     {
         if (state.Status != DossierStatus.Open)
@@ -134,6 +156,11 @@ public static class DossierDecider
         {
             Documents = state.Documents.Add(new(e.DocumentId, e.Order, e.DocumentCode, e.ContentSha256,
                 RetentionCodec.From(e.RetentionCode, e.RetentionYears), e.PageCount)),
+        },
+        FiledDocumentRetentionUpdated e => state with
+        {
+            Documents = state.Documents.Select(d => d.DocumentId == e.DocumentId
+                ? d with { Retention = RetentionCodec.From(e.RetentionCode, e.RetentionYears) } : d).ToImmutableList(),
         },
         DossierRetentionRaised e => state with { Metadata = state.Metadata! with { RetentionCode = e.RetentionCode, RetentionYears = e.RetentionYears } },
         DossierClosed e => state with

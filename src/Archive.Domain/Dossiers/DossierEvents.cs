@@ -22,6 +22,11 @@ public sealed record DocumentFiled(string DossierCode, string DocumentId, int Or
 public sealed record DossierRetentionRaised(string DossierCode, string RetentionCode, int? RetentionYears,
     string CausedByDocumentId, IReadOnlyList<FieldChange> Changes) : IDomainEvent;
 
+/// <summary>The retention recorded for a filed document changed (the document was re-valued in its own stream).</summary>
+[EventType("dossier.document.retention.updated.v1")]
+public sealed record FiledDocumentRetentionUpdated(string DossierCode, string DocumentId, string RetentionCode, int? RetentionYears,
+    IReadOnlyList<FieldChange> Changes) : IDomainEvent;
+
 [EventType("dossier.closed.v1")]
 public sealed record DossierClosed(string DossierCode, DateOnly EndDate, int DocumentCount, int PageCount,
     DateOnly TransferDueDate, IReadOnlyList<FieldChange> Changes) : IDomainEvent;

@@ -25,8 +25,7 @@ public static class FondsDecider
     {
         if (state.Status != FondsStatus.None)
             return new Rejection(RejectionCodes.AlreadyExists, "Phông đã được mở.", "The fonds already exists.");
-        var errors = OrganId.Validate("organId", c.OrganId)
-            .Concat(new FieldRules().RequiredMax("name", c.Name, NameMaxLength).Errors).ToList();
+        var errors = FondsValidation.Validate(c);
         return errors.Count > 0 ? Decision.Invalid(errors) : Decision.Accept(new FondsOpened(c.OrganId, c.Name.Trim()));
     }
 
@@ -49,13 +48,8 @@ public static class FondsDecider
     {
         if (state.Status == FondsStatus.Closed)
             return Rejections.WrongStatus("Phông đã đóng, không thêm được hồ sơ.", "The fonds is closed; no dossiers can be added.");
-        var rules = new FieldRules()
-            .Range("year", c.Year, 1900, 9999)
-            .RequiredMax("title", c.Title, TitleMaxLength)
-            .RequiredMax("creator", c.Creator, CreatorMaxLength);
-        foreach (var e in DossierCode.ValidateNotation("fileNotation", c.FileNotation)) rules.Add(e);
-        foreach (var e in c.Retention.Validate("retention")) rules.Add(e);
-        if (rules.Errors.Count > 0) return Decision.Invalid(rules.Errors);
+        var errors = FondsValidation.Validate(c);
+        if (errors.Count > 0) return Decision.Invalid(errors);
         if (state.DossierList(c.Year).Any(e => e.FileNotation == c.FileNotation))
             return new Rejection(RejectionCodes.Duplicate,
                 $"Số và ký hiệu hồ sơ {c.FileNotation} đã có trong danh mục năm {c.Year}.",

@@ -17,6 +17,9 @@ public sealed record DigitizationWarning(string Code, string MessageVi, string M
 
 public static class PdfFactsReader
 {
+    // PDFsharp 6.5 refuses to work without a declared licence; the archive is AGPL-3.0 (see Directory.Build.props).
+    static PdfFactsReader() => PdfSharp.PdfSharpLicense.SetAgplLicense();
+
     /// <summary>Reads facts; never throws for bad input, it reports <c>Readable = false</c>.</summary>
     public static PdfFacts Read(Stream pdf)
     {
