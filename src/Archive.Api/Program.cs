@@ -39,6 +39,7 @@ var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
 
 app.UseArchiveProblems();
+app.UseArchiveSwaggerUi();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();

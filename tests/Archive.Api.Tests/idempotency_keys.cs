@@ -65,17 +65,17 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task concurrent_duplicates_execute_once()
     {
-        var client = await api.ClientAsync(Roles.Admin);
-        var body = """{"name":"concurrent-key","role":"auditor"}""";
+        var client = await api.ClientAsync(Roles.RecordsOfficer);
+        var body = """{"name":"concurrent"}""";
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
-            client.SendAsync(Post("/api/v1/api-keys", ApiFixture.Json(body), "k-concurrent"))));
+            client.SendAsync(Post("/api/v1/saved-searches", ApiFixture.Json(body), "k-concurrent"))));
 
         responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.Conflict);
-        var keys = responses.Where(r => r.StatusCode == HttpStatusCode.Created)
-            .Select(r => r.Content.ReadFromJsonAsync<JsonElement>().Result.GetProperty("key").GetString()).Distinct();
-        keys.Count().ShouldBe(1);
-        var listed = await (await client.GetAsync("/api/v1/api-keys")).Content.ReadFromJsonAsync<JsonElement>();
-        listed.EnumerateArray().Count(k => k.GetProperty("name").GetString() == "concurrent-key").ShouldBe(1);
+        var ids = new List<string>();
+        foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
+            ids.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
+        ids.Distinct().Count().ShouldBe(1);
+        (await SavedSearchCount("concurrent")).ShouldBe(1);
     }
 
     [Fact]

@@ -27,6 +27,15 @@ public static class OpenApiSetup
     public static WebApplication MapArchiveOpenApi(this WebApplication app)
     {
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>
+    /// Must run before authorization: the UI is middleware, not an endpoint, so the fallback
+    /// policy would otherwise refuse it.
+    /// </summary>
+    public static WebApplication UseArchiveSwaggerUi(this WebApplication app)
+    {
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "swagger";

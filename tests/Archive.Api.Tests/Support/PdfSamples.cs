@@ -47,7 +47,22 @@ public static class PdfSamples
         }
         using var ms = new MemoryStream();
         doc.Save(ms);
-        return ms.ToArray();
+        return pdfA is null ? ms.ToArray() : PointCatalogAtOwnXmp(ms.ToArray());
+    }
+
+    // PDFsharp writes its own XMP packet at save and points the catalog at it. Re-point the
+    // catalog to ours; object numbers have the same digit count, so xref offsets stay valid.
+    private static byte[] PointCatalogAtOwnXmp(byte[] pdf)
+    {
+        var text = Encoding.Latin1.GetString(pdf);
+        var ours = text.IndexOf("pdfaid:part", StringComparison.Ordinal);
+        var objStart = text.LastIndexOf(" 0 obj", ours, StringComparison.Ordinal);
+        var lineStart = text.LastIndexOf('\n', objStart) + 1;
+        var ourNumber = text[lineStart..objStart];
+        var catalog = System.Text.RegularExpressions.Regex.Match(text, @"/Metadata (\d+) 0 R");
+        if (catalog.Groups[1].Value.Length != ourNumber.Length) throw new InvalidOperationException("Object numbers differ in length.");
+        var fixedText = text[..catalog.Groups[1].Index] + ourNumber + text[(catalog.Groups[1].Index + ourNumber.Length)..];
+        return Encoding.Latin1.GetBytes(fixedText);
     }
 
     public static readonly byte[] Png = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3];

@@ -1,5 +1,4 @@
 using Archive.Api.Infrastructure.Auth;
-using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,7 +22,8 @@ public static class ApiKeysApi
             if (v.HasErrors) return v.ToResult();
             var created = await keys.CreateAsync(body.Name!.Trim(), body.Role!, body.ClearedForSecret, http.User.CallerId(), ct);
             return TypedResults.Created($"/api/v1/api-keys/{created.Info.Id}", new CreatedKeyResponse(created.Info, created.Key));
-        }).Idempotent();
+        });
+        // Deliberately not Idempotent(): replaying would mean storing the plaintext key in the idempotency table.
 
         group.MapGet("/", async (ApiKeyStore keys, CancellationToken ct) => TypedResults.Ok(await keys.ListAsync(ct)));
 

@@ -42,6 +42,17 @@ public static class BlobsApi
             await BlobDownload.ServeAsync(http, store, log, sha256, "blob", sha256, ct: ct)
                 ?? ApiProblems.NotFound(new Text("Không có tệp với mã băm này.", "No blob with this hash.")))
             .Produces(200, contentType: "application/octet-stream").Produces(206).Produces(304).ProducesProblem(404);
+
+        group.MapGet("/{sha256}/facts", async Task<Results<Ok<BlobResponse>, ProblemHttpResult>> (string sha256, IContentStore store, CancellationToken ct) =>
+        {
+            var info = await store.GetInfoAsync(sha256, ct);
+            if (info is null) return ApiProblems.NotFound(new Text("Không có tệp với mã băm này.", "No blob with this hash."));
+            PdfFacts? facts = null;
+            if (info.MediaType == "application/pdf")
+                await using (var s = await store.OpenReadAsync(sha256, ct))
+                    facts = PdfFactsReader.Read(s!);
+            return TypedResults.Ok(new BlobResponse(sha256, info.Size, info.MediaType, true, facts, facts is null ? [] : DigitizationCheck.Check(facts)));
+        }).LogsView("blob", "sha256");
         return routes;
     }
 }

@@ -69,3 +69,26 @@ public sealed class AccessLog(NpgsqlDataSource db)
         return list;
     }
 }
+
+public static class AccessLogEndpointExtensions
+{
+    /// <summary>
+    /// Records a <see cref="AccessActions.View"/> of <paramref name="resourceKind"/> (id from the
+    /// route value <paramref name="idRouteValue"/>) whenever the endpoint answers 2xx/304.
+    /// Refused or missing reads are not views, so they are not logged here.
+    /// </summary>
+    public static TBuilder LogsView<TBuilder>(this TBuilder builder, string resourceKind, string idRouteValue = "id")
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (ctx, next) =>
+        {
+            var result = await next(ctx);
+            var http = ctx.HttpContext;
+            var inner = result;
+            while (inner is INestedHttpResult nested) inner = nested.Result; // unwrap Results<...>
+            var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? http.Response.StatusCode;
+            if (status is >= 200 and < 300 or 304)
+                await http.RequestServices.GetRequiredService<AccessLog>().RecordAsync(http, AccessActions.View, resourceKind,
+                    http.Request.RouteValues[idRouteValue]?.ToString() ?? "", status, http.RequestAborted);
+            return result;
+        });
+}

@@ -68,6 +68,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
 
     private async Task<bool> TryClaimAsync(string caller, string key, string route, CancellationToken ct)
     {
+        // A 'pending' row older than any request can run was left by a crashed instance; take it over.
+        await using (var stale = db.CreateCommand("""
+            delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending' and created_at < now() - interval '15 minutes'
+            """))
+        {
+            stale.Parameters.AddWithValue(caller);
+            stale.Parameters.AddWithValue(key);
+            await stale.ExecuteNonQueryAsync(ct);
+        }
         await using var cmd = db.CreateCommand("""
             insert into archive_api.idempotency (caller, key, route) values ($1, $2, $3) on conflict do nothing
             """);
