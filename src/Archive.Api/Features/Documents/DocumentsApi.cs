@@ -209,8 +209,9 @@ public static class DocumentsApi
                     added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount, added.PdfVersion,
                     added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, DocumentVersion = result.NextExpectedVersion,
                 });
-        }).Idempotent().RequireAuthorization(Policies.RecordsWriters)
-          .Accepts<Stream>("application/octet-stream", "application/pdf", "image/jpeg", "image/png", "image/tiff");
+        // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
+        // routing-level 415 endpoint would bypass this endpoint's role policy.
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/{id}/content", async Task<IResult> (string id, int? version, HttpContext http, RecordsRepository repo, IContentStore store,
             AccessLog log, CancellationToken ct) =>
