@@ -75,3 +75,24 @@ public class saved_searches(ApiFixture api) : IClassFixture<ApiFixture>
         problem.ErrorFields().ShouldBe(["query.kind", "query.from"], ignoreOrder: true);
     }
 }
+
+public class saved_search_results(ApiFixture api) : IClassFixture<ApiFixture>
+{
+    [Fact]
+    public async Task running_a_saved_search_applies_its_query_and_the_callers_clearance()
+    {
+        var index = api.Service<Archive.Api.Infrastructure.Search.SearchIndex>();
+        var fonds = "F-" + Guid.NewGuid().ToString("N")[..8];
+        await index.UpsertAsync(new() { Id = $"{fonds}-1", Kind = "document", FondsId = fonds, Title = "Quyết định khen thưởng" }, default);
+        await index.UpsertAsync(new() { Id = $"{fonds}-2", Kind = "document", FondsId = fonds, Title = "Quyết định kỷ luật", AccessRegime = AccessRegimes.Secret }, default);
+        var body = "{\"name\":\"qđ\",\"query\":{\"text\":\"quyet dinh\",\"fondsId\":\"" + fonds + "\"}}";
+
+        foreach (var (cleared, expected) in new[] { (false, 1), (true, 2) })
+        {
+            var client = await api.ClientAsync(Roles.Legal, cleared);
+            var url = (await client.PostAsync("/api/v1/saved-searches", ApiFixture.Json(body))).Headers.Location!.ToString();
+            var page = await client.GetFromJsonAsync<JsonElement>(url + "/results");
+            page.GetProperty("items").GetArrayLength().ShouldBe(expected);
+        }
+    }
+}

@@ -9,6 +9,12 @@ internal static class Migrations
     public static IReadOnlyList<(int Version, string Sql)> All { get; } =
     [
         (1, """
+            do $check$ begin
+                if current_setting('server_encoding') <> 'UTF8' then
+                    raise exception 'the event store needs a UTF8 database (hashes use UTF-8 byte lengths)';
+                end if;
+            end $check$;
+
             create table {s}.streams (
                 id text primary key,
                 type text,
@@ -70,7 +76,11 @@ internal static class Migrations
                 v_micros text;
                 v_hashes bytea[] := '{}';
                 v_prevs bytea[] := '{}';
-                v_enc text;
+                v_stream_field text;
+                v_d text;
+                v_m text;
+                v_v text;
+                v_h text;
                 v_tx xid8;
                 v_first bigint;
                 i int;
@@ -104,18 +114,22 @@ internal static class Migrations
 
                 v_now := clock_timestamp();
                 v_micros := (extract(epoch from v_now) * 1000000)::bigint::text;
+                v_micros := octet_length(v_micros) || ':' || v_micros || ',';
+                v_stream_field := octet_length(p_stream_id) || ':' || p_stream_id || ',';
                 for i in 1 .. v_n loop
-                    -- Canonical encoding: see EventHash.cs; each field is "<utf8 length>:<utf8 text>,".
-                    v_enc := '';
-                    v_enc := v_enc || octet_length(convert_to(coalesce(encode(v_prev, 'hex'), ''), 'UTF8')) || ':' || coalesce(encode(v_prev, 'hex'), '') || ',';
-                    v_enc := v_enc || octet_length(convert_to(p_stream_id, 'UTF8')) || ':' || p_stream_id || ',';
-                    v_enc := v_enc || octet_length(convert_to((v_current + i)::text, 'UTF8')) || ':' || (v_current + i)::text || ',';
-                    v_enc := v_enc || octet_length(convert_to(p_types[i], 'UTF8')) || ':' || p_types[i] || ',';
-                    v_enc := v_enc || octet_length(convert_to(p_data[i]::text, 'UTF8')) || ':' || p_data[i]::text || ',';
-                    v_enc := v_enc || octet_length(convert_to(p_metadata[i]::text, 'UTF8')) || ':' || p_metadata[i]::text || ',';
-                    v_enc := v_enc || octet_length(convert_to(v_micros, 'UTF8')) || ':' || v_micros || ',';
+                    -- Canonical encoding: see EventHash.cs; each field is "<utf8 length>:<utf8 text>,"
+                    -- (octet_length is the UTF-8 length: the migration requires a UTF8 database).
+                    v_d := p_data[i]::text;
+                    v_m := p_metadata[i]::text;
+                    v_v := (v_current + i)::text;
+                    v_h := coalesce(encode(v_prev, 'hex'), '');
                     v_prevs[i] := v_prev;
-                    v_prev := sha256(convert_to(v_enc, 'UTF8'));
+                    v_prev := sha256(convert_to(
+                        octet_length(v_h) || ':' || v_h || ',' || v_stream_field
+                        || octet_length(v_v) || ':' || v_v || ','
+                        || octet_length(p_types[i]) || ':' || p_types[i] || ','
+                        || octet_length(v_d) || ':' || v_d || ','
+                        || octet_length(v_m) || ':' || v_m || ',' || v_micros, 'UTF8'));
                     v_hashes[i] := v_prev;
                 end loop;
 
