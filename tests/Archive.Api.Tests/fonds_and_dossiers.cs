@@ -177,4 +177,34 @@ public class fonds_and_dossiers(ApiFixture api) : IClassFixture<ApiFixture>
         mode.GetProperty("entries").GetArrayLength().ShouldBe(3);
         await (await api.Anonymous().GetAsync("/api/v1/code-lists")).ShouldBeProblemAsync(401);
     }
+
+    [Fact]
+    public async Task a_dossier_access_change_is_confirmed_by_a_second_officer_and_secret_dossiers_stay_off_lists()
+    {
+        var changer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var code = await CreateDossierAsync(changer, "06-MAT");
+        var toSecret = await changer.SendAsync(Put($"/api/v1/dossiers/{code}", DossierJson(Organ, 2025, "06-MAT", access: "03"), "\"1\""));
+        toSecret.StatusCode.ShouldBe(HttpStatusCode.OK, await toSecret.Content.ReadAsStringAsync());
+        var closed = await changer.SendAsync(Post($"/api/v1/dossiers/{code}/close",
+            $$"""{"endDate":"{{DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).AddYears(-1):yyyy-MM-dd}}"}""", "\"3\""));
+        closed.StatusCode.ShouldBe(HttpStatusCode.OK, await closed.Content.ReadAsStringAsync());
+
+        var uncleared = await api.ClientAsync(Roles.RecordsOfficer);
+        (await uncleared.GetFromJsonAsync<JsonElement>("/api/v1/access-alerts?open=true")).EnumerateArray()
+            .ShouldNotContain(a => a.GetProperty("recordId").GetString() == code);
+        (await uncleared.GetFromJsonAsync<JsonElement>("/api/v1/dossiers/transfer-due")).EnumerateArray()
+            .ShouldNotContain(d => d.GetProperty("dossierCode").GetString() == code);
+        await (await uncleared.PostAsync($"/api/v1/dossiers/{code}/access-alerts/1/confirm", null)).ShouldBeProblemAsync(404);
+        (await changer.GetFromJsonAsync<JsonElement>("/api/v1/dossiers/transfer-due")).EnumerateArray()
+            .ShouldContain(d => d.GetProperty("dossierCode").GetString() == code);
+
+        await (await changer.PostAsync($"/api/v1/dossiers/{code}/access-alerts/1/confirm", null)).ShouldBeProblemAsync(409);
+        var second = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var confirmed = await second.PostAsync($"/api/v1/dossiers/{code}/access-alerts/1/confirm", null);
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.OK, await confirmed.Content.ReadAsStringAsync());
+        var alert = (await confirmed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessAlerts").EnumerateArray().Single();
+        alert.GetProperty("newMode").GetString().ShouldBe("03");
+        alert.GetProperty("confirmedBy").GetString().ShouldNotBeNullOrEmpty();
+    }
+
 }
