@@ -22,6 +22,20 @@ public class api_keys(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_restart_with_an_active_admin_key_mints_no_new_one()
+    {
+        var otherFolder = Path.Combine(Path.GetTempPath(), "archive-api-" + Guid.NewGuid().ToString("N"));
+        await using (var second = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            b.UseSetting("ConnectionStrings:Archive", api.ConnectionString).UseSetting("Archive:DataFolder", otherFolder)))
+        {
+            _ = second.Server;
+        }
+        File.Exists(Path.Combine(otherFolder, ApiStartup.AdminKeyFile)).ShouldBeFalse();
+        (await api.Service<ApiKeyStore>().ListAsync(default)).Count(k => k.CreatedBy == "startup").ShouldBe(1);
+        Directory.Delete(otherFolder, recursive: true);
+    }
+
+    [Fact]
     public async Task an_admin_creates_a_key_that_is_shown_once_and_listed_without_secrets()
     {
         var admin = await api.ClientAsync(Roles.Admin);
