@@ -2,6 +2,10 @@ using Archive.Api.Features.AccessHistory;
 using Archive.Api.Features.ApiKeys;
 using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
+using Archive.Api.Features.Fonds;
+using Archive.Api.Features.Dossiers;
+using Archive.Api.Features.Documents;
+using Archive.Api.Features.CodeLists;
 using Archive.Api.Features.SavedSearches;
 using Archive.Api.Features.Search;
 using Archive.Api.Hosting;
@@ -29,6 +33,7 @@ builder.Services.AddSingleton<IContentStore, FileSystemContentStore>();
 builder.Services.AddSingleton<ContentReferences>();
 builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<ContentReferences>());
 builder.Services.AddSingleton<ISweeper, ContentSweeper>();
+builder.Services.AddArchiveEventStore();
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -47,6 +52,10 @@ app.MapBlobs();
 app.MapSearch();
 app.MapSavedSearches();
 app.MapAccessHistory();
+app.MapFonds();
+app.MapDossiers();
+app.MapDocuments();
+app.MapCodeLists();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -1,0 +1,305 @@
+using Archive.Api.Features.Dossiers;
+using Archive.Api.Features.Records;
+using Archive.Api.Infrastructure.Access;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Concurrency;
+using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Idempotency;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Domain.Common;
+using Archive.Domain.Documents;
+using Archive.Domain.Dossiers;
+using Archive.EventStore;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Archive.Api.Features.Documents;
+
+public record DocumentMetadataInput
+{
+    public string? TypeCode { get; init; }
+    public string? CodeNumber { get; init; }
+    public string? CodeNotation { get; init; }
+    public DateOnly? IssuedDate { get; init; }
+    public string? Issuer { get; init; }
+    public string? Subject { get; init; }
+    public IReadOnlyList<string>? Languages { get; init; }
+    public int? PageCount { get; init; }
+    public string? SignerPosition { get; init; }
+    public string? SignerName { get; init; }
+    public string? AccessMode { get; init; }
+    public string? Keywords { get; init; }
+    public string? InformationCode { get; init; }
+    public string? ConfidenceLevel { get; init; }
+    public string? PhysicalCondition { get; init; }
+    public string? Autograph { get; init; }
+    public string? Note { get; init; }
+    /// <summary>Defaults to the dossier's retention on creation.</summary>
+    public string? RetentionCode { get; init; }
+    public int? RetentionYears { get; init; }
+    public string? Reason { get; init; }
+
+    public DocumentMetadata ToMetadata(string? defaultRetentionCode = null, int? defaultRetentionYears = null) => new()
+    {
+        TypeCode = TypeCode ?? "", CodeNumber = CodeNumber, CodeNotation = CodeNotation, IssuedDate = IssuedDate ?? default,
+        Issuer = Issuer?.Trim() ?? "", Subject = Subject?.Trim() ?? "", Languages = Languages ?? [], PageCount = PageCount,
+        SignerPosition = SignerPosition, SignerName = SignerName, AccessMode = AccessMode ?? "", Keywords = Keywords,
+        InformationCode = InformationCode, ConfidenceLevel = ConfidenceLevel ?? "", PhysicalCondition = PhysicalCondition,
+        Autograph = Autograph, Note = Note,
+        RetentionCode = RetentionCode ?? defaultRetentionCode ?? "",
+        RetentionYears = RetentionCode is null ? defaultRetentionYears : RetentionYears,
+    };
+}
+
+public sealed record CreateDocumentRequest : DocumentMetadataInput
+{
+    public string? DossierCode { get; init; }
+}
+
+public sealed record FileDocumentRequest(string? DossierCode, string? Reason);
+
+public sealed record ContentResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings);
+
+public sealed record DocumentResponse(string Id, string Status, DocumentMetadata? Metadata, IReadOnlyList<Filing> Filings,
+    IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version);
+
+public sealed record AccessAlertListItem(string Kind, string RecordId, int AlertNumber, string RecordCode, string? OldMode, string? NewMode,
+    string ChangedBy, DateTimeOffset RaisedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string ConfirmUrl);
+
+public static class DocumentsApi
+{
+    private const int Retries = 3;
+
+    public static IEndpointRouteBuilder MapDocuments(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/documents").WithTags("Documents");
+
+        // Register the document in its own stream, then file it into the dossier, which numbers it.
+        group.MapPost("/", async Task<IResult> (CreateDocumentRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var context = RecordsRepository.Context(http, clock);
+            var dossierCode = body.DossierCode?.Trim() ?? "";
+            var (dossier, dossierVersion) = dossierCode.Length == 0 ? (DossierState.Initial, 0L) : await repo.LoadDossierAsync(dossierCode, ct);
+            var extra = new List<Domain.Common.FieldError>();
+            if (dossierCode.Length == 0) extra.Add(RecordsHttp.Required("dossierCode"));
+            else if (dossier.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode))
+                extra.Add(new("dossierCode", "not_found", $"Không có hồ sơ {dossierCode}.", $"There is no dossier {dossierCode}."));
+            if (body.IssuedDate is null) extra.Add(RecordsHttp.Required("issuedDate"));
+
+            var id = Guid.NewGuid().ToString("N");
+            var metadata = body.ToMetadata(dossier.Metadata?.RetentionCode, dossier.Metadata?.RetentionYears);
+            var register = DocumentDecider.Decide(new RegisterDocument(id, metadata), DocumentState.Initial, context);
+            var errors = (register.Rejection?.Code == RejectionCodes.ValidationFailed ? register.Rejection.Errors : []).Concat(extra).ToList();
+            if (errors.Count > 0) return RecordsHttp.Validation(errors);
+            if (register.IsRejected) return RecordsHttp.Problem(register.Rejection!);
+            var file = new FileDocument(id, null, metadata.GetRetention(), metadata.PageCount ?? 0);
+            var filing = DossierDecider.Decide(file, dossier, context);
+            if (filing.IsRejected) return RecordsHttp.Problem(filing.Rejection!);
+
+            var result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.NoStream, register.Events, http, body.Reason, ct);
+            var filed = await FileWithRetryAsync(repo, dossierCode, dossier, dossierVersion, filing, file, http, context, body.Reason, ct);
+            if (filed is not null) return filed; // only after a concurrent close between our read and write
+            var state = DocumentDecider.Fold(register.Events);
+            http.Response.SetETag(result.NextExpectedVersion);
+            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct));
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        // File an existing document into another dossier: a new document code, no copy of the document or its content.
+        group.MapPost("/{id}/filings", async Task<IResult> (string id, FileDocumentRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var code = body.DossierCode?.Trim() ?? "";
+            if (code.Length == 0) return RecordsHttp.Validation([RecordsHttp.Required("dossierCode")]);
+            var (dossier, dossierVersion) = await repo.LoadDossierAsync(code, ct);
+            if (dossier.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode))
+                return RecordsHttp.Validation([new("dossierCode", "not_found", $"Không có hồ sơ {code}.", $"There is no dossier {code}.")]);
+            var context = RecordsRepository.Context(http, clock);
+            var file = new FileDocument(id, doc.CurrentContent?.Sha256, doc.Metadata!.GetRetention(), doc.Metadata.PageCount ?? 0);
+            var decision = DossierDecider.Decide(file, dossier, context);
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            var failed = await FileWithRetryAsync(repo, code, dossier, dossierVersion, decision, file, http, context, body.Reason, ct);
+            if (failed is not null) return failed;
+            http.Response.SetETag(version);
+            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, doc, version, null, ct));
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/{id}", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, AccessLog log, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            await log.RecordAsync(http, AccessActions.View, "document", id, 200, ct);
+            http.Response.SetETag(version);
+            return TypedResults.Ok(await ToResponseAsync(repo, doc, version, null, ct));
+        }).RequireAuthorization(Policies.AnyRole);
+
+        group.MapPut("/{id}", async Task<IResult> (string id, DocumentMetadataInput body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            if (http.ExpectedVersion() != version) return ETags.Stale(http, version);
+            var extra = body.IssuedDate is null ? new List<Domain.Common.FieldError> { RecordsHttp.Required("issuedDate") } : [];
+            var metadata = body.ToMetadata(doc.Metadata!.RetentionCode, doc.Metadata.RetentionYears);
+            var decision = DocumentDecider.Decide(new ChangeDocumentMetadata(metadata), doc, RecordsRepository.Context(http, clock));
+            var errors = (decision.Rejection?.Code == RejectionCodes.ValidationFailed ? decision.Rejection.Errors : []).Concat(extra).ToList();
+            if (errors.Count > 0) return RecordsHttp.Validation(errors);
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            AppendResult result;
+            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, body.Reason, ct); }
+            catch (ConcurrencyException e) { return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
+            var previous = doc.Metadata.GetRetention();
+            doc = decision.Events.Aggregate(doc, DocumentDecider.Evolve);
+            if (doc.Metadata!.GetRetention() != previous)
+                await ForwardRetentionAsync(repo, id, doc.Metadata.GetRetention(), http, clock, body.Reason, ct);
+            http.Response.SetETag(result.NextExpectedVersion);
+            return TypedResults.Ok(await ToResponseAsync(repo, doc, result.NextExpectedVersion,
+                decision.Events.OfType<DocumentMetadataChanged>().First().Changes, ct));
+        }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapPost("/{id}/access-alerts/{number:int}/confirm", async Task<IResult> (string id, int number, HttpContext http, RecordsRepository repo,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var decision = DocumentDecider.Decide(new ConfirmDocumentAccessChange(number), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            AppendResult result;
+            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, null, ct); }
+            catch (ConcurrencyException e) { return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
+            doc = decision.Events.Aggregate(doc, DocumentDecider.Evolve);
+            http.Response.SetETag(result.NextExpectedVersion);
+            return TypedResults.Ok(await ToResponseAsync(repo, doc, result.NextExpectedVersion, null, ct));
+        }).RequireAuthorization(Policies.RecordsWriters);
+
+        // Upload: the blob is stored (streamed, hashed, sniffed) BEFORE the event; a refused upload records nothing.
+        group.MapPost("/{id}/content", async Task<IResult> (string id, string? fileName, bool? scan, HttpContext http, RecordsRepository repo,
+            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                limit.MaxRequestBodySize = options.Value.MaxBytes;
+            var blob = await store.PutAsync(http.Request.Body, ct);
+            PdfFacts? pdf = null;
+            if (blob.MediaType == "application/pdf")
+                await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!);
+            var name = !string.IsNullOrWhiteSpace(fileName) ? fileName
+                : http.Request.Headers.ContentDisposition.ToString() is { Length: > 0 } cd
+                    && Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(cd, out var parsed)
+                    && (parsed.FileNameStar.Value ?? parsed.FileName.Value) is { Length: > 0 } n ? n.Trim('"')
+                : $"{id}{Extension(blob.MediaType)}";
+            var facts = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, pdf?.PageCount, pdf?.Version, pdf?.PdfA, pdf?.MinImageDpi, pdf?.IsColor);
+            var decision = DocumentDecider.Decide(new AddContentVersion(facts, scan), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            var wasReferenced = doc.Contents.Any(c => c.Sha256 == blob.Sha256);
+            // Reference first: a crash after the append must never leave a recorded blob for the sweeper.
+            await references.AddAsync(blob.Sha256, "document", id, ct);
+            AppendResult result;
+            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, null, ct); }
+            catch (ConcurrencyException e)
+            {
+                if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", id, CancellationToken.None);
+                return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion);
+            }
+            var added = decision.Events.OfType<ContentVersionAdded>().Single();
+            http.Response.SetETag(result.NextExpectedVersion);
+            return TypedResults.Created($"/api/v1/documents/{id}/content?version={added.Version}",
+                new
+                {
+                    added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount, added.PdfVersion,
+                    added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, DocumentVersion = result.NextExpectedVersion,
+                });
+        // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
+        // routing-level 415 endpoint would bypass this endpoint's role policy.
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/{id}/content", async Task<IResult> (string id, int? version, HttpContext http, RecordsRepository repo, IContentStore store,
+            AccessLog log, CancellationToken ct) =>
+        {
+            var (doc, _) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
+            if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
+            return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, content.FileName, ct)
+                ?? ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
+        }).RequireAuthorization(Policies.AnyRole).Produces(200).Produces(206).Produces(304).ProducesProblem(404);
+
+        routes.MapGet("/api/v1/access-alerts", async Task<IResult> (bool? open, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
+        {
+            var items = new List<AccessAlertListItem>();
+            foreach (var stream in await repo.StreamsWithEventAsync("access.change.alert.raised.v1", ct))
+            {
+                if (stream.StartsWith("document-", StringComparison.Ordinal))
+                {
+                    var docId = stream["document-".Length..];
+                    var (doc, _) = await repo.LoadDocumentAsync(docId, ct);
+                    if (!RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) continue;
+                    items.AddRange(doc.AccessAlerts.Select(a => Item("document", docId, a, $"/api/v1/documents/{docId}/access-alerts/{a.AlertNumber}/confirm")));
+                }
+                else if (stream.StartsWith("dossier-", StringComparison.Ordinal))
+                {
+                    var code = stream["dossier-".Length..];
+                    var (dossier, _) = await repo.LoadDossierAsync(code, ct);
+                    if (!RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode)) continue;
+                    items.AddRange(dossier.AccessAlerts.Select(a => Item("dossier", code, a, $"{DossiersApi.Location(code)}/access-alerts/{a.AlertNumber}/confirm")));
+                }
+            }
+            return TypedResults.Ok(items.Where(a => open != true || a.ConfirmedBy is null).OrderBy(a => a.RaisedAt).ToList());
+        }).WithTags("Access alerts").RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+        return routes;
+    }
+
+    private static AccessAlertListItem Item(string kind, string id, Archive.Domain.Access.AccessChangeAlert a, string url) =>
+        new(kind, id, a.AlertNumber, a.RecordCode, a.OldMode, a.NewMode, a.ChangedBy, a.RaisedAt, a.ConfirmedBy, a.ConfirmedAt, url);
+
+    private static string Extension(string mediaType) => mediaType switch
+    {
+        "application/pdf" => ".pdf", "image/jpeg" => ".jpg", "image/png" => ".png", "image/tiff" => ".tif", _ => "",
+    };
+
+    private static IResult NotFound() => ApiProblems.NotFound(new Text("Không có tài liệu này.", "No such document."));
+
+    /// <summary>Appends the filing; on a concurrent dossier change re-decides on the fresh state. Null on success.</summary>
+    private static async Task<IResult?> FileWithRetryAsync(RecordsRepository repo, string code, DossierState dossier, long version, Decision decision,
+        FileDocument command, HttpContext http, DecisionContext context, string? reason, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await repo.AppendAsync(RecordsRepository.DossierStream(code), ExpectedVersion.Exactly(version), decision.Events, http, reason, ct);
+                return null;
+            }
+            catch (ConcurrencyException) when (attempt < Retries)
+            {
+                (dossier, version) = await repo.LoadDossierAsync(code, ct);
+                decision = DossierDecider.Decide(command, dossier, context);
+                if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            }
+        }
+    }
+
+    /// <summary>Keeps each dossier at the longest retention of its documents (domain: UpdateFiledDocumentRetention).</summary>
+    private static async Task ForwardRetentionAsync(RecordsRepository repo, string id, Domain.Retention.RetentionPeriod retention, HttpContext http,
+        TimeProvider clock, string? reason, CancellationToken ct)
+    {
+        foreach (var filing in await repo.FilingsOfAsync(id, ct))
+            for (var attempt = 0; attempt <= Retries; attempt++)
+            {
+                var (dossier, version) = await repo.LoadDossierAsync(filing.DossierCode, ct);
+                var decision = DossierDecider.Decide(new UpdateFiledDocumentRetention(id, retention), dossier, RecordsRepository.Context(http, clock));
+                if (decision.IsRejected) break;
+                try
+                {
+                    await repo.AppendAsync(RecordsRepository.DossierStream(filing.DossierCode), ExpectedVersion.Exactly(version), decision.Events, http, reason, ct);
+                    break;
+                }
+                catch (ConcurrencyException) { }
+            }
+    }
+
+    public static async Task<DocumentResponse> ToResponseAsync(RecordsRepository repo, DocumentState s, long version, IReadOnlyList<FieldChange>? changes, CancellationToken ct) =>
+        new(s.DocumentId, s.Status.ToString().ToLowerInvariant(), s.Metadata, await repo.FilingsOfAsync(s.DocumentId, ct),
+            s.Contents.Select(c => new ContentResponse(c.Version, c.Sha256, c.SizeBytes, c.MediaType, c.FileName, c.Warnings)).ToList(),
+            s.AccessAlerts.Select(DossiersApi.Alert).ToList(), changes, version);
+}

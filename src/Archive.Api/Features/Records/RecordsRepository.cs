@@ -1,0 +1,137 @@
+using System.Security.Claims;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Domain.Common;
+using Archive.Domain.Documents;
+using Archive.Domain.Dossiers;
+using Archive.Domain.Fonds;
+using Archive.EventStore;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using Store = Archive.EventStore.EventStore;
+
+namespace Archive.Api.Features.Records;
+
+/// <summary>A filing of a document into a dossier (the document code is the dossier's, not the document's).</summary>
+public sealed record Filing(string DossierCode, int Order, string DocumentCode);
+
+/// <summary>
+/// Loads fonds, dossier and document aggregates from their streams and appends decided events with
+/// who/why metadata. Stream ids: <c>fonds-{organId}</c>, <c>dossier-{dossierCode}</c>, <c>document-{id}</c>.
+/// Lists that have no read model yet (fonds list, transfer-due, open alerts, filings) read the store's
+/// tables directly, read-only.
+/// </summary>
+public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
+{
+    public const string ReasonHeader = "X-Reason";
+    public Store Store => store;
+
+    public static string FondsStream(string organId) => "fonds-" + organId;
+    public static string DossierStream(string code) => "dossier-" + code;
+    public static string DocumentStream(string id) => "document-" + id;
+
+    public Task<(FondsState State, long Version)> LoadFondsAsync(string organId, CancellationToken ct) =>
+        store.AggregateAsync(FondsStream(organId), FondsState.Initial, (s, e) => e.Data is IDomainEvent d ? FondsDecider.Evolve(s, d) : s, ct);
+
+    public Task<(DossierState State, long Version)> LoadDossierAsync(string code, CancellationToken ct) =>
+        store.AggregateAsync(DossierStream(code), DossierState.Initial, (s, e) => e.Data is IDomainEvent d ? DossierDecider.Evolve(s, d) : s, ct);
+
+    public Task<(DocumentState State, long Version)> LoadDocumentAsync(string id, CancellationToken ct) =>
+        store.AggregateAsync(DocumentStream(id), DocumentState.Initial, (s, e) => e.Data is IDomainEvent d ? DocumentDecider.Evolve(s, d) : s, ct);
+
+    public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
+        string? reason, CancellationToken ct) =>
+        store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
+
+    public static EventMetadata MetadataFor(HttpContext http, string? reason)
+    {
+        var headers = new Dictionary<string, string>();
+        reason = string.IsNullOrWhiteSpace(reason) ? http.Request.Headers[ReasonHeader].ToString() : reason;
+        if (!string.IsNullOrWhiteSpace(reason)) headers["reason"] = reason.Length > 1000 ? reason[..1000] : reason;
+        if (http.User.FindFirstValue(ClaimTypes.Name) is { } name) headers["actorName"] = name;
+        if (http.User.FindFirstValue(ClaimTypes.Role) is { } role) headers["actorRole"] = role;
+        return new EventMetadata
+        {
+            Actor = http.User.FindFirstValue(ArchiveClaims.KeyId),
+            CorrelationId = http.TraceIdentifier,
+            Headers = headers,
+        };
+    }
+
+    public static DecisionContext Context(HttpContext http, TimeProvider clock)
+    {
+        var user = http.User;
+        // Records officers and admins may confirm access-regime changes; the domain makes sure it is a second person.
+        var permissions = user.IsInRole(Roles.RecordsOfficer) || user.IsInRole(Roles.Admin)
+            ? new[] { Permissions.ConfirmAccessChange } : [];
+        return new DecisionContext(new Actor(user.CallerId(), user.FindFirstValue(ClaimTypes.Name) ?? user.CallerId(), permissions), clock.GetUtcNow());
+    }
+
+    /// <summary>Stream ids of one type (the store records the first event's prefix: fonds, dossier, document).</summary>
+    public async Task<IReadOnlyList<string>> StreamsOfTypeAsync(string type, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select id from {store.Options.Schema}.streams where type = $1 order by created, id");
+        cmd.Parameters.AddWithValue(type);
+        return await ReadStrings(cmd, ct);
+    }
+
+    /// <summary>Streams holding at least one event of the given type.</summary>
+    public async Task<IReadOnlyList<string>> StreamsWithEventAsync(string eventType, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select distinct stream_id from {store.Options.Schema}.events where type = $1 order by stream_id");
+        cmd.Parameters.AddWithValue(eventType);
+        return await ReadStrings(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<Filing>> FilingsOfAsync(string documentId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select data->>'dossierCode', (data->>'order')::int, data->>'documentCode' from {store.Options.Schema}.events
+            where type = 'dossier.document.filed.v1' and data->>'documentId' = $1 order by position
+            """);
+        cmd.Parameters.AddWithValue(documentId);
+        var list = new List<Filing>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new Filing(r.GetString(0), r.GetInt32(1), r.GetString(2)));
+        return list;
+    }
+
+    /// <summary>Total number of events: tests use it to prove nothing was stored on an error.</summary>
+    public async Task<long> CountEventsAsync(CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select count(*) from {store.Options.Schema}.events");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadStrings(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        return list;
+    }
+}
+
+/// <summary>Maps domain outcomes to HTTP problems.</summary>
+public static class RecordsHttp
+{
+    public static ProblemHttpResult Problem(Rejection rejection) => rejection.Code switch
+    {
+        RejectionCodes.ValidationFailed => Validation(rejection.Errors),
+        RejectionCodes.NotFound => ApiProblems.NotFound(new Text(rejection.ReasonVi, rejection.ReasonEn)),
+        RejectionCodes.NotAuthorized => ApiProblems.Result(403, ApiProblems.TitleFor(403), new Text(rejection.ReasonVi, rejection.ReasonEn), rejection.Code),
+        _ => ApiProblems.Conflict(new Text(rejection.ReasonVi, rejection.ReasonEn), rejection.Code),
+    };
+
+    public static ProblemHttpResult Validation(IEnumerable<Domain.Common.FieldError> errors) =>
+        ApiProblems.Validation(errors.Select(e => new Infrastructure.Problems.FieldError(e.Field, e.Code, e.MessageVi, e.MessageEn)));
+
+    public static Domain.Common.FieldError Required(string field) =>
+        new(field, "required", $"Trường {field} là bắt buộc.", $"{field} is required.");
+
+    public static ProblemHttpResult Conflict409Exists(Text detail) => ApiProblems.Conflict(detail, "already_exists");
+
+    /// <summary>Regime 03 (Mật) is hidden from callers without clearance: they get 404, as if it did not exist.</summary>
+    public static bool MayRead(ClaimsPrincipal user, string? accessMode) =>
+        accessMode != AccessRegimes.Secret || user.IsClearedForSecret();
+}

@@ -1,0 +1,47 @@
+using Archive.Api.Features.Records;
+using Archive.Domain.Common;
+using Archive.EventStore;
+using Npgsql;
+using Store = Archive.EventStore.EventStore;
+
+namespace Archive.Api.Hosting;
+
+/// <summary>
+/// The event store (schema <c>event_store</c>) with every domain event registered under its wire name,
+/// the search projection, and the projection daemon as a background service.
+/// </summary>
+public static class EventStoreSetup
+{
+    public const string Schema = "event_store";
+
+    public static IServiceCollection AddArchiveEventStore(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var options = new EventStoreOptions { Schema = Schema };
+            // The domain has its own [EventType] attribute (it takes no dependency on the store), so
+            // register its events by name here rather than with RegisterAssembly.
+            foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
+            return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
+        });
+        services.AddSingleton<RecordsRepository>();
+        services.AddSingleton<SearchProjection>();
+        services.AddSingleton<IAsyncProjection>(sp => sp.GetRequiredService<SearchProjection>());
+        services.AddHostedService<ProjectionDaemonService>();
+        return services;
+    }
+}
+
+/// <summary>Runs the <see cref="ProjectionDaemon"/>; only the advisory-lock leader among instances projects.</summary>
+internal sealed class ProjectionDaemonService(Store store, IEnumerable<IAsyncProjection> projections, ILogger<ProjectionDaemonService> log)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var daemon = new ProjectionDaemon(store, projections, new ProjectionDaemonOptions
+        {
+            OnError = e => log.LogError(e, "Projection daemon error"),
+        });
+        return Task.Run(() => daemon.RunAsync(stoppingToken), stoppingToken);
+    }
+}
