@@ -105,7 +105,7 @@ public sealed class EventStore
         }
 
         await using var cmd = new NpgsqlCommand(
-            $"select out_position, out_version, out_recorded_at, out_hash, out_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
+            $"select first_position, first_version, recorded_at, hashes, first_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
             conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)Options.StreamType(streamId, types[0]) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -118,13 +118,16 @@ public sealed class EventStore
         try
         {
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            var i = 0;
-            while (await r.ReadAsync(ct))
+            await r.ReadAsync(ct);
+            var (firstPosition, firstVersion) = (r.GetInt64(0), r.GetInt64(1));
+            var recordedAt = new DateTimeOffset(r.GetFieldValue<DateTime>(2), TimeSpan.Zero);
+            var hashes = r.GetFieldValue<byte[][]>(3);
+            byte[]? previous = r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4);
+            for (var i = 0; i < events.Count; i++)
             {
-                recorded.Add(new RecordedEvent(r.GetInt64(0), streamId, r.GetInt64(1), types[i], events[i], data[i], metadata,
-                    new DateTimeOffset(r.GetFieldValue<DateTime>(2), TimeSpan.Zero), r.GetFieldValue<byte[]>(3),
-                    r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4)));
-                i++;
+                recorded.Add(new RecordedEvent(firstPosition + i, streamId, firstVersion + i, types[i], events[i], data[i], metadata,
+                    recordedAt, hashes[i], previous));
+                previous = hashes[i];
             }
         }
         catch (PostgresException e) when (e.SqlState == "ES001")

@@ -23,8 +23,11 @@ public sealed record BenchHappened(int N, string Text);
 public static class AppendSuite
 {
     private const string Text = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.";
-    private static readonly TimeSpan Measure = TimeSpan.FromSeconds(6);
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(1);
+    // ARCHIVE_BENCH_QUICK=1: short measurements and no rebuild, for trying changes.
+    private static readonly bool Quick = Environment.GetEnvironmentVariable("ARCHIVE_BENCH_QUICK") == "1";
+    private static readonly TimeSpan Measure = TimeSpan.FromSeconds(Quick ? 1.5 : 2.5);
+    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(0.5);
+    private const int Rounds = 3;
     private const int BatchWriters = 4;
     private const int RebuildEvents = 1_000_000;
 
@@ -44,24 +47,34 @@ public static class AppendSuite
         options.Events.Register<BenchHappened>("bench.happened.v1");
         var store = new EventStore(db.DataSource, options);
         await store.MigrateAsync();
-        Console.WriteLine($"# append suite: {Environment.ProcessorCount} cores, {Measure.TotalSeconds}s per measurement");
+        Console.WriteLine($"# append suite: {Environment.ProcessorCount} cores, {Rounds} alternating rounds of {Measure.TotalSeconds}s per measurement");
 
         var runId = 0;
+        // Plain and store alternate in short rounds so that disk noise from other work on the
+        // machine falls on both alike; each writer keeps one stream across its rounds.
         async Task<(double Store, double Plain)> Compare(string label, int writers, int batch)
         {
             var id = ++runId;
-            var plain = await ThroughputAsync(writers, async (w, version) =>
+            var plainVersions = new long[writers];
+            var storeVersions = new long[writers];
+            double plain = 0, stored = 0;
+            for (var round = 0; round < Rounds; round++)
             {
-                await PlainInsertAsync(db.DataSource, $"p{id}-w{w}", version, batch);
-                return batch;
-            });
-            var stored = await ThroughputAsync(writers, async (w, version) =>
-            {
-                var events = Enumerable.Range(0, batch).Select(i => (object)new BenchHappened((int)version + i, Text)).ToArray();
-                await store.AppendAsync($"s{id}-w{w}", version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), events,
-                    new EventMetadata { Actor = "bench", CorrelationId = "c" });
-                return batch;
-            });
+                plain += await ThroughputAsync(writers, plainVersions, async (w, version) =>
+                {
+                    await PlainInsertAsync(db.DataSource, $"p{id}-w{w}", version, batch);
+                    return batch;
+                });
+                stored += await ThroughputAsync(writers, storeVersions, async (w, version) =>
+                {
+                    var events = Enumerable.Range(0, batch).Select(i => (object)new BenchHappened((int)version + i, Text)).ToArray();
+                    await store.AppendAsync($"s{id}-w{w}", version == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(version), events,
+                        new EventMetadata { Actor = "bench", CorrelationId = "c" });
+                    return batch;
+                });
+            }
+            plain /= Rounds;
+            stored /= Rounds;
             Console.WriteLine($"{label}: store {stored:F0} events/s, plain INSERT {plain:F0} events/s, ratio {stored / plain:F2}");
             return (stored, plain);
         }
@@ -70,7 +83,7 @@ public static class AppendSuite
         var many = await Compare("32 writers, 1 event/tx", 32, 1);
         var batched = await Compare($"{BatchWriters} writers, 100 events/tx", BatchWriters, 100);
 
-        var rebuild = await RebuildAsync(db, store);
+        var rebuild = Quick ? double.NaN : await RebuildAsync(db, store);
 
         Figure("append_store_1_writer_events_per_s", one.Store, "events/s");
         Figure("append_plain_1_writer_events_per_s", one.Plain, "events/s");
@@ -91,7 +104,7 @@ public static class AppendSuite
     /// Writers loop for the warm-up plus the measurement; only events completed inside the
     /// measurement window count. Each writer owns its stream; <c>version</c> is its current version.
     /// </summary>
-    private static async Task<double> ThroughputAsync(int writers, Func<int, long, Task<int>> write)
+    private static async Task<double> ThroughputAsync(int writers, long[] versions, Func<int, long, Task<int>> write)
     {
         var start = Stopwatch.StartNew();
         var from = Warmup;
@@ -99,11 +112,10 @@ public static class AppendSuite
         var counts = new long[writers];
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            long version = 0;
             while (start.Elapsed < to)
             {
-                var n = await write(w, version);
-                version += n;
+                var n = await write(w, versions[w]);
+                versions[w] += n;
                 var at = start.Elapsed;
                 if (at >= from && at < to) counts[w] += n;
             }

@@ -58,7 +58,8 @@ internal static class Migrations
             create function {s}.append_events(
                 p_stream_id text, p_stream_type text, p_expected bigint,
                 p_types text[], p_data jsonb[], p_metadata jsonb[])
-            returns table (out_position bigint, out_version bigint, out_recorded_at timestamptz, out_hash bytea, out_previous_hash bytea)
+            -- One row: positions run first_position.. and versions first_version.. in input order.
+            returns table (first_position bigint, first_version bigint, recorded_at timestamptz, hashes bytea[], first_previous_hash bytea)
             language plpgsql as $fn$
             declare
                 v_n int := coalesce(array_length(p_types, 1), 0);
@@ -71,6 +72,7 @@ internal static class Migrations
                 v_prevs bytea[] := '{}';
                 v_enc text;
                 v_tx xid8;
+                v_first bigint;
                 i int;
             begin
                 if v_n = 0 or array_length(p_data, 1) is distinct from v_n or array_length(p_metadata, 1) is distinct from v_n then
@@ -117,27 +119,52 @@ internal static class Migrations
                     v_hashes[i] := v_prev;
                 end loop;
 
-                -- The ordering lock: xid assignment and position drawing happen together, held for
-                -- the insert only (not until commit, so commits still group). The exception block
-                -- guarantees the session lock is released even on cancel or error.
-                perform pg_advisory_lock({append_key});
+                -- The ordering lock: the xid and the positions are drawn together under it, so xid
+                -- order equals position order. It is held for three function calls, not until
+                -- commit, so commits still group. A try-lock loop instead of a blocking lock: with
+                -- more writers than cores, a queued lock is handed to a sleeping process and every
+                -- append pays for its wake-up (a lock convoy). Inside the exception block so that
+                -- an error or a cancel anywhere cannot leave this session lock behind.
                 begin
+                    if not pg_try_advisory_lock({append_key}) then
+                        loop
+                            perform pg_sleep(0.00002);
+                            exit when pg_try_advisory_lock({append_key});
+                        end loop;
+                    end if;
                     v_tx := pg_current_xact_id();
-                    return query
-                    insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
-                    select nextval('{s}.events_position_seq'), p_stream_id, v_current + t.ord, t.type, t.data, t.meta, v_now, t.hash, t.prev, v_tx
-                      from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord)
-                     order by t.ord
-                    returning position, version, recorded_at, hash, previous_hash;
-                exception when others then
+                    v_first := nextval('{s}.events_position_seq');
+                    if v_n > 1 then
+                        -- The sequence has cache 1 and only appends draw from it, under this lock.
+                        perform setval('{s}.events_position_seq', v_first + v_n - 1);
+                    end if;
                     perform pg_advisory_unlock({append_key});
+                exception when others or query_canceled then
+                    if exists (select 1 from pg_locks l where l.locktype = 'advisory' and l.pid = pg_backend_pid()
+                               and l.objsubid = 1 and l.granted
+                               and ((l.classid::bigint << 32) | l.objid::bigint) = {append_key}) then
+                        perform pg_advisory_unlock({append_key});
+                    end if;
                     raise;
                 end;
-                perform pg_advisory_unlock({append_key});
 
-                insert into {s}.streams as s (id, type, version, created, updated, archived, last_hash)
-                values (p_stream_id, p_stream_type, v_current + v_n, v_now, v_now, false, v_prev)
-                on conflict (id) do update set version = excluded.version, updated = excluded.updated, last_hash = excluded.last_hash;
+                insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
+                select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data, t.meta, v_now, t.hash, t.prev, v_tx
+                  from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord);
+
+                if v_current = 0 then
+                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash)
+                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev);
+                else
+                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev where id = p_stream_id;
+                end if;
+
+                first_position := v_first;
+                first_version := v_current + 1;
+                recorded_at := v_now;
+                hashes := v_hashes;
+                first_previous_hash := v_prevs[1];
+                return next;
             end
             $fn$;
             """),
