@@ -80,6 +80,9 @@ public static class ApiSchema
             sort_date date not null default '0001-01-01',
             updated_at timestamptz not null default now());
         create index if not exists search_index_order on archive_api.search_index (sort_date desc, id);
+        -- Filters without text must not scan the table: the usual ones are fonds+year and type.
+        create index if not exists search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id);
+        create index if not exists search_index_year_type on archive_api.search_index (year, document_type);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)

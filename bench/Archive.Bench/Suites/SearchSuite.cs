@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Security.Claims;
+using System.Text.Json;
+using Archive.Api.Hosting;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Search;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Archive.Bench.Suites;
+
+/// <summary>
+/// Search over generated documents with realistic Vietnamese metadata (the seeds): p50/p95 of
+/// typical queries through the archive's own SearchIndex, against the same queries with
+/// PostgreSQL's index scans switched off (a sequential scan of the same table) as baseline.
+/// </summary>
+public static class SearchSuite
+{
+    private static readonly string[] RetentionCodes = ["01", "02", "03", "04", "05", "06"];
+
+    /// <summary>The document code of generated row 777: a lookup that must find exactly one record.</summary>
+    private static string RareCode = "";
+
+    public static async Task RunAsync(BenchDatabase db)
+    {
+        var count = int.Parse(Environment.GetEnvironmentVariable("ARCHIVE_BENCH_SEARCH_DOCS") ?? "1000000");
+        await ApiSchema.EnsureAsync(db.DataSource, CancellationToken.None);
+        await db.ExecAsync("truncate archive_api.search_index");
+        var corpus = SeedCorpus.Load();
+        Console.WriteLine($"# search: generating {count:N0} documents from {corpus.Lines.Length:N0} seed lines");
+
+        var load = Stopwatch.StartNew();
+        await LoadAsync(db.DataSource, corpus, count);
+        await db.ExecAsync("analyze archive_api.search_index");
+        load.Stop();
+        Console.WriteLine($"search load: {count:N0} documents in {load.Elapsed.TotalSeconds:F1} s (COPY + indexes + analyze)");
+        Report.Figure("search_load_docs_per_s", count / load.Elapsed.TotalSeconds, "docs/s");
+
+        var cleared = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Role, Roles.RecordsOfficer), new Claim(ArchiveClaims.Clearance, AccessRegimes.Secret)], "bench"));
+        var queries = Queries(); // after the load: RareCode is known now
+        var indexed = new SearchIndex(db.DataSource);
+        var seqBuilder = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Options = "-c enable_indexscan=off -c enable_bitmapscan=off -c enable_indexonlyscan=off" };
+        await using var seqSource = NpgsqlDataSource.Create(seqBuilder.ConnectionString);
+        var baseline = new SearchIndex(seqSource);
+
+        var ours = await MeasureAsync(indexed, cleared, queries, repetitions: 40);
+        var theirs = await MeasureAsync(baseline, cleared, queries, repetitions: 5);
+        foreach (var (name, _) in queries)
+            Console.WriteLine($"  {name,-34} p50 {P(ours[name], 50),7:F2} ms  p95 {P(ours[name], 95),7:F2} ms   seq-scan p50 {P(theirs[name], 50),8:F1} ms");
+        var all = ours.Values.SelectMany(x => x).ToList();
+        var allBase = theirs.Values.SelectMany(x => x).ToList();
+        Console.WriteLine($"search over {count:N0} documents: p50 {P(all, 50):F2} ms, p95 {P(all, 95):F2} ms (target p95 < 50 ms); seq-scan baseline p95 {P(allBase, 95):F1} ms");
+        Report.Figure("search_p50_ms", P(all, 50), "ms");
+        Report.Figure("search_p95_ms", P(all, 95), "ms");
+        Report.Figure("search_seqscan_p95_ms", P(allBase, 95), "ms");
+        Report.Figure("search_p95_speedup_vs_seqscan", P(allBase, 95) / P(all, 95), "ratio");
+    }
+
+    private static List<(string Name, SearchQuery Query)> Queries() =>
+    [
+        ("text 'quyet dinh'", new SearchQuery { Text = "quyet dinh" }),
+        ("text 'ke hoach cong nghe thong tin'", new SearchQuery { Text = "ke hoach cong nghe thong tin" }),
+        ("text 'chu ky so' + fonds", new SearchQuery { Text = "chu ky so", FondsId = "000.00.07.H29" }),
+        ("text 'dich vu cong' + year", new SearchQuery { Text = "dich vu cong", Year = 2019 }),
+        ("fonds + year + type", new SearchQuery { FondsId = "000.00.03.H29", Year = 2018, DocumentType = "10" }),
+        ("text 'lai chau' + date range", new SearchQuery { Text = "lai chau", DateFrom = new(2020, 1, 1), DateTo = new(2020, 6, 30) }),
+        ("text 'bao cao' + warnings", new SearchQuery { Text = "bao cao", HasDigitizationWarnings = true }),
+        ("rare code", new SearchQuery { Text = RareCode }),
+        ("text with diacritics 'Ủy ban nhân dân'", new SearchQuery { Text = "Ủy ban nhân dân" }),
+    ];
+
+    private static async Task<Dictionary<string, List<double>>> MeasureAsync(SearchIndex index, ClaimsPrincipal caller,
+        List<(string Name, SearchQuery Query)> queries, int repetitions)
+    {
+        var result = queries.ToDictionary(q => q.Name, _ => new List<double>());
+        foreach (var (_, q) in queries) await index.QueryAsync(q, caller, null, 20, CancellationToken.None); // warm caches
+        for (var i = 0; i < repetitions; i++)
+            foreach (var (name, q) in queries)
+            {
+                var sw = Stopwatch.StartNew();
+                var page = await index.QueryAsync(q, caller, null, 20, CancellationToken.None);
+                sw.Stop();
+                if (i == 0 && page.Items.Count == 0) Console.WriteLine($"#   note: '{name}' found nothing");
+                result[name].Add(sw.Elapsed.TotalMilliseconds);
+            }
+        return result;
+    }
+
+    private static double P(IReadOnlyCollection<double> xs, int percentile)
+    {
+        var sorted = xs.OrderBy(x => x).ToArray();
+        var rank = (int)Math.Ceiling(percentile / 100.0 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    private static async Task LoadAsync(NpgsqlDataSource db, SeedCorpus corpus, int count)
+    {
+        var rnd = new Random(42);
+        await using var conn = await db.OpenConnectionAsync();
+        // Indexes are built after the load, as a bulk import into an empty table would be.
+        await using (var drop = new NpgsqlCommand("drop index if exists archive_api.search_index_text; drop index if exists archive_api.search_index_order; drop index if exists archive_api.search_index_fonds_year; drop index if exists archive_api.search_index_year_type", conn))
+            await drop.ExecuteNonQueryAsync();
+        await using (var w = await conn.BeginBinaryImportAsync("""
+            copy archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
+                has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date) from stdin (format binary)
+            """))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var fonds = $"000.00.{rnd.Next(0, 40):00}.H29";
+                var year = rnd.Next(1995, 2026);
+                var date = new DateOnly(year, 1, 1).AddDays(rnd.Next(0, 365));
+                var dossierCode = $"{fonds}.{year}.{rnd.Next(1, 60):00}-VP";
+                var docCode = $"{dossierCode}.{rnd.Next(1, 200):0000000}";
+                if (i == 777) RareCode = docCode;
+                var type = $"{rnd.Next(1, 33):00}";
+                var regime = rnd.Next(100) switch { < 70 => "01", < 95 => "02", _ => "03" };
+                var r = new SearchRecord
+                {
+                    Id = $"doc-{i:D8}", Kind = "document", FondsId = fonds, Year = year,
+                    RetentionCode = RetentionCodes[rnd.Next(RetentionCodes.Length)], AccessRegime = regime, DocumentType = type,
+                    Date = date, HasDigitizationWarnings = rnd.Next(10) == 0, Codes = [dossierCode, docCode],
+                    Title = Clip(corpus.Lines[rnd.Next(corpus.Lines.Length)], 300),
+                    Subject = Clip(corpus.Lines[rnd.Next(corpus.Lines.Length)], 500),
+                    Keywords = [corpus.Words[rnd.Next(corpus.Words.Length)], corpus.Words[rnd.Next(corpus.Words.Length)]],
+                    Metadata = new Dictionary<string, string> { ["signer"] = "Chủ tịch Ủy ban nhân dân tỉnh", ["number"] = $"{rnd.Next(1, 4000)}/KH-UBND" },
+                };
+                await w.StartRowAsync();
+                await w.WriteAsync(r.Id); await w.WriteAsync(r.Kind); await w.WriteAsync(r.FondsId); await w.WriteAsync(year);
+                await w.WriteAsync(r.RetentionCode); await w.WriteAsync(regime); await w.WriteAsync(type);
+                await w.WriteAsync(date, NpgsqlDbType.Date); await w.WriteAsync(r.HasDigitizationWarnings);
+                await w.WriteAsync(r.Codes.ToArray()); await w.WriteAsync(r.Title); await w.WriteAsync(r.Subject);
+                await w.WriteAsync(r.Keywords.ToArray()); await w.WriteAsync(JsonSerializer.Serialize(r.Metadata), NpgsqlDbType.Jsonb);
+                await w.WriteAsync(SearchIndex.IndexText(r)); await w.WriteAsync(date, NpgsqlDbType.Date);
+            }
+            await w.CompleteAsync();
+        }
+        await using var cmd = new NpgsqlCommand("set maintenance_work_mem = '512MB'", conn);
+        await cmd.ExecuteNonQueryAsync();
+        cmd.CommandText = "create index search_index_order on archive_api.search_index (sort_date desc, id)";
+        await cmd.ExecuteNonQueryAsync();
+        cmd.CommandText = "create index search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id)";
+        await cmd.ExecuteNonQueryAsync();
+        cmd.CommandText = "create index search_index_year_type on archive_api.search_index (year, document_type)";
+        await cmd.ExecuteNonQueryAsync();
+        cmd.CommandText = "create index search_index_text on archive_api.search_index using gin (norm_text gin_trgm_ops)";
+        cmd.CommandTimeout = 1800;
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+}
