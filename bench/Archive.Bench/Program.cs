@@ -1,2 +1,18 @@
-Console.Error.WriteLine("usage: Archive.Bench <suite>");
-return 2;
+using Archive.Bench;
+using Archive.Bench.Suites;
+
+// Each suite: name → run against a database. Add new suites here.
+var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.OrdinalIgnoreCase)
+{
+    ["append"] = AppendSuite.RunAsync,
+};
+
+if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))
+{
+    Console.Error.WriteLine($"usage: Archive.Bench <suite>   suites: {string.Join(", ", suites.Keys)}");
+    return 2;
+}
+
+await using var db = await BenchDatabase.StartAsync();
+await suite(db);
+return 0;

@@ -1,0 +1,288 @@
+using System.Text.Json;
+using Archive.EventStore.Integrity;
+using Archive.EventStore.Schema;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Archive.EventStore;
+
+/// <summary>
+/// Append-only, hash-chained event streams in PostgreSQL. Thread-safe; one instance per
+/// database/schema is enough.
+/// </summary>
+public sealed class EventStore
+{
+    private const string Columns = "position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash";
+    private readonly string _s;
+
+    public EventStore(NpgsqlDataSource dataSource, EventStoreOptions? options = null)
+    {
+        DataSource = dataSource;
+        Options = options ?? new EventStoreOptions();
+        _s = Options.Schema;
+        Keys = new LockKeys(_s);
+    }
+
+    public EventStoreOptions Options { get; }
+    internal NpgsqlDataSource DataSource { get; }
+    internal LockKeys Keys { get; }
+    internal string Schema => _s;
+
+    /// <summary>
+    /// Creates or upgrades the schema. Idempotent; concurrent callers (several nodes starting at
+    /// once) are serialized by an advisory lock, so each step runs exactly once.
+    /// </summary>
+    public async Task MigrateAsync(CancellationToken ct = default)
+    {
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        await Exec(conn, null, $"select pg_advisory_lock({Keys.Migrate})", ct);
+        try
+        {
+            await Exec(conn, null, $"create schema if not exists {_s}; " +
+                $"create table if not exists {_s}.schema_version (version int primary key, applied_at timestamptz not null default now())", ct);
+            long current;
+            await using (var cmd = new NpgsqlCommand($"select coalesce(max(version), 0) from {_s}.schema_version", conn))
+                current = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+            foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
+            {
+                await using var tx = await conn.BeginTransactionAsync(ct);
+                await Exec(conn, tx, sql.Replace("{s}", _s).Replace("{append_key}", Keys.Append.ToString())
+                    .Replace("{schema_hash}", Keys.SchemaHash.ToString()), ct);
+                await Exec(conn, tx, $"insert into {_s}.schema_version (version) values ({version})", ct);
+                await tx.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            await Exec(conn, null, $"select pg_advisory_unlock({Keys.Migrate})", CancellationToken.None);
+        }
+    }
+
+    /// <summary>Appends events to one stream in one transaction (its own).</summary>
+    public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<object> events,
+        EventMetadata? metadata = null, CancellationToken ct = default)
+    {
+        await using var conn = await DataSource.OpenConnectionAsync(ct);
+        if (Options.InlineProjections.Count == 0)
+            // A single statement is its own transaction: one round trip, no BEGIN/COMMIT.
+            return (await AppendCoreAsync(conn, null, streamId, expected, events, metadata, ct)).Result;
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var result = await AppendAsync(conn, tx, streamId, expected, events, metadata, ct);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Appends within the caller's transaction, which the caller commits. The append must be the
+    /// transaction's first write and its only append (<see cref="AppendMustBeFirstWriteException"/>);
+    /// writes after it are fine. Inline projections run before this returns.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId,
+        ExpectedVersion expected, IReadOnlyList<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
+    {
+        var (result, recorded) = await AppendCoreAsync(connection, transaction, streamId, expected, events, metadata, ct);
+        foreach (var p in Options.InlineProjections)
+            await p.ApplyAsync(recorded, connection, transaction, ct);
+        return result;
+    }
+
+    private async Task<(AppendResult Result, List<RecordedEvent> Recorded)> AppendCoreAsync(NpgsqlConnection conn,
+        NpgsqlTransaction? tx, string streamId, ExpectedVersion expected, IReadOnlyList<object> events, EventMetadata? metadata,
+        CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(streamId);
+        if (events.Count == 0) throw new ArgumentException("nothing to append", nameof(events));
+        metadata ??= new EventMetadata();
+        var types = new string[events.Count];
+        var data = new string[events.Count];
+        var metaJson = JsonSerializer.Serialize(metadata, Options.Events.JsonOptions);
+        var metas = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            types[i] = Options.Events.NameOf(events[i].GetType());
+            data[i] = Options.Events.Serialize(events[i]);
+            metas[i] = metaJson;
+        }
+
+        await using var cmd = new NpgsqlCommand(
+            $"select out_position, out_version, out_recorded_at, out_hash, out_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
+            conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = streamId, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)Options.StreamType(streamId, types[0]) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = metas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+
+        var recorded = new List<RecordedEvent>(events.Count);
+        try
+        {
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var i = 0;
+            while (await r.ReadAsync(ct))
+            {
+                recorded.Add(new RecordedEvent(r.GetInt64(0), streamId, r.GetInt64(1), types[i], events[i], data[i], metadata,
+                    new DateTimeOffset(r.GetFieldValue<DateTime>(2), TimeSpan.Zero), r.GetFieldValue<byte[]>(3),
+                    r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4)));
+                i++;
+            }
+        }
+        catch (PostgresException e) when (e.SqlState == "ES001")
+        {
+            // The actual version ends the message: DETAIL is redacted unless "Include Error Detail" is set.
+            var tail = e.MessageText[(e.MessageText.LastIndexOf(' ') + 1)..];
+            throw new ConcurrencyException(streamId, expected, long.TryParse(tail, out var actual) ? actual : -1, e);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Only reachable when someone writes events around the append function; still typed.
+            throw new ConcurrencyException(streamId, expected, -1, e);
+        }
+        catch (PostgresException e) when (e.SqlState == "ES002") { throw new AppendMustBeFirstWriteException(e); }
+        catch (PostgresException e) when (e.SqlState == "ES003") { throw new StreamArchivedException(streamId, e); }
+
+        return (new AppendResult(recorded[^1].Version, recorded[0].Position, recorded[^1].Position), recorded);
+    }
+
+    /// <summary>Pass as fromVersion to read a stream backward from its last event.</summary>
+    public const long StreamEnd = long.MaxValue;
+
+    /// <summary>
+    /// Reads a stream from a version: forward returns versions ≥ <paramref name="fromVersion"/>
+    /// ascending; backward returns versions ≤ <paramref name="fromVersion"/> descending (use <see cref="StreamEnd"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadStreamAsync(string streamId, long fromVersion = 1,
+        ReadDirection direction = ReadDirection.Forward, int maxCount = int.MaxValue, CancellationToken ct = default)
+    {
+        var sql = direction == ReadDirection.Forward
+            ? $"select {Columns} from {_s}.events where stream_id = $1 and version >= $2 order by version limit $3"
+            : $"select {Columns} from {_s}.events where stream_id = $1 and version <= $2 order by version desc limit $3";
+        await using var cmd = DataSource.CreateCommand(sql);
+        cmd.Parameters.AddWithValue(streamId);
+        cmd.Parameters.AddWithValue(fromVersion);
+        cmd.Parameters.AddWithValue((long)maxCount);
+        return await ReadEventsAsync(cmd, ct);
+    }
+
+    /// <summary>
+    /// Reads the global log from <paramref name="fromPosition"/> (inclusive) in position order. With
+    /// <paramref name="safeOnly"/>, only events at or below the safe high-water mark are returned,
+    /// so a reader that follows its last position never misses a late-committing event.
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long fromPosition, int maxCount, bool safeOnly = false,
+        CancellationToken ct = default)
+    {
+        var safe = safeOnly ? " and tx_id < (select pg_snapshot_xmin(pg_current_snapshot()))" : "";
+        await using var cmd = DataSource.CreateCommand(
+            $"select {Columns} from {_s}.events where position >= $1{safe} order by position limit $2");
+        cmd.Parameters.AddWithValue(fromPosition);
+        cmd.Parameters.AddWithValue((long)maxCount);
+        return await ReadEventsAsync(cmd, ct);
+    }
+
+    /// <summary>Folds a stream's events (upcast and deserialized) into a state.</summary>
+    public async Task<(TState State, long Version)> AggregateAsync<TState>(string streamId, TState initial,
+        Func<TState, RecordedEvent, TState> evolve, CancellationToken ct = default)
+    {
+        var state = initial;
+        long version = 0;
+        while (true)
+        {
+            var page = await ReadStreamAsync(streamId, version + 1, ReadDirection.Forward, 1000, ct);
+            foreach (var e in page) { state = evolve(state, e); version = e.Version; }
+            if (page.Count < 1000) return (state, version);
+        }
+    }
+
+    /// <summary>
+    /// The highest position below which every event is final: all transactions that could still
+    /// add a lower position have ended. Caveat: any long-open transaction in the cluster holds it back.
+    /// </summary>
+    public async Task<long> GetSafeHighWaterMarkAsync(CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand(
+            $"select coalesce((select position from {_s}.events where tx_id < (select pg_snapshot_xmin(pg_current_snapshot())) order by position desc limit 1), 0)");
+        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    public Task<IReadOnlyList<HashChainBreak>> VerifyHashChainsAsync(CancellationToken ct = default) =>
+        new HashChainVerifier(DataSource, _s).VerifyAsync(ct);
+
+    /// <summary>Marks a stream archived: later appends to it are refused.</summary>
+    public async Task ArchiveStreamAsync(string streamId, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand($"update {_s}.streams set archived = true, updated = now() where id = $1");
+        cmd.Parameters.AddWithValue(streamId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The projection's checkpoint (0 when it has none).</summary>
+    public async Task<long> GetCheckpointAsync(string projection, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand($"select position from {_s}.projection_checkpoints where name = $1");
+        cmd.Parameters.AddWithValue(projection);
+        return await cmd.ExecuteScalarAsync(ct) is long p ? p : 0;
+    }
+
+    /// <summary>Waits (polling) until the projection's checkpoint reaches the position.</summary>
+    public async Task WaitForProjectionAsync(string projection, long position, TimeSpan timeout, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var at = await GetCheckpointAsync(projection, ct);
+            if (at >= position) return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"projection '{projection}' is at {at}, not at {position}, after {timeout}");
+            await Task.Delay(20, ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string projection, CancellationToken ct = default)
+    {
+        await using var cmd = DataSource.CreateCommand(
+            $"select projection, position, stream_id, version, type, error, failed_at from {_s}.dead_letters where projection = $1 order by position, id");
+        cmd.Parameters.AddWithValue(projection);
+        var list = new List<DeadLetter>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new DeadLetter(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetString(4), r.GetString(5),
+                new DateTimeOffset(r.GetFieldValue<DateTime>(6), TimeSpan.Zero)));
+        return list;
+    }
+
+    internal string SelectSafeBatchSql =>
+        $"select {Columns} from {_s}.events where position > $1 and tx_id < (select pg_snapshot_xmin(pg_current_snapshot())) order by position limit $2";
+
+    internal static async Task<List<RawEvent>> ReadRawAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var list = new List<RawEvent>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new RawEvent(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetFieldValue<DateTime>(6), r.GetFieldValue<byte[]>(7), r.IsDBNull(8) ? null : r.GetFieldValue<byte[]>(8)));
+        return list;
+    }
+
+    internal RecordedEvent ToRecorded(RawEvent e)
+    {
+        var (type, json) = Options.Events.UpcastStored(e.Type, e.Data);
+        var metadata = JsonSerializer.Deserialize<EventMetadata>(e.Metadata, Options.Events.JsonOptions) ?? new EventMetadata();
+        return new RecordedEvent(e.Position, e.StreamId, e.Version, type, Options.Events.Deserialize(type, json), json, metadata,
+            new DateTimeOffset(e.RecordedAt, TimeSpan.Zero), e.Hash, e.PreviousHash) { StoredTypeName = e.Type };
+    }
+
+    private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand cmd, CancellationToken ct) =>
+        (await ReadRawAsync(cmd, ct)).Select(ToRecorded).ToList();
+
+    private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn, tx);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+public enum ReadDirection { Forward, Backward }
+
+internal sealed record RawEvent(long Position, string StreamId, long Version, string Type, string Data, string Metadata,
+    DateTime RecordedAt, byte[] Hash, byte[]? PreviousHash);

@@ -1,0 +1,251 @@
+using Npgsql;
+
+namespace Archive.EventStore;
+
+/// <summary>
+/// Feeds async projections in global position order, each from its own checkpoint.
+/// <para>
+/// Only events whose transaction has ended (tx_id below the snapshot's xmin) are read; the
+/// append protocol makes xid order equal position order, so no event can later appear below a
+/// checkpoint, and positions burned by rolled-back transactions are simply never seen.
+/// </para>
+/// <para>
+/// Run <see cref="RunAsync"/> on every node: a session advisory lock on a dedicated connection
+/// elects one leader; the others wait and take over when its connection dies. Correctness does
+/// not rest on the election: each batch locks its checkpoint row, so even two processors at
+/// once would neither skip nor repeat an event.
+/// </para>
+/// </summary>
+public sealed class ProjectionDaemon
+{
+    private readonly EventStore _store;
+    private readonly IReadOnlyList<IAsyncProjection> _projections;
+    private readonly ProjectionDaemonOptions _options;
+    private volatile bool _isLeader;
+
+    public ProjectionDaemon(EventStore store, IEnumerable<IAsyncProjection> projections, ProjectionDaemonOptions? options = null)
+    {
+        _store = store;
+        _projections = projections.ToList();
+        _options = options ?? new ProjectionDaemonOptions();
+        if (_projections.Select(p => p.Name).Distinct().Count() != _projections.Count)
+            throw new ArgumentException("projection names must be unique", nameof(projections));
+    }
+
+    public bool IsLeader => _isLeader;
+
+    /// <summary>Backend pid of the leader connection while this instance leads (for diagnostics and tests).</summary>
+    public int? LeaderBackendPid { get; private set; }
+
+    private string S => _store.Schema;
+
+    /// <summary>Runs until cancelled: contend for leadership, then process while leader.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await LeadAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                _options.OnError?.Invoke(e);
+            }
+            try { await Task.Delay(_options.LeaderRetryInterval, ct); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    private async Task LeadAsync(CancellationToken ct)
+    {
+        await using var leader = await _store.DataSource.OpenConnectionAsync(ct);
+        await using (var cmd = new NpgsqlCommand($"select pg_try_advisory_lock({_store.Keys.Leader})", leader))
+            if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) return;
+        try
+        {
+            _isLeader = true;
+            LeaderBackendPid = leader.ProcessID;
+            await EnsureCheckpointsAsync(ct);
+            while (!ct.IsCancellationRequested)
+            {
+                // Proves the lock is still ours: if this connection died, the lock went with it.
+                await using (var ping = new NpgsqlCommand("select 1", leader))
+                    await ping.ExecuteScalarAsync(ct);
+                var processed = 0;
+                foreach (var p in _projections) processed += await ProcessAsync(p, ct);
+                if (processed == 0) await Task.Delay(_options.PollInterval, ct);
+            }
+        }
+        finally
+        {
+            _isLeader = false;
+            LeaderBackendPid = null;
+            if (leader.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({_store.Keys.Leader})", leader);
+                    await unlock.ExecuteScalarAsync(CancellationToken.None);
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { /* connection already gone: so is the lock */ }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Processes every projection until none has a safe event left; returns the number of events
+    /// processed. Usable without <see cref="RunAsync"/> (tests, one-shot catch-up).
+    /// </summary>
+    public async Task<long> CatchUpAsync(CancellationToken ct = default)
+    {
+        await EnsureCheckpointsAsync(ct);
+        long total = 0;
+        while (true)
+        {
+            var n = 0;
+            foreach (var p in _projections) n += await ProcessAsync(p, ct);
+            if (n == 0) return total;
+            total += n;
+        }
+    }
+
+    /// <summary>
+    /// Empties the projection's read model, sets its checkpoint to zero, clears its dead letters
+    /// (a replay records them again) and replays every safe event.
+    /// </summary>
+    public async Task RebuildAsync(string projectionName, CancellationToken ct = default)
+    {
+        var p = _projections.Single(x => x.Name == projectionName);
+        await EnsureCheckpointsAsync(ct);
+        await using (var conn = await _store.DataSource.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            await using (var cmd = new NpgsqlCommand($"select position from {S}.projection_checkpoints where name = $1 for update", conn, tx))
+            {
+                cmd.Parameters.AddWithValue(p.Name);
+                await cmd.ExecuteScalarAsync(ct);
+            }
+            await p.ResetAsync(conn, tx, ct);
+            foreach (var sql in new[] { $"update {S}.projection_checkpoints set position = 0, updated = now() where name = $1",
+                                        $"delete from {S}.dead_letters where projection = $1" })
+            {
+                await using var cmd = new NpgsqlCommand(sql, conn, tx);
+                cmd.Parameters.AddWithValue(p.Name);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        while (await ProcessAsync(p, ct) > 0) { }
+    }
+
+    private async Task EnsureCheckpointsAsync(CancellationToken ct)
+    {
+        await using var cmd = _store.DataSource.CreateCommand(
+            $"insert into {S}.projection_checkpoints (name) select unnest($1::text[]) on conflict (name) do nothing");
+        cmd.Parameters.AddWithValue(_projections.Select(p => p.Name).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>One batch; if the batch fails on a poison event, single-steps through it so the
+    /// poison event goes to the dead letters and the good ones are applied.</summary>
+    private async Task<int> ProcessAsync(IAsyncProjection p, CancellationToken ct)
+    {
+        try
+        {
+            return await ProcessBatchAsync(p, _options.BatchSize, deadLetter: false, ct);
+        }
+        catch (Exception e) when (IsPoison(e, ct))
+        {
+            var total = 0;
+            for (var i = 0; i < _options.BatchSize; i++)
+            {
+                var n = await ProcessBatchAsync(p, 1, deadLetter: true, ct);
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        }
+    }
+
+    private async Task<int> ProcessBatchAsync(IAsyncProjection p, int max, bool deadLetter, CancellationToken ct)
+    {
+        await using var conn = await _store.DataSource.OpenConnectionAsync(ct);
+        long checkpoint;
+        List<RawEvent> rows;
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            checkpoint = await LockCheckpointAsync(conn, tx, p.Name, ct);
+            await using (var read = new NpgsqlCommand(_store.SelectSafeBatchSql, conn, tx))
+            {
+                read.Parameters.AddWithValue(checkpoint);
+                read.Parameters.AddWithValue((long)max);
+                rows = await EventStore.ReadRawAsync(read, ct);
+            }
+            if (rows.Count == 0) return 0;
+            try
+            {
+                var events = rows.Select(_store.ToRecorded).ToList();
+                await p.ApplyAsync(events, conn, tx, ct);
+                await SetCheckpointAsync(conn, tx, p.Name, rows[^1].Position, ct);
+                await tx.CommitAsync(ct);
+                return rows.Count;
+            }
+            catch (Exception e) when (deadLetter && rows.Count == 1 && IsPoison(e, ct))
+            {
+                await tx.RollbackAsync(ct);
+                await DeadLetterAsync(conn, p.Name, checkpoint, rows[0], e, ct);
+                return 1;
+            }
+        }
+    }
+
+    private async Task DeadLetterAsync(NpgsqlConnection conn, string projection, long expectedCheckpoint, RawEvent e, Exception error, CancellationToken ct)
+    {
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        // Another processor may have moved on meanwhile; then this event is not ours to bury.
+        if (await LockCheckpointAsync(conn, tx, projection, ct) != expectedCheckpoint) return;
+        await using (var cmd = new NpgsqlCommand(
+            $"insert into {S}.dead_letters (projection, position, stream_id, version, type, error) values ($1, $2, $3, $4, $5, $6)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(projection);
+            cmd.Parameters.AddWithValue(e.Position);
+            cmd.Parameters.AddWithValue(e.StreamId);
+            cmd.Parameters.AddWithValue(e.Version);
+            cmd.Parameters.AddWithValue(e.Type);
+            cmd.Parameters.AddWithValue(error.ToString());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await SetCheckpointAsync(conn, tx, projection, e.Position, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private async Task<long> LockCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select position from {S}.projection_checkpoints where name = $1 for update", conn, tx);
+        cmd.Parameters.AddWithValue(name);
+        return await cmd.ExecuteScalarAsync(ct) as long? ?? throw new InvalidOperationException($"no checkpoint row for projection '{name}'");
+    }
+
+    private async Task SetCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, long position, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"update {S}.projection_checkpoints set position = $2, updated = now() where name = $1", conn, tx);
+        cmd.Parameters.AddWithValue(name);
+        cmd.Parameters.AddWithValue(position);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// A failure caused by the event or the projection's code, as opposed to the infrastructure:
+    /// cancellation, lost connections, shutdowns and serialization/deadlock retries are not poison.
+    /// </summary>
+    private static bool IsPoison(Exception e, CancellationToken ct) => e switch
+    {
+        OperationCanceledException when ct.IsCancellationRequested => false,
+        PostgresException pe => !(pe.SqlState.StartsWith("08") || pe.SqlState.StartsWith("57") || pe.SqlState.StartsWith("53")
+                                  || pe.SqlState is "40001" or "40P01"),
+        NpgsqlException => false,
+        _ => true,
+    };
+}

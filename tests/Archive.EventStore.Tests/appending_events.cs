@@ -1,0 +1,133 @@
+using Archive.EventStore.Tests.Support;
+
+namespace Archive.EventStore.Tests;
+
+public class appending_events : IClassFixture<StoreFixture>
+{
+    private readonly StoreFixture _f;
+    public appending_events(StoreFixture f) => _f = f;
+    private static string NewStream() => $"thing-{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task appending_to_a_new_stream_numbers_versions_from_one_with_increasing_positions()
+    {
+        var id = NewStream();
+        var first = await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 3), new ThingRenamed("u")]);
+        var second = await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(2), [new ThingRenamed("v")]);
+
+        first.NextExpectedVersion.ShouldBe(2);
+        first.LastPosition.ShouldBe(first.FirstPosition + 1);
+        second.NextExpectedVersion.ShouldBe(3);
+        second.FirstPosition.ShouldBeGreaterThan(first.LastPosition);
+        (await _f.Store.ReadStreamAsync(id)).Select(e => e.Version).ShouldBe([1L, 2L, 3L]);
+        (await _f.ScalarAsync<string>($"select type from event_store.streams where id = '{id}'")).ShouldBe("thing");
+    }
+
+    [Fact]
+    public async Task appending_with_a_stale_version_is_a_conflict()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1), new ThingRenamed("a")]);
+
+        var e = await Should.ThrowAsync<ConcurrencyException>(() =>
+            _f.Store.AppendAsync(id, ExpectedVersion.Exactly(1), [new ThingRenamed("b")]));
+
+        e.StreamId.ShouldBe(id);
+        e.Expected.ShouldBe(ExpectedVersion.Exactly(1));
+        e.ActualVersion.ShouldBe(2);
+        (await _f.Store.ReadStreamAsync(id)).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task appending_as_a_new_stream_to_an_existing_stream_is_a_conflict()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+
+        var e = await Should.ThrowAsync<ConcurrencyException>(() =>
+            _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("again", 1)]));
+
+        e.Expected.ShouldBe(ExpectedVersion.NoStream);
+        e.ActualVersion.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task appending_at_a_version_to_a_missing_stream_is_a_conflict_naming_version_zero()
+    {
+        var e = await Should.ThrowAsync<ConcurrencyException>(() =>
+            _f.Store.AppendAsync("missing-" + NewStream(), ExpectedVersion.Exactly(4), [new ThingRenamed("x")]));
+        e.ActualVersion.ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task racing_new_stream_appends_let_exactly_one_win_and_the_rest_get_typed_conflicts()
+    {
+        var id = NewStream();
+        var attempts = Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+        {
+            try { await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened($"t{i}", i)]); return "won"; }
+            catch (ConcurrencyException) { return "conflict"; }
+        }));
+
+        var outcomes = await Task.WhenAll(attempts);
+
+        outcomes.Count(o => o == "won").ShouldBe(1);
+        outcomes.Count(o => o == "conflict").ShouldBe(11);
+        (await _f.Store.ReadStreamAsync(id)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task racing_appends_with_any_version_all_land_without_gaps()
+    {
+        var id = NewStream();
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            Task.Run(() => _f.Store.AppendAsync(id, ExpectedVersion.Any, [new ThingRenamed($"n{i}"), new ThingRenamed($"m{i}")]))));
+
+        (await _f.Store.ReadStreamAsync(id)).Select(e => e.Version).ShouldBe(Enumerable.Range(1, 20).Select(v => (long)v));
+        (await _f.Store.VerifyHashChainsAsync()).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_append_after_another_write_in_the_same_transaction_is_refused()
+    {
+        await _f.ExecAsync("create table if not exists other_writes (x int)");
+        await using var conn = await _f.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var write = new Npgsql.NpgsqlCommand("insert into other_writes values (1)", conn, tx))
+            await write.ExecuteNonQueryAsync();
+
+        await Should.ThrowAsync<AppendMustBeFirstWriteException>(() =>
+            _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]));
+    }
+
+    [Fact]
+    public async Task a_second_append_in_one_transaction_is_refused()
+    {
+        await using var conn = await _f.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+
+        await Should.ThrowAsync<AppendMustBeFirstWriteException>(() =>
+            _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]));
+    }
+
+    [Fact]
+    public async Task appending_to_an_archived_stream_is_refused()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+        await _f.Store.ArchiveStreamAsync(id);
+
+        var e = await Should.ThrowAsync<StreamArchivedException>(() =>
+            _f.Store.AppendAsync(id, ExpectedVersion.Any, [new ThingRenamed("late")]));
+        e.StreamId.ShouldBe(id);
+    }
+
+    [Fact]
+    public async Task unregistered_event_types_are_refused_before_anything_is_written()
+    {
+        var id = NewStream();
+        await Should.ThrowAsync<ArgumentException>(() => _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new Unnamed()]));
+        (await _f.Store.ReadStreamAsync(id)).ShouldBeEmpty();
+    }
+}

@@ -1,0 +1,65 @@
+using Archive.EventStore.Integrity;
+using Archive.EventStore.Tests.Support;
+
+namespace Archive.EventStore.Tests;
+
+public class hash_chain : IClassFixture<StoreFixture>
+{
+    private readonly StoreFixture _f;
+    public hash_chain(StoreFixture f) => _f = f;
+    private static string NewStream() => $"chain-{Guid.NewGuid():N}";
+
+    private async Task<string> StreamOfFourAsync()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("a", 1), new ThingRenamed("b")]);
+        await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(2), [new ThingRenamed("c"), new ThingRenamed("d")],
+            new EventMetadata { Actor = "ü-ñ", Headers = { ["k"] = "multi\nline" } });
+        return id;
+    }
+
+    [Fact]
+    public async Task each_event_links_to_its_predecessor_and_its_hash_is_recomputable_from_the_row()
+    {
+        var id = await StreamOfFourAsync();
+        var events = await _f.Store.ReadStreamAsync(id);
+
+        events[0].PreviousHash.ShouldBeNull();
+        for (var i = 1; i < events.Count; i++) events[i].PreviousHash.ShouldBe(events[i - 1].Hash);
+        var row = (await _f.RowsAsync($"select data::text, metadata::text from event_store.events where stream_id = '{id}' and version = 4")).Single().Split('|');
+        EventHash.Compute(events[2].Hash, id, 4, "thing.renamed.v1", row[0], row[1], events[3].RecordedAt).ShouldBe(events[3].Hash);
+        (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task editing_an_event_rows_data_is_reported_with_its_stream_and_version()
+    {
+        var id = await StreamOfFourAsync();
+        await _f.ExecAsync($"update event_store.events set data = '{{\"newTitle\": \"forged\"}}' where stream_id = '{id}' and version = 3");
+
+        var breaks = (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ToList();
+
+        breaks.ShouldHaveSingleItem().Version.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task deleting_an_event_row_is_reported()
+    {
+        var id = await StreamOfFourAsync();
+        await _f.ExecAsync($"delete from event_store.events where stream_id = '{id}' and version = 2");
+
+        var breaks = (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ToList();
+
+        breaks.ShouldContain(b => b.Version == 2 && b.Reason.Contains("missing"));
+        breaks.ShouldContain(b => b.Version == 3);
+    }
+
+    [Fact]
+    public async Task deleting_a_streams_last_event_is_reported()
+    {
+        var id = await StreamOfFourAsync();
+        await _f.ExecAsync($"delete from event_store.events where stream_id = '{id}' and version = 4");
+
+        (await _f.Store.VerifyHashChainsAsync()).ShouldContain(b => b.StreamId == id && b.Version == 4);
+    }
+}
