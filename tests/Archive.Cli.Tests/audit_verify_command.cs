@@ -71,7 +71,7 @@ public class audit_verify_command : IClassFixture<AuditDatabase>
         File.Delete(stranger);
 
         code.ShouldBe(1);
-        output.ShouldContain("SIGNATUREINVALID seal 1");
+        output.ShouldContain("SIGNATURE_INVALID seal 1");
         output.ShouldContain("untrusted certificate");
     }
 

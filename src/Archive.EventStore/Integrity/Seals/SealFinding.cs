@@ -27,7 +27,7 @@ public sealed record SealFinding(SealFindingKind Kind, long SealNumber, string D
     long? Version = null, long? Position = null)
 {
     public override string ToString() =>
-        $"{Kind.ToString().ToUpperInvariant()} seal {SealNumber}" +
+        $"{System.Text.Json.JsonNamingPolicy.SnakeCaseUpper.ConvertName(Kind.ToString())} seal {SealNumber}" +
         (StreamId is null ? "" : $" stream {StreamId} version {Version}") +
         (Position is null ? "" : $" position {Position}") + $": {Detail}";
 }
