@@ -54,7 +54,8 @@ public sealed class AuditTestArchive : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
     }
 
-    public static async Task<AuditTestArchive> CreateAsync(AuditDatabase db)
+    /// <param name="tsa">When given, seals are timestamped through it.</param>
+    public static async Task<AuditTestArchive> CreateAsync(AuditDatabase db, HttpMessageHandler? tsa = null)
     {
         var schema = $"cli_{Guid.NewGuid():N}"[..16];
         var options = new EventStoreOptions { Schema = schema };
@@ -65,7 +66,9 @@ public sealed class AuditTestArchive : IDisposable
         await store.AppendAsync(stream, ExpectedVersion.NoStream, [new CliThingOpened("a"), new CliThingRenamed("b")]);
 
         using var cert = NewOrganizationCertificate();
-        var sealer = new SealService(store, new CmsSealSigner(cert));
+        var sealer = new SealService(store, tsa is null
+            ? new CmsSealSigner(cert)
+            : new CmsSealSigner(cert, timestampAuthority: new Uri("http://127.0.0.1/tsa"), http: new HttpClient(tsa)));
         await sealer.EnsureSchemaAsync();
         // One round may seal less while a transaction elsewhere in the shared cluster holds xmin back.
         var deadline = DateTime.UtcNow.AddSeconds(20);

@@ -46,6 +46,20 @@ public class audit_verify_command : IClassFixture<AuditDatabase>
     }
 
     [Fact]
+    public async Task timestamped_seals_verify_and_a_damaged_token_fails_the_audit()
+    {
+        using var a = await AuditTestArchive.CreateAsync(_db, new InProcessTsa());
+
+        var (clean, cleanOutput, _) = await VerifyAsync(a);
+        await _db.ExecAsync($"update {a.Schema}.audit_seals set timestamp_token = substring(timestamp_token from 1 for 40) where seal_no = 1");
+        var (damaged, output, _) = await VerifyAsync(a);
+
+        clean.ShouldBe(0, cleanOutput);
+        damaged.ShouldBe(1);
+        output.ShouldContain("SIGNATURE_INVALID seal 1: timestamp token cannot be decoded");
+    }
+
+    [Fact]
     public async Task a_replaced_blob_exits_one_and_the_output_names_it()
     {
         using var a = await AuditTestArchive.CreateAsync(_db);
