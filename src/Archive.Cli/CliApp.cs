@@ -1,11 +1,40 @@
+using System.CommandLine;
+using Archive.Cli.Audit;
+
 namespace Archive.Cli;
 
-/// <summary>The <c>archive</c> command line: batch work on the archive (sign, verify, audit).</summary>
+/// <summary>
+/// The <c>archive</c> command line: batch work on the archive (sign, verify, audit). The composition
+/// point: each feature contributes one top-level command here.
+/// </summary>
 public static class CliApp
 {
-    public static int Run(string[] args)
+    /// <summary>Exit code for command-line usage errors (unknown command, missing or malformed option).</summary>
+    public const int UsageError = 2;
+
+    public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error).GetAwaiter().GetResult();
+
+    /// <summary>Runs with the given writers, so tests (and hosts) can capture the output.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
-        Console.Error.WriteLine("usage: archive <command> (commands are added by their features)");
-        return args.Length == 0 ? 1 : 2;
+        var root = new RootCommand("archive: batch work on the archive")
+        {
+            AuditCommand.Create(output, error),
+        };
+        var parsed = root.Parse(args);
+        var config = new InvocationConfiguration { Output = output, Error = error };
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var e in parsed.Errors) await error.WriteLineAsync(e.Message);
+            await error.WriteLineAsync("run 'archive --help' for usage");
+            return UsageError;
+        }
+        // A bare group command ("archive audit") has no action of its own: that is a usage error.
+        if (parsed.Action is null)
+        {
+            await error.WriteLineAsync($"'{parsed.CommandResult.Command.Name}' needs a subcommand; run with --help for usage");
+            return UsageError;
+        }
+        return await parsed.InvokeAsync(config, ct);
     }
 }
