@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets up and runs every test against a real PostgreSQL (a private cluster in .data/test-pg).
+# Sets up and runs every test against a real PostgreSQL (a private cluster per test project
+# under .data/test-pg, stopped at the end).
 set -uo pipefail
 cd "$(dirname "$0")"
 ./scripts/setup.sh || exit 1
@@ -7,11 +8,13 @@ export ARCHIVE_TEST_PGDATA="${ARCHIVE_TEST_PGDATA:-$PWD/.data/test-pg}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Archive.sln -c Release -v quiet -nologo || exit 1
 stop_pg() {
-  if [ -f "$ARCHIVE_TEST_PGDATA/data/postmaster.pid" ]; then
-    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$ARCHIVE_TEST_PGDATA/data" -m fast stop >/dev/null 2>&1
-    else "$pgbin/pg_ctl" -D "$ARCHIVE_TEST_PGDATA/data" -m fast stop >/dev/null 2>&1; fi
-  fi
+  pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  for pid in "$ARCHIVE_TEST_PGDATA"/*/data/postmaster.pid; do
+    [ -f "$pid" ] || continue
+    data=$(dirname "$pid")
+    if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$pgbin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1
+    else "$pgbin/pg_ctl" -D "$data" -m fast stop >/dev/null 2>&1; fi
+  done
 }
 trap stop_pg EXIT
 log=$(mktemp)

@@ -6,8 +6,9 @@ namespace Archive.Testing;
 
 /// <summary>
 /// The one real PostgreSQL the test run uses. ARCHIVE_TEST_CONNECTION names an existing
-/// server; otherwise a private cluster is started (or attached to) in ARCHIVE_TEST_PGDATA,
-/// by default under /tmp, and left running for the next test process: test.sh stops it.
+/// server; otherwise a private cluster per test assembly is started (or attached to) under
+/// ARCHIVE_TEST_PGDATA, by default under /tmp, and left running for the next test process:
+/// test.sh stops them.
 /// </summary>
 public static class TestPostgres
 {
@@ -22,6 +23,11 @@ public static class TestPostgres
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         var dir = Environment.GetEnvironmentVariable("ARCHIVE_TEST_PGDATA");
         if (string.IsNullOrWhiteSpace(dir)) dir = Path.Combine(Path.GetTempPath(), "archive-test-pg");
+        // One cluster per test assembly: the store's safe high-water mark is cluster-wide, so a
+        // test holding a transaction open must not stall projections of another test process.
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name)
+            .FirstOrDefault(n => n is not null && n.EndsWith(".Tests", StringComparison.Ordinal)) ?? "shared";
+        dir = Path.Combine(dir, assembly);
         // Test-only speed settings: a lost test database after a power cut costs nothing.
         var pg = await EmbeddedPostgres.StartAsync(dir, stopOnDispose: false, settings: new Dictionary<string, string>
         {

@@ -81,7 +81,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         var chosen = port ?? FreePort();
         var options = new List<string>
         {
-            $"-p {chosen}", $"-k {dataDir}", "-c listen_addresses=127.0.0.1", "-c max_connections=300",
+            // The socket goes to /tmp: a socket path inside a deep checkout can exceed the 107-byte limit.
+            $"-p {chosen}", "-k /tmp", "-c listen_addresses=127.0.0.1", "-c max_connections=300",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) options.Add($"-c {k}={v}");
         var logFile = Path.Combine(root, "postgres.log");
