@@ -46,12 +46,8 @@ internal sealed class CertificateChain
             if (exclude is not null && exclude.Contains(candidate) && !candidate.Equals(cert)) continue;
             if (!candidate.SubjectDN.Equivalent(cert.IssuerDN)) continue;
             if (candidate.Equals(cert) && !IsAnchor(cert)) continue;
-            try
-            {
-                cert.Verify(candidate.GetPublicKey());
+            if (VerificationCache.Verify(() => { cert.Verify(candidate.GetPublicKey()); return true; }, cert.GetEncoded(), candidate.GetEncoded()))
                 return candidate;
-            }
-            catch (Exception) { /* not this issuer: try the next candidate */ }
         }
         return null;
     }

@@ -35,8 +35,9 @@ internal static class TimestampCheck
             candidates = trust.Pool.Where(c => tst.SignerID.Match(c)).ToList();
         var tsa = candidates.FirstOrDefault();
         if (tsa is null) return Fail("TSA certificate not found", time);
-        try { tst.Validate(tsa); } // signature, ESS certificate id and critical timeStamping EKU (RFC 3161 2.3)
-        catch (Exception e) { return Fail($"time-stamp token does not verify: {e.Message}", time, tsa); }
+        // Signature, ESS certificate id and critical timeStamping EKU (RFC 3161 2.3).
+        if (!VerificationCache.Verify(() => { tst.Validate(tsa); return true; }, token, tsa.GetEncoded()))
+            return Fail("time-stamp token does not verify with the TSA certificate (signature, certificate id or timeStamping usage)", time, tsa);
 
         var pool = new CertificateChain([], trust.Pool.Concat(tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>()));
         var chain = new CertificateChain(trust.Pool.Where(trust.IsAnchor), pool.Pool).Build(tsa);
