@@ -168,7 +168,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Fail(SubIndication.HASH_FAILURE, "the digest of the signed byte range differs from the signed message-digest attribute");
         }
         bool sigOk;
-        sigOk = VerificationCache.Verify(() => si.Verify(signerCert), signerCert.GetEncoded(), si.GetEncodedSignedAttributes(), si.GetSignature(), signedData);
+        // Verify with the bare key: BouncyCastle's certificate overload would also reject a certificate expired at the claimed time, which is a time question, not an integrity one.
+        sigOk = VerificationCache.Verify(() => si.Verify(signerCert.GetPublicKey()), signerCert.GetEncoded(), si.GetEncodedSignedAttributes(), si.GetSignature(), signedData);
         _integrity = sigOk;
         if (!sigOk) return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
         _checks.Add("message digest matches and the signature value verifies");
