@@ -39,7 +39,7 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
     {
         var status = FromLocal(cert, issuer);
         if (status.State != RevocationState.Unknown || options.Revocation == RevocationMode.Offline) return status;
-        await FetchAsync(cert, ct);
+        await FetchAsync(cert, issuer, ct);
         return FromLocal(cert, issuer);
     }
 
@@ -93,9 +93,30 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
         return false;
     }
 
-    private async Task FetchAsync(X509Certificate cert, CancellationToken ct)
+    private async Task FetchAsync(X509Certificate cert, X509Certificate issuer, CancellationToken ct)
     {
         var client = options.HttpClient ?? SharedClient;
+        foreach (var url in CertificateChain.OcspUrls(cert).Where(u => u.StartsWith("http", StringComparison.OrdinalIgnoreCase)).Take(2))
+        {
+            try
+            {
+                var gen = new OcspReqGenerator();
+                gen.AddRequest(new CertificateID(CertificateID.HashSha1, issuer, cert.SerialNumber));
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                cts.CancelAfter(options.OnlineFetchTimeout);
+                using var body = new ByteArrayContent(gen.Generate().GetEncoded());
+                body.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/ocsp-request");
+                using var response = await client.PostAsync(url, body, cts.Token);
+                var bytes = await response.Content.ReadAsByteArrayAsync(cts.Token);
+                ocsps.Add(ParseOcsp(bytes));
+                log.Add($"OCSP response fetched online from {url}");
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                log.Add($"OCSP response could not be obtained from {url}: {e.GetType().Name}");
+            }
+        }
         foreach (var url in CertificateChain.CrlUrls(cert).Where(u => u.StartsWith("http", StringComparison.OrdinalIgnoreCase)).Take(3))
         {
             if (!_fetched.Add(url)) continue;

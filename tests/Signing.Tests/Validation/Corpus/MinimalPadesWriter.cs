@@ -95,15 +95,17 @@ public sealed class MinimalPadesWriter
     }
 
     /// <summary>Appends a DSS with the given certificates and CRLs (B-LT material).</summary>
-    public MinimalPadesWriter AppendDss(IEnumerable<byte[]> certificates, IEnumerable<byte[]> crls)
+    public MinimalPadesWriter AppendDss(IEnumerable<byte[]> certificates, IEnumerable<byte[]> crls, IEnumerable<byte[]>? ocsps = null)
     {
         var offsets = new SortedDictionary<int, long>();
         var certRefs = new List<int>();
         var crlRefs = new List<int>();
         foreach (var c in certificates) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); certRefs.Add(n); }
         foreach (var c in crls) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); crlRefs.Add(n); }
+        var ocspRefs = new List<int>();
+        foreach (var c in ocsps ?? []) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); ocspRefs.Add(n); }
         _dss = _nextObject++;
-        offsets[_dss.Value] = Obj(_dss.Value, $"<< /Type /DSS /Certs [{string.Join(" ", certRefs.Select(r => $"{r} 0 R"))}] /CRLs [{string.Join(" ", crlRefs.Select(r => $"{r} 0 R"))}] >>");
+        offsets[_dss.Value] = Obj(_dss.Value, $"<< /Type /DSS /Certs [{string.Join(" ", certRefs.Select(r => $"{r} 0 R"))}] /CRLs [{string.Join(" ", crlRefs.Select(r => $"{r} 0 R"))}] /OCSPs [{string.Join(" ", ocspRefs.Select(r => $"{r} 0 R"))}] >>");
         offsets[1] = Obj(1, Catalog());
         FinishRevision(offsets, fullTable: false);
         return this;

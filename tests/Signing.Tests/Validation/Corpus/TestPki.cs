@@ -38,6 +38,9 @@ public sealed class TestPki : IDisposable
     public Identity UntrustedRoot { get; }
     public Identity UntrustedSigner { get; }
     public Identity WeakKeySigner { get; }
+    /// <summary>Signers whose only revocation source is the OCSP responder named in their AIA.</summary>
+    public Identity OcspSigner { get; }
+    public Identity OcspRevokedSigner { get; }
     public DateTimeOffset RevocationTime { get; } = Now.AddDays(-10);
 
     public TestPki()
@@ -57,7 +60,10 @@ public sealed class TestPki : IDisposable
         UntrustedRoot = Issue("CN=Test Root CA,O=Somebody Else", NewKey(), null, Now.AddYears(-10), Now.AddYears(10), ca: true, crlUrl: null);
         UntrustedSigner = Issue("CN=Stranger,O=Somebody Else", signerKey, UntrustedRoot, Now.AddYears(-2), Now.AddYears(2), crlUrl: null);
         WeakKeySigner = Issue("CN=Short Key Signer,O=Archive Test", NewKey(1024), Intermediate, Now.AddYears(-2), Now.AddYears(2), crlUrl: BaseUrl + "int.crl");
+        OcspSigner = Issue("CN=OCSP Checked Signer,O=Archive Test", signerKey, Intermediate, Now.AddYears(-2), Now.AddYears(2), ocspUrl: BaseUrl + "ocsp");
+        OcspRevokedSigner = Issue("CN=OCSP Revoked Signer,O=Archive Test", signerKey, Intermediate, Now.AddYears(-2), Now.AddYears(2), ocspUrl: BaseUrl + "ocsp");
         _revokedByIntermediate.Add((RevokedEarly.Certificate.SerialNumber, RevocationTime.UtcDateTime));
+        _revokedByIntermediate.Add((OcspRevokedSigner.Certificate.SerialNumber, RevocationTime.UtcDateTime));
         _served["root.crl"] = Crl(Root, []).GetEncoded();
         _served["int.crl"] = Crl(Intermediate, _revokedByIntermediate).GetEncoded();
         _listener.Prefixes.Add(BaseUrl);
@@ -89,11 +95,34 @@ public sealed class TestPki : IDisposable
             HttpListenerContext ctx;
             try { ctx = await _listener.GetContextAsync(); } catch (Exception) { return; }
             byte[]? body;
-            lock (_served) body = _served.GetValueOrDefault(ctx.Request.Url!.AbsolutePath.TrimStart('/'));
+            if (ctx.Request.HttpMethod == "POST")
+            {
+                using var ms = new MemoryStream();
+                await ctx.Request.InputStream.CopyToAsync(ms);
+                body = OcspResponse(ms.ToArray());
+            }
+            else lock (_served) body = _served.GetValueOrDefault(ctx.Request.Url!.AbsolutePath.TrimStart('/'));
             ctx.Response.StatusCode = body is null ? 404 : 200;
             if (body is not null) await ctx.Response.OutputStream.WriteAsync(body);
             ctx.Response.Close();
         }
+    }
+
+    /// <summary>An OCSP response signed directly by the intermediate CA for whatever the request asks.</summary>
+    public byte[] OcspResponse(byte[] request)
+    {
+        var req = new Org.BouncyCastle.Ocsp.OcspReq(request);
+        var gen = new Org.BouncyCastle.Ocsp.BasicOcspRespGenerator(Intermediate.Certificate.GetPublicKey());
+        foreach (var r in req.GetRequestList())
+        {
+            var id = r.GetCertID();
+            (BigInteger Serial, DateTime When)? revoked;
+            lock (_served) revoked = _revokedByIntermediate.Where(x => x.Serial.Equals(id.SerialNumber)).Select(x => ((BigInteger, DateTime)?)x).FirstOrDefault();
+            gen.AddResponse(id, revoked is { } rv ? new Org.BouncyCastle.Ocsp.RevokedStatus(rv.When, CrlReason.KeyCompromise) : Org.BouncyCastle.Ocsp.CertificateStatus.Good,
+                Now.AddMinutes(-30).UtcDateTime, Now.AddDays(1).UtcDateTime, null);
+        }
+        var basic = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", Intermediate.PrivateKey), null, Now.AddMinutes(-30).UtcDateTime);
+        return new Org.BouncyCastle.Ocsp.OCSPRespGenerator().Generate(Org.BouncyCastle.Ocsp.OcspRespStatus.Successful, basic).GetEncoded();
     }
 
     private static AsymmetricCipherKeyPair NewKey(int bits = 2048)
@@ -103,10 +132,10 @@ public sealed class TestPki : IDisposable
         return DotNetUtilities.GetRsaKeyPair(rsa);
     }
 
-    private static Identity Issue(string dn, AsymmetricCipherKeyPair key, Identity? issuer, DateTimeOffset from, DateTimeOffset to, bool ca = false, string? crlUrl = null, bool tsa = false) =>
-        Issue(dn, key.Private, issuer, from, to, ca, crlUrl, tsa, key.Public);
+    private static Identity Issue(string dn, AsymmetricCipherKeyPair key, Identity? issuer, DateTimeOffset from, DateTimeOffset to, bool ca = false, string? crlUrl = null, bool tsa = false, string? ocspUrl = null) =>
+        Issue(dn, key.Private, issuer, from, to, ca, crlUrl, tsa, key.Public, ocspUrl);
 
-    private static Identity Issue(string dn, AsymmetricKeyParameter privateKey, Identity? issuer, DateTimeOffset from, DateTimeOffset to, bool ca = false, string? crlUrl = null, bool tsa = false, AsymmetricKeyParameter? publicKey = null)
+    private static Identity Issue(string dn, AsymmetricKeyParameter privateKey, Identity? issuer, DateTimeOffset from, DateTimeOffset to, bool ca = false, string? crlUrl = null, bool tsa = false, AsymmetricKeyParameter? publicKey = null, string? ocspUrl = null)
     {
         var gen = new X509V3CertificateGenerator();
         var subject = new X509Name(dn);
@@ -125,6 +154,9 @@ public sealed class TestPki : IDisposable
         if (crlUrl is not null)
             gen.AddExtension(X509Extensions.CrlDistributionPoints, false, new CrlDistPoint([
                 new DistributionPoint(new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, crlUrl))), null, null)]));
+        if (ocspUrl is not null)
+            gen.AddExtension(X509Extensions.AuthorityInfoAccess, false, new AuthorityInformationAccess(
+                new AccessDescription(AccessDescription.IdADOcsp, new GeneralName(GeneralName.UniformResourceIdentifier, ocspUrl))));
         var signingKey = issuer?.PrivateKey ?? privateKey;
         var cert = gen.Generate(new Asn1SignatureFactory("SHA256WithRSA", signingKey));
         return new Identity(cert, privateKey);
