@@ -302,3 +302,14 @@ public class ocsp_revocation
         sig.Indication.ShouldBe(Indication.TOTAL_PASSED, string.Join("\n", sig.Checks));
     }
 }
+
+public class object_stream_changes
+{
+    [Fact]
+    public void a_page_change_hidden_in_an_object_stream_is_detected()
+    {
+        var sig = Single(Signed(By(Pki.Signer)).AppendPageChangeInObjectStream().ToArray());
+        sig.Indication.ShouldBe(Indication.TOTAL_FAILED);
+        sig.ChangesAfterSigning.ShouldContain(c => c.ObjectNumber == 3 && c.Category == "page" && !c.Allowed);
+    }
+}

@@ -20,8 +20,13 @@ internal sealed class PdfDocumentModel
     public List<long> RevisionEnds { get; }
     public Dictionary<int, PdfIndirect> FinalObjects { get; }
 
+    private readonly ValidationOptions _options;
+    private readonly CancellationToken _ct;
+
     public PdfDocumentModel(byte[] data, ValidationOptions options, CancellationToken ct)
     {
+        _options = options;
+        _ct = ct;
         Parser = new PdfParser(data, options.MaxNesting, options.MaxObjects, ct);
         RevisionEnds = Parser.RevisionEnds();
         if (RevisionEnds.Count == 0) throw new PdfFormatException("no %%EOF marker: not a complete PDF");
@@ -31,8 +36,50 @@ internal sealed class PdfDocumentModel
     public Dictionary<int, PdfIndirect> ObjectsAt(long end)
     {
         if (!_objectsAt.TryGetValue(end, out var objects))
-            _objectsAt[end] = objects = Parser.ScanObjects(end);
+            _objectsAt[end] = objects = ExpandObjectStreams(Parser.ScanObjects(end));
         return objects;
+    }
+
+    /// <summary>
+    /// Adds objects stored inside compressed object streams (PDF 1.5). Each counts as defined where its object
+    /// stream is, so an object redefined in a later revision (directly or in a newer stream) still wins.
+    /// Change analysis would otherwise be blind to edits hidden in object streams.
+    /// </summary>
+    private Dictionary<int, PdfIndirect> ExpandObjectStreams(Dictionary<int, PdfIndirect> direct)
+    {
+        var streams = direct.Values.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "ObjStm").ToList();
+        if (streams.Count == 0) return direct;
+        var definitions = direct.Values.Select(o => (o.Offset, Order: 1, Obj: o)).ToList();
+        foreach (var os in streams)
+        {
+            if (os.Dict!["N"] is not PdfNumber n || os.Dict["First"] is not PdfNumber first) continue;
+            var decoded = StreamData(os);
+            if (decoded is null || n.Value < 0 || n.Value > _options.MaxObjects || first.Value < 0 || first.Value > decoded.Length) continue;
+            var inner = new PdfParser(decoded, _options.MaxNesting, _options.MaxObjects, _ct);
+            long pos = 0;
+            var header = new List<(int Number, long Offset)>();
+            try
+            {
+                for (int i = 0; i < (int)n.Value; i++)
+                {
+                    if (inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber num || inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber off) break;
+                    header.Add(((int)num.AsLong, (long)first.Value + off.AsLong));
+                }
+                foreach (var (number, offset) in header)
+                {
+                    if (offset < 0 || offset >= decoded.Length) continue;
+                    long p = offset;
+                    var value = inner.ParseValue(ref p, decoded.Length, 0);
+                    // Offsets stay those of the containing stream: the object has no own bytes in the file.
+                    definitions.Add((os.Offset, 0, new PdfIndirect(number, 0, value, os.Offset, os.End)));
+                }
+            }
+            catch (PdfFormatException) { /* a damaged object stream contributes what could be read */ }
+            if (definitions.Count > _options.MaxObjects) throw new PdfFormatException($"more than {_options.MaxObjects} objects");
+        }
+        var result = new Dictionary<int, PdfIndirect>();
+        foreach (var d in definitions.OrderBy(d => d.Offset).ThenBy(d => d.Order)) result[d.Obj.Number] = d.Obj;
+        return result;
     }
 
     /// <summary>1-based revision number whose end is exactly <paramref name="end"/>, or 0 when none is.</summary>

@@ -133,6 +133,22 @@ public sealed class MinimalPadesWriter
         return this;
     }
 
+    /// <summary>
+    /// Appends a revision that redefines the page (new MediaBox) inside a compressed object stream, the way an
+    /// attacker would hide an edit from tools that do not look into object streams. The xref lists only the stream
+    /// object (a cross-reference stream would be needed to point into it; the validator does not rely on xref data).
+    /// </summary>
+    public MinimalPadesWriter AppendPageChangeInObjectStream()
+    {
+        var page = Page().Replace("[0 0 595 842]", "[0 0 842 595]");
+        var header = "3 0 ";
+        var body = Encoding.ASCII.GetBytes(header + page);
+        int n = _nextObject++;
+        var offsets = new SortedDictionary<int, long> { [n] = Stream(n, $" /Type /ObjStm /N 1 /First {header.Length}", body, compress: true) };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
     /// <summary>Appends a revision adding a text (sticky note) annotation.</summary>
     public MinimalPadesWriter AppendAnnotation()
     {
