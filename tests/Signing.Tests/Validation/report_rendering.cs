@@ -42,3 +42,29 @@ public class report_rendering
         html.ShouldNotContain("src=");
     }
 }
+
+public class pdf_report_rendering
+{
+    [Fact]
+    public void the_pdf_report_is_a_readable_pdf_with_vietnamese_text()
+    {
+        var report = Validate(Signed(By(Pki.Signer)).AppendContentChange("changed").ToArray());
+        var pdf = PdfReportRenderer.ToPdf(report);
+        System.Text.Encoding.ASCII.GetString(pdf, 0, 5).ShouldBe("%PDF-");
+        var path = Path.Combine(Path.GetTempPath(), $"report-{Guid.NewGuid():N}.pdf");
+        File.WriteAllBytes(path, pdf);
+        try
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("pdftotext") { RedirectStandardOutput = true };
+            psi.ArgumentList.Add(path);
+            psi.ArgumentList.Add("-");
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var text = p.StandardOutput.ReadToEnd();
+            p.WaitForExit();
+            text.ShouldContain("Báo cáo xác thực chữ ký");
+            text.ShouldContain("TOTAL_FAILED");
+            text.ShouldContain("Nguyễn Văn An");
+        }
+        finally { File.Delete(path); }
+    }
+}

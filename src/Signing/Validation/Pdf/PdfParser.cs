@@ -43,10 +43,11 @@ internal sealed class PdfParser(byte[] data, int maxDepth, int maxObjects, Cance
         while (pos < end)
         {
             ct.ThrowIfCancellationRequested();
-            int idx = data.AsSpan((int)pos, (int)(end - pos)).IndexOf(" obj"u8);
+            int idx = data.AsSpan((int)pos, (int)(end - pos)).IndexOf("obj"u8);
             if (idx < 0) break;
-            long objKeyword = pos + idx + 1;
-            long start = BackToObjectHeader(pos + idx);
+            long objKeyword = pos + idx;
+            // Any whitespace may separate the generation from "obj" (viewers follow xref offsets, so we must not be stricter).
+            long start = objKeyword > 0 && IsWhite(data[objKeyword - 1]) ? BackToObjectHeader(objKeyword - 1) : -1;
             if (start < 0) { pos = objKeyword + 3; continue; }
             try
             {
@@ -71,7 +72,8 @@ internal sealed class PdfParser(byte[] data, int maxDepth, int maxObjects, Cance
     /// <summary>Given the offset of the space before "obj", walks back over "num gen" and returns the header start.</summary>
     private long BackToObjectHeader(long spaceBeforeObj)
     {
-        long p = spaceBeforeObj;
+        long p = spaceBeforeObj + 1;
+        while (p > 0 && IsWhite(data[p - 1])) p--;
         long genEnd = p;
         while (p > 0 && IsDigit(data[p - 1])) p--;
         if (p == genEnd || p == 0 || !IsWhite(data[p - 1])) return -1;
@@ -79,7 +81,7 @@ internal sealed class PdfParser(byte[] data, int maxDepth, int maxObjects, Cance
         long numEnd = p;
         while (p > 0 && IsDigit(data[p - 1])) p--;
         if (p == numEnd) return -1;
-        if (p > 0 && !IsWhite(data[p - 1]) && !IsDelimiter(data[p - 1])) return -1;
+        // No requirement on the byte before the header: a viewer reaching it through the xref would not care either.
         return p;
     }
 
