@@ -18,12 +18,17 @@ internal sealed class ChangeAnalyzer(PdfDocumentModel doc)
         {
             var before = doc.ObjectsAt(doc.RevisionEnds[rev - 2]);
             var after = doc.ObjectsAt(doc.RevisionEnds[rev - 1]);
+            // A revision that adds a document timestamp needs a field for it; ISO 32000-2 12.8.2.2 allows that even under P=1.
+            bool addsDocTimestamp = after.Any(kv => !before.ContainsKey(kv.Key) && kv.Value.Dict is { } sd
+                && sd["ByteRange"] is not null && (sd.NameOf("Type") == "DocTimeStamp" || sd.NameOf("SubFilter") == "ETSI.RFC3161"));
             foreach (var (num, obj) in after.OrderBy(k => k.Key))
             {
                 before.TryGetValue(num, out var old);
                 if (old is not null && SameContent(old, obj)) continue;
                 var (category, allowed, description) = Classify(num, old, obj, dssObjects, docMdpPermission);
                 if (category is null) continue;
+                if (addsDocTimestamp && category is "form" or "page-annotations" || addsDocTimestamp && category == "form-field" && old is null && obj.Dict?.NameOf("FT") == "Sig")
+                    allowed = true;
                 changes.Add(new ChangeReport(rev, num, category, allowed, description));
             }
         }

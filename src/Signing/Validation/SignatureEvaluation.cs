@@ -227,7 +227,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
                 $"{(Sha1Oids.Contains(si.DigestAlgOid) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
 
         // --- Revocation and validity in time (5.2.5, 5.6.2) ---
-        var log = new List<string>();
+        // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
+        var log = _checks;
         var crls = ctx.FinalDss.Crls.ToList();
         foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
         var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, log);
@@ -253,13 +254,13 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             }
             if (status.State == RevocationState.Unknown)
                 return Indeterminate(SubIndication.TRY_LATER, $"no revocation information for the {who}" + (ctx.Options.Revocation == RevocationMode.Offline ? " in the file (offline mode)" : ""));
-            // Freshness: the status must have been issued after the best signing time to say anything about it.
+            // Freshness (EN 319 102-1 5.2.5.4): the status must be issued after the best signing time, or be recent
+            // relative to the validation time (policy: RevocationFreshness); otherwise it says nothing about that moment.
             var best = poe ?? _signingTime ?? ctx.Now;
-            if (status.IssuedAt < best.AddMinutes(-5))
-                return Indeterminate(SubIndication.TRY_LATER, $"revocation information for the {who} ({status.Source}, {status.IssuedAt:u}) predates the signing time {best:u}");
+            if (status.IssuedAt < best.AddMinutes(-5) && status.IssuedAt < ctx.Now - ctx.Options.RevocationFreshness)
+                return Indeterminate(SubIndication.TRY_LATER, $"revocation information for the {who} ({status.Source}, {status.IssuedAt:u}) predates the signing time {best:u} and is older than {ctx.Options.RevocationFreshness.TotalHours:0} hours");
             _checks.Add($"{who}: not revoked ({status.Source} issued {status.IssuedAt:u})");
         }
-        _checks.AddRange(log);
         if (!CertificateChain.ValidAt(chain[^1], ctx.Now) && !(poe is not null && CertificateChain.ValidAt(chain[^1], poe.Value)))
             return Indeterminate(SubIndication.OUT_OF_BOUNDS_NO_POE, "the trust anchor certificate is outside its validity period");
 

@@ -19,6 +19,8 @@ public sealed record ValidationOptions
     public DateTimeOffset? ValidationTime { get; init; }
     /// <summary>After this date SHA-1 and RSA keys shorter than 2048 bits are no longer accepted for new signatures.</summary>
     public DateTimeOffset WeakAlgorithmCutOff { get; init; } = new(2019, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    /// <summary>Revocation data younger than this (relative to the validation time) counts as fresh even if issued before the signing time.</summary>
+    public TimeSpan RevocationFreshness { get; init; } = TimeSpan.FromHours(24);
     public long MaxFileBytes { get; init; } = 100L * 1024 * 1024;
     public int MaxObjects { get; init; } = 200_000;
     public int MaxNesting { get; init; } = 64;
