@@ -27,6 +27,13 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     public async Task<SignatureReport> RunAsync()
     {
         var (ind, sub, detail) = await DecideAsync();
+        // A disallowed change is the most serious finding for a reader of the document: it must not hide behind
+        // an INDETERMINATE decided earlier (e.g. revocation), so it takes over and the other reason is kept in the detail.
+        if (ind != Indication.TOTAL_FAILED && ChangesVerdict() is { } changed)
+        {
+            var other = ind == Indication.TOTAL_PASSED ? "" : $" (also {ind}/{sub}: {detail})";
+            (ind, sub, detail) = (changed.Item1, changed.Item2, changed.Item3 + other);
+        }
         if (detail.Length > 0) _checks.Add(detail);
         return new SignatureReport
         {
@@ -152,7 +159,14 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         if (signerCert is null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, "the signer's certificate is not in the CMS, the DSS or the configured intermediates");
         _signer = signerCert.SubjectDN.ToString();
         _signerSha256 = Convert.ToHexString(SHA256.HashData(signerCert.GetEncoded()));
-        _digestAlg = si.DigestAlgOid;
+        _digestAlg = si.DigestAlgOid switch
+        {
+            "1.3.14.3.2.26" => "SHA-1",
+            "2.16.840.1.101.3.4.2.1" => "SHA-256",
+            "2.16.840.1.101.3.4.2.2" => "SHA-384",
+            "2.16.840.1.101.3.4.2.3" => "SHA-512",
+            var oid => oid,
+        };
         _signingTime = ClaimedTime(si);
         _proof = _signingTime is null ? SigningTimeProof.None : SigningTimeProof.Claimed;
 

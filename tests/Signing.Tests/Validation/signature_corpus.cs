@@ -382,3 +382,16 @@ public class revocation_freshness
         sig.SubIndication.ShouldBe(SubIndication.TRY_LATER);
     }
 }
+
+public class combined_findings
+{
+    [Fact]
+    public void a_disallowed_change_is_not_hidden_behind_an_indeterminate_revocation_result()
+    {
+        var pdf = Signed(By(Pki.RevokedEarly) with { ClaimedTime = TestPki.Now.AddDays(-30) }).AppendContentChange("x").ToArray();
+        var sig = Single(pdf);
+        sig.Indication.ShouldBe(Indication.TOTAL_FAILED);
+        sig.SubIndication.ShouldBe(SubIndication.SIG_CONSTRAINTS_FAILURE);
+        sig.Explanation.En.ShouldContain("REVOKED_NO_POE");
+    }
+}

@@ -7,7 +7,12 @@ namespace Signing.Validation;
 /// <summary>Renders a report for machines (JSON with stable camelCase property names) and for people (bilingual HTML).</summary>
 public static class ReportRenderer
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        // Keep Vietnamese readable in the JSON; HTML-sensitive characters are still escaped.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+    };
 
     public static string ToJson(ValidationReport report) => JsonSerializer.Serialize(report, Json);
 
