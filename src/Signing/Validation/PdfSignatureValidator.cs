@@ -1,9 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.Ess;
-using Org.BouncyCastle.Asn1.Pkcs;
-using Org.BouncyCastle.Cms;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
 using Signing.Validation.Pdf;
 
