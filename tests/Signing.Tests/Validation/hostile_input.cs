@@ -57,6 +57,14 @@ public class hostile_input
     }
 
     [Fact]
+    public void an_exhausted_time_budget_returns_an_indeterminate_report()
+    {
+        var report = Validate(SignedFile.Value, Offline with { TimeBudget = TimeSpan.Zero });
+        report.DocumentIndication.ShouldBe(Indication.INDETERMINATE);
+        report.Problems.ShouldHaveSingleItem().ShouldContain("time budget");
+    }
+
+    [Fact]
     public void too_many_objects_are_refused_with_a_reason()
     {
         var report = Validate(SignedFile.Value, Offline with { MaxObjects = 3 });
