@@ -15,7 +15,9 @@ public sealed class PdfSignatureValidator
     {
         var now = options.ValidationTime ?? DateTimeOffset.UtcNow;
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(options.TimeBudget);
+        // A zero budget must mean "no time at all", deterministically; CancelAfter(0) may fire on a timer thread.
+        if (options.TimeBudget <= TimeSpan.Zero) budget.Cancel();
+        else budget.CancelAfter(options.TimeBudget);
         try
         {
             var data = await ReadBoundedAsync(pdf, options.MaxFileBytes, budget.Token);
