@@ -1,0 +1,199 @@
+using System.IO.Compression;
+
+namespace Signing.Validation.Pdf;
+
+/// <summary>A signature or document-timestamp dictionary found in the file.</summary>
+internal sealed record SignatureDictionary(PdfIndirect Object, string? FieldName)
+{
+    public PdfDict Dict => (PdfDict)Object.Value;
+    public string? SubFilter => Dict.NameOf("SubFilter");
+    public bool IsDocumentTimestamp => Dict.NameOf("Type") == "DocTimeStamp" || SubFilter == "ETSI.RFC3161";
+}
+
+/// <summary>The revisions, objects, signatures, DSS and DocMDP settings of one PDF, read without trusting its xref.</summary>
+internal sealed class PdfDocumentModel
+{
+    private readonly Dictionary<long, Dictionary<int, PdfIndirect>> _objectsAt = new();
+
+    public PdfParser Parser { get; }
+    public byte[] Data => Parser.Data;
+    public List<long> RevisionEnds { get; }
+    public Dictionary<int, PdfIndirect> FinalObjects { get; }
+
+    private readonly ValidationOptions _options;
+    private readonly CancellationToken _ct;
+
+    public PdfDocumentModel(byte[] data, ValidationOptions options, CancellationToken ct)
+    {
+        _options = options;
+        _ct = ct;
+        Parser = new PdfParser(data, options.MaxNesting, options.MaxObjects, ct);
+        RevisionEnds = Parser.RevisionEnds();
+        if (RevisionEnds.Count == 0) throw new PdfFormatException("no %%EOF marker: not a complete PDF");
+        FinalObjects = ObjectsAt(data.Length);
+    }
+
+    public Dictionary<int, PdfIndirect> ObjectsAt(long end)
+    {
+        if (!_objectsAt.TryGetValue(end, out var objects))
+            _objectsAt[end] = objects = ExpandObjectStreams(Parser.ScanObjects(end));
+        return objects;
+    }
+
+    /// <summary>
+    /// Adds objects stored inside compressed object streams (PDF 1.5). Each counts as defined where its object
+    /// stream is, so an object redefined in a later revision (directly or in a newer stream) still wins.
+    /// Change analysis would otherwise be blind to edits hidden in object streams.
+    /// </summary>
+    private Dictionary<int, PdfIndirect> ExpandObjectStreams(Dictionary<int, PdfIndirect> direct)
+    {
+        var streams = direct.Values.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "ObjStm").ToList();
+        if (streams.Count == 0) return direct;
+        var definitions = direct.Values.Select(o => (o.Offset, Order: 1, Obj: o)).ToList();
+        foreach (var os in streams)
+        {
+            if (os.Dict!["N"] is not PdfNumber n || os.Dict["First"] is not PdfNumber first) continue;
+            var decoded = StreamData(os);
+            if (decoded is null || n.Value < 0 || n.Value > _options.MaxObjects || first.Value < 0 || first.Value > decoded.Length) continue;
+            var inner = new PdfParser(decoded, _options.MaxNesting, _options.MaxObjects, _ct);
+            long pos = 0;
+            var header = new List<(int Number, long Offset)>();
+            try
+            {
+                for (int i = 0; i < (int)n.Value; i++)
+                {
+                    if (inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber num || inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber off) break;
+                    header.Add(((int)num.AsLong, (long)first.Value + off.AsLong));
+                }
+                foreach (var (number, offset) in header)
+                {
+                    if (offset < 0 || offset >= decoded.Length) continue;
+                    long p = offset;
+                    var value = inner.ParseValue(ref p, decoded.Length, 0);
+                    // Offsets stay those of the containing stream: the object has no own bytes in the file.
+                    definitions.Add((os.Offset, 0, new PdfIndirect(number, 0, value, os.Offset, os.End)));
+                }
+            }
+            catch (PdfFormatException) { /* a damaged object stream contributes what could be read */ }
+            if (definitions.Count > _options.MaxObjects) throw new PdfFormatException($"more than {_options.MaxObjects} objects");
+        }
+        var result = new Dictionary<int, PdfIndirect>();
+        foreach (var d in definitions.OrderBy(d => d.Offset).ThenBy(d => d.Order)) result[d.Obj.Number] = d.Obj;
+        return result;
+    }
+
+    /// <summary>1-based revision number whose end is exactly <paramref name="end"/>, or 0 when none is.</summary>
+    public int RevisionEndingAt(long end) => RevisionEnds.IndexOf(end) + 1;
+
+    public PdfValue? Resolve(PdfValue? value, Dictionary<int, PdfIndirect> objects, int hops = 0)
+    {
+        while (value is PdfRef r && hops++ < 32)
+            value = objects.TryGetValue(r.Number, out var o) ? o.Value : null;
+        return value is PdfRef ? null : value;
+    }
+
+    public PdfDict? Catalog(Dictionary<int, PdfIndirect> objects) =>
+        objects.Values.Where(o => o.Dict?.NameOf("Type") == "Catalog").OrderByDescending(o => o.Offset).FirstOrDefault()?.Dict;
+
+    public List<SignatureDictionary> Signatures()
+    {
+        var fieldNames = new Dictionary<int, string>();
+        foreach (var o in FinalObjects.Values)
+            if (o.Dict is { } d && d["V"] is PdfRef v && d["T"] is PdfString t)
+                fieldNames[v.Number] = t.Text();
+        return FinalObjects.Values
+            .Where(o => o.Dict is { } d && d["ByteRange"] is PdfArray && d["Contents"] is PdfString)
+            .OrderBy(o => o.Offset)
+            .Select(o => new SignatureDictionary(o, fieldNames.GetValueOrDefault(o.Number)))
+            .ToList();
+    }
+
+    /// <summary>DocMDP permission level (1..3) of the certification signature, with that signature's object number.</summary>
+    public (int Permission, int SignatureObject)? DocMdp()
+    {
+        var perms = Resolve(Catalog(FinalObjects)?["Perms"], FinalObjects) as PdfDict;
+        if (perms?["DocMDP"] is not PdfRef sigRef) return null;
+        if (!FinalObjects.TryGetValue(sigRef.Number, out var sig) || sig.Dict is null) return null;
+        int p = 2; // ISO 32000-1 12.8.2.2: default when /P is absent
+        if (Resolve(sig.Dict["Reference"], FinalObjects) is PdfArray refs)
+            foreach (var r in refs.Items)
+                if (Resolve(r, FinalObjects) is PdfDict rd && rd.NameOf("TransformMethod") == "DocMDP"
+                    && Resolve(rd["TransformParams"], FinalObjects) is PdfDict tp && tp["P"] is PdfNumber n)
+                    p = (int)n.AsLong is >= 1 and <= 3 ? (int)n.AsLong : 2;
+        return (p, sigRef.Number);
+    }
+
+    /// <summary>The DSS dictionary present in the document prefix ending at <paramref name="end"/>.</summary>
+    public DssContent Dss(long end)
+    {
+        var objects = ObjectsAt(end);
+        var dss = Resolve(Catalog(objects)?["DSS"], objects) as PdfDict;
+        var content = new DssContent();
+        if (dss is null) return content;
+        content.Present = true;
+        content.Certificates.AddRange(StreamsOf(dss["Certs"], objects, content.ObjectNumbers));
+        content.Crls.AddRange(StreamsOf(dss["CRLs"], objects, content.ObjectNumbers));
+        content.Ocsps.AddRange(StreamsOf(dss["OCSPs"], objects, content.ObjectNumbers));
+        if (Resolve(dss["VRI"], objects) is PdfDict vri)
+        {
+            if (Catalog(objects)?["DSS"] is PdfRef vr) content.ObjectNumbers.Add(vr.Number);
+            foreach (var entry in vri.Entries.Values)
+            {
+                if (entry is PdfRef er) content.ObjectNumbers.Add(er.Number);
+                if (Resolve(entry, objects) is PdfDict vd)
+                {
+                    content.Certificates.AddRange(StreamsOf(vd["Cert"], objects, content.ObjectNumbers));
+                    content.Crls.AddRange(StreamsOf(vd["CRL"], objects, content.ObjectNumbers));
+                    content.Ocsps.AddRange(StreamsOf(vd["OCSP"], objects, content.ObjectNumbers));
+                }
+            }
+        }
+        if (dss["VRI"] is PdfRef vriRef) content.ObjectNumbers.Add(vriRef.Number);
+        return content;
+    }
+
+    private IEnumerable<byte[]> StreamsOf(PdfValue? array, Dictionary<int, PdfIndirect> objects, HashSet<int> numbers)
+    {
+        if (Resolve(array, objects) is not PdfArray items) yield break;
+        foreach (var item in items.Items.Take(10_000))
+        {
+            if (item is not PdfRef r || !objects.TryGetValue(r.Number, out var o) || !o.IsStream) continue;
+            numbers.Add(r.Number);
+            var data = StreamData(o);
+            if (data is not null) yield return data;
+        }
+    }
+
+    /// <summary>Decoded stream data; only FlateDecode (or no filter) is supported, which is what DSS writers use.</summary>
+    public byte[]? StreamData(PdfIndirect o, int maxBytes = 16 * 1024 * 1024)
+    {
+        var raw = Data.AsSpan((int)o.StreamStart, (int)o.StreamLength).ToArray();
+        var filter = o.Dict?["Filter"];
+        if (filter is PdfArray { Items.Count: 1 } single) filter = single.Items[0];
+        if (filter is null) return raw;
+        if (filter is not PdfName { Value: "FlateDecode" }) return null;
+        try
+        {
+            using var z = new ZLibStream(new MemoryStream(raw), CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            var buffer = new byte[81920];
+            int n;
+            while ((n = z.Read(buffer)) > 0)
+            {
+                output.Write(buffer, 0, n);
+                if (output.Length > maxBytes) return null; // decompression bomb
+            }
+            return output.ToArray();
+        }
+        catch (InvalidDataException) { return null; }
+    }
+}
+
+internal sealed class DssContent
+{
+    public bool Present { get; set; }
+    public List<byte[]> Certificates { get; } = [];
+    public List<byte[]> Crls { get; } = [];
+    public List<byte[]> Ocsps { get; } = [];
+    public HashSet<int> ObjectNumbers { get; } = [];
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.X509;
+using Signing.Validation.Pdf;
+
+namespace Signing.Validation;
+
+/// <summary>
+/// Validates every signature and document timestamp of a PDF following the ETSI EN 319 102-1 building blocks
+/// (format, identification of the signing certificate, cryptographic verification, X.509 validation, time and
+/// revocation) plus PAdES-specific checks (byte range, changes after signing, DSS). Never throws for bad input.
+/// </summary>
+public sealed class PdfSignatureValidator
+{
+    public async Task<ValidationReport> ValidateAsync(Stream pdf, ValidationOptions options, CancellationToken cancellationToken = default)
+    {
+        var now = options.ValidationTime ?? DateTimeOffset.UtcNow;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A zero budget must mean "no time at all", deterministically; CancelAfter(0) may fire on a timer thread.
+        if (options.TimeBudget <= TimeSpan.Zero) budget.Cancel();
+        else budget.CancelAfter(options.TimeBudget);
+        try
+        {
+            var data = await ReadBoundedAsync(pdf, options.MaxFileBytes, budget.Token);
+            if (data is null)
+                return DocumentFailure(now, null, Indication.INDETERMINATE, SubIndication.GENERIC, $"file larger than the configured limit of {options.MaxFileBytes} bytes");
+            return await Task.Run(() => ValidateCoreAsync(data, options, now, budget.Token), budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return DocumentFailure(now, null, Indication.INDETERMINATE, SubIndication.GENERIC,
+                cancellationToken.IsCancellationRequested ? "validation was cancelled" : "validation exceeded its time budget");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return DocumentFailure(now, null, Indication.INDETERMINATE, SubIndication.GENERIC, $"unexpected error while reading the file: {e.GetType().Name}");
+        }
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream s, long max, CancellationToken ct)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await s.ReadAsync(buffer, ct)) > 0)
+        {
+            if (ms.Length + n > max) return null;
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
+    }
+
+    private static ValidationReport DocumentFailure(DateTimeOffset now, byte[]? data, Indication ind, SubIndication sub, string problem) => new()
+    {
+        ValidationTime = now,
+        DocumentSha256 = data is null ? null : Convert.ToHexString(SHA256.HashData(data)),
+        DocumentIndication = ind,
+        DocumentSubIndication = sub,
+        Problems = [problem],
+        Explanation = new Explanation("The file could not be validated: " + problem + ".", "Không thể xác thực tệp: " + problem + " (chi tiết bằng tiếng Anh)."),
+    };
+
+    private static async Task<ValidationReport> ValidateCoreAsync(byte[] data, ValidationOptions options, DateTimeOffset now, CancellationToken ct)
+    {
+        PdfDocumentModel doc;
+        List<SignatureDictionary> sigs;
+        try
+        {
+            doc = new PdfDocumentModel(data, options, ct);
+            sigs = doc.Signatures();
+        }
+        catch (PdfFormatException e)
+        {
+            return DocumentFailure(now, data, Indication.TOTAL_FAILED, SubIndication.FORMAT_FAILURE, "not a readable PDF: " + e.Message);
+        }
+        var problems = new List<string>();
+        if (sigs.Count > options.MaxSignatures)
+        {
+            problems.Add($"only the first {options.MaxSignatures} of {sigs.Count} signatures were validated");
+            sigs = sigs.Take(options.MaxSignatures).ToList();
+        }
+
+        var context = new DocumentContext(doc, options, now, ct);
+        // Document timestamps first: they are proofs of existence for the signatures in earlier revisions.
+        var reports = new Dictionary<SignatureDictionary, SignatureReport>();
+        foreach (var s in sigs.Where(s => s.IsDocumentTimestamp))
+            reports[s] = await SafeEvaluate(context, s);
+        foreach (var s in sigs.Where(s => !s.IsDocumentTimestamp))
+            reports[s] = await SafeEvaluate(context, s);
+        var ordered = sigs.Select(s => reports[s]).OrderBy(r => r.Revision).ToList();
+
+        if (sigs.Count == 0) problems.Add("the document contains no signature or document timestamp");
+        var docIndication = ordered.Count == 0 ? Indication.INDETERMINATE
+            : ordered.Any(r => r.Indication == Indication.TOTAL_FAILED) ? Indication.TOTAL_FAILED
+            : ordered.Any(r => r.Indication == Indication.INDETERMINATE) ? Indication.INDETERMINATE
+            : Indication.TOTAL_PASSED;
+        var worst = ordered.FirstOrDefault(r => r.Indication == docIndication && r.Indication != Indication.TOTAL_PASSED);
+        return new ValidationReport
+        {
+            ValidationTime = now,
+            DocumentSha256 = Convert.ToHexString(SHA256.HashData(data)),
+            RevisionCount = doc.RevisionEnds.Count,
+            DocumentIndication = docIndication,
+            DocumentSubIndication = worst?.SubIndication ?? SubIndication.NONE,
+            Signatures = ordered,
+            Problems = problems,
+            VerifiableUntil = context.DocumentVerifiableUntil,
+            Explanation = Explanations.ForDocument(docIndication, ordered.Count, ordered.Count(r => r.Indication == Indication.TOTAL_PASSED)),
+        };
+    }
+
+    private static async Task<SignatureReport> SafeEvaluate(DocumentContext context, SignatureDictionary s)
+    {
+        try { return await new SignatureEvaluation(context, s).RunAsync(); }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Anything unforeseen in hostile input is a format problem of this signature, never a crash.
+            return new SignatureReport
+            {
+                FieldName = s.FieldName,
+                Kind = s.IsDocumentTimestamp ? SignatureKind.DocumentTimestamp : SignatureKind.Signature,
+                Indication = Indication.TOTAL_FAILED,
+                SubIndication = SubIndication.FORMAT_FAILURE,
+                Checks = [$"unexpected {e.GetType().Name}: {e.Message}"],
+                Explanation = Explanations.For(Indication.TOTAL_FAILED, SubIndication.FORMAT_FAILURE, e.Message),
+            };
+        }
+    }
+}
+
+/// <summary>What all signatures of one document share: trust material, DSS content, document timestamps as proofs.</summary>
+internal sealed class DocumentContext
+{
+    public PdfDocumentModel Doc { get; }
+    public ValidationOptions Options { get; }
+    public DateTimeOffset Now { get; }
+    public CancellationToken Ct { get; }
+    public DssContent FinalDss { get; }
+    public List<X509Certificate> Anchors { get; } = [];
+    public List<X509Certificate> ExtraCertificates { get; } = [];
+    public List<string> DocumentLog { get; } = [];
+    /// <summary>Valid document timestamps: revision they cover and time they prove.</summary>
+    public List<(int Revision, DateTimeOffset Time, DateTimeOffset? Until)> DocumentTimestamps { get; } = [];
+    public (int? Permission, int SignatureObject)? DocMdp { get; }
+    public int? DssRevision { get; }
+
+    public DocumentContext(PdfDocumentModel doc, ValidationOptions options, DateTimeOffset now, CancellationToken ct)
+    {
+        Doc = doc; Options = options; Now = now; Ct = ct;
+        FinalDss = doc.Dss(doc.Data.Length);
+        var parser = new X509CertificateParser();
+        foreach (var a in options.TrustAnchors) Anchors.Add(parser.ReadCertificate(a.RawData));
+        foreach (var c in options.ExtraIntermediates) ExtraCertificates.Add(parser.ReadCertificate(c.RawData));
+        foreach (var c in FinalDss.Certificates)
+            try { ExtraCertificates.Add(parser.ReadCertificate(c)); } catch (Exception) { DocumentLog.Add("an unreadable DSS certificate was ignored"); }
+        var mdp = doc.DocMdp();
+        if (mdp is { } m) DocMdp = (m.Permission, m.SignatureObject);
+        for (int rev = 1; rev <= doc.RevisionEnds.Count; rev++)
+            if (doc.Dss(doc.RevisionEnds[rev - 1]).Present) { DssRevision = rev; break; }
+    }
+
+    public DateTimeOffset? DocumentVerifiableUntil =>
+        DocumentTimestamps.Count == 0 ? null : DocumentTimestamps.OrderBy(t => t.Revision).Last().Until;
+}

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+
+namespace Signing.Tests.Validation.Corpus;
+
+/// <summary>
+/// Writes a one-page PDF and appends incremental updates (signatures, document timestamps, DSS, content edits) with
+/// classic xref sections. Kept independent of the product's signer so the validator is tested against a second implementation.
+/// Object numbers: 1 catalog, 2 pages, 3 page, 4 content, 5 font.
+/// </summary>
+public sealed class MinimalPadesWriter
+{
+    private readonly MemoryStream _out = new();
+    private int _nextObject = 6;
+    private long _lastXref;
+    private readonly List<int> _annots = [];
+    private int? _acroForm, _dss, _perms;
+    private readonly List<int> _extraPages = [];
+    private int _signatureCount;
+
+    public MinimalPadesWriter(string text = "Hop dong so 42 / Contract no. 42")
+    {
+        Write("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n");
+        var offsets = new SortedDictionary<int, long>();
+        offsets[1] = Obj(1, Catalog());
+        offsets[2] = Obj(2, Pages());
+        offsets[3] = Obj(3, Page());
+        offsets[4] = Stream(4, "", ContentFor(text));
+        offsets[5] = Obj(5, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>");
+        FinishRevision(offsets, fullTable: true);
+    }
+
+    public byte[] ToArray() => _out.ToArray();
+
+    private static byte[] ContentFor(string text) => Encoding.ASCII.GetBytes($"BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+
+    private string Catalog()
+    {
+        var sb = new StringBuilder("<< /Type /Catalog /Pages 2 0 R");
+        if (_acroForm is { } af) sb.Append($" /AcroForm {af} 0 R");
+        if (_dss is { } dss) sb.Append($" /DSS {dss} 0 R");
+        if (_perms is { } p) sb.Append($" /Perms << /DocMDP {p} 0 R >>");
+        return sb.Append(" >>").ToString();
+    }
+
+    private string Pages() => $"<< /Type /Pages /Kids [3 0 R{string.Concat(_extraPages.Select(p => $" {p} 0 R"))}] /Count {1 + _extraPages.Count} >>";
+
+    private string Page() =>
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>"
+        + (_annots.Count > 0 ? $" /Annots [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}]" : "") + " >>";
+
+    /// <summary>Appends a revision holding a signature (or document timestamp) and fills its /Contents via <paramref name="sign"/>.</summary>
+    public MinimalPadesWriter AppendSignature(Func<byte[], byte[]> sign, bool documentTimestamp = false, int? docMdpPermission = null, int placeholderBytes = 12000)
+    {
+        int sigObj = _nextObject++, fieldObj = _nextObject++;
+        bool newForm = _acroForm is null;
+        if (newForm) _acroForm = _nextObject++;
+        _annots.Add(fieldObj);
+        if (docMdpPermission is not null) _perms = sigObj;
+        string name = $"Signature{++_signatureCount}";
+        var offsets = new SortedDictionary<int, long>();
+        offsets[1] = Obj(1, Catalog());
+        offsets[3] = Obj(3, Page());
+        offsets[_acroForm!.Value] = Obj(_acroForm.Value, $"<< /Fields [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}] /SigFlags 3 >>");
+        offsets[fieldObj] = Obj(fieldObj, $"<< /Type /Annot /Subtype /Widget /FT /Sig /T ({name}) /V {sigObj} 0 R /F 132 /Rect [0 0 0 0] /P 3 0 R >>");
+
+        string reference = docMdpPermission is { } p
+            ? $" /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P {p} /V /1.2 >> >>]" : "";
+        string head = documentTimestamp
+            ? $"{sigObj} 0 obj\n<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161{reference} /ByteRange "
+            : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
+        offsets[sigObj] = _out.Position;
+        Write(head);
+        long byteRangeAt = _out.Position;
+        Write("[0 0000000000 0000000000 0000000000]");
+        Write(" /Contents ");
+        long contentsAt = _out.Position;
+        Write("<" + new string('0', placeholderBytes * 2) + ">");
+        long contentsEnd = _out.Position;
+        Write(" >>\nendobj\n");
+        FinishRevision(offsets, fullTable: false);
+
+        var bytes = _out.ToArray();
+        long d = bytes.Length - contentsEnd;
+        var range = $"[0 {contentsAt} {contentsEnd} {d}]";
+        Encoding.ASCII.GetBytes(range.PadRight(36)).CopyTo(bytes, byteRangeAt);
+        var signed = bytes.AsSpan(0, (int)contentsAt).ToArray().Concat(bytes.AsSpan((int)contentsEnd).ToArray()).ToArray();
+        var cms = sign(signed);
+        if (cms.Length > placeholderBytes) throw new InvalidOperationException("signature larger than placeholder");
+        Encoding.ASCII.GetBytes(Convert.ToHexString(cms)).CopyTo(bytes, contentsAt + 1);
+        _out.SetLength(0);
+        _out.Write(bytes);
+        return this;
+    }
+
+    /// <summary>Appends a DSS with the given certificates and CRLs (B-LT material).</summary>
+    public MinimalPadesWriter AppendDss(IEnumerable<byte[]> certificates, IEnumerable<byte[]> crls, IEnumerable<byte[]>? ocsps = null)
+    {
+        var offsets = new SortedDictionary<int, long>();
+        var certRefs = new List<int>();
+        var crlRefs = new List<int>();
+        foreach (var c in certificates) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); certRefs.Add(n); }
+        foreach (var c in crls) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); crlRefs.Add(n); }
+        var ocspRefs = new List<int>();
+        foreach (var c in ocsps ?? []) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); ocspRefs.Add(n); }
+        _dss = _nextObject++;
+        offsets[_dss.Value] = Obj(_dss.Value, $"<< /Type /DSS /Certs [{string.Join(" ", certRefs.Select(r => $"{r} 0 R"))}] /CRLs [{string.Join(" ", crlRefs.Select(r => $"{r} 0 R"))}] /OCSPs [{string.Join(" ", ocspRefs.Select(r => $"{r} 0 R"))}] >>");
+        offsets[1] = Obj(1, Catalog());
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>Appends a revision that replaces the page's content stream: a change no signature allows.</summary>
+    public MinimalPadesWriter AppendContentChange(string newText)
+    {
+        var offsets = new SortedDictionary<int, long> { [4] = Stream(4, "", ContentFor(newText)) };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>Appends a revision that adds a page.</summary>
+    public MinimalPadesWriter AppendPage()
+    {
+        int page = _nextObject++;
+        _extraPages.Add(page);
+        var offsets = new SortedDictionary<int, long>
+        {
+            [page] = Obj(page, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"),
+            [2] = Obj(2, Pages()),
+        };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>
+    /// Appends a revision that redefines the page (new MediaBox) inside a compressed object stream, the way an
+    /// attacker would hide an edit from tools that do not look into object streams. The xref lists only the stream
+    /// object (a cross-reference stream would be needed to point into it; the validator does not rely on xref data).
+    /// </summary>
+    public MinimalPadesWriter AppendPageChangeInObjectStream()
+    {
+        var page = Page().Replace("[0 0 595 842]", "[0 0 842 595]");
+        var header = "3 0 ";
+        var body = Encoding.ASCII.GetBytes(header + page);
+        int n = _nextObject++;
+        var offsets = new SortedDictionary<int, long> { [n] = Stream(n, $" /Type /ObjStm /N 1 /First {header.Length}", body, compress: true) };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>Appends a revision adding a text (sticky note) annotation.</summary>
+    public MinimalPadesWriter AppendAnnotation()
+    {
+        int annot = _nextObject++;
+        _annots.Add(annot);
+        var offsets = new SortedDictionary<int, long>
+        {
+            [annot] = Obj(annot, "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Da xem / Reviewed) >>"),
+            [3] = Obj(3, Page()),
+        };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    private long Obj(int n, string body)
+    {
+        long at = _out.Position;
+        Write($"{n} 0 obj\n{body}\nendobj\n");
+        return at;
+    }
+
+    private long Stream(int n, string extra, byte[] data, bool compress = false)
+    {
+        if (compress)
+        {
+            using var ms = new MemoryStream();
+            using (var z = new ZLibStream(ms, CompressionLevel.Fastest, leaveOpen: true)) z.Write(data);
+            data = ms.ToArray();
+            extra += " /Filter /FlateDecode";
+        }
+        long at = _out.Position;
+        Write($"{n} 0 obj\n<< /Length {data.Length}{extra} >>\nstream\n");
+        _out.Write(data);
+        Write("\nendstream\nendobj\n");
+        return at;
+    }
+
+    private void FinishRevision(SortedDictionary<int, long> offsets, bool fullTable)
+    {
+        long xref = _out.Position;
+        var sb = new StringBuilder("xref\n");
+        if (fullTable)
+        {
+            sb.Append($"0 {_nextObject}\n0000000000 65535 f\r\n");
+            for (int i = 1; i < _nextObject; i++) sb.Append($"{offsets[i]:D10} 00000 n\r\n");
+        }
+        else
+            foreach (var (n, off) in offsets) sb.Append($"{n} 1\n{off:D10} 00000 n\r\n");
+        sb.Append($"trailer\n<< /Size {_nextObject} /Root 1 0 R{(fullTable ? "" : $" /Prev {_lastXref}")} >>\nstartxref\n{xref}\n%%EOF\n");
+        Write(sb.ToString());
+        _lastXref = xref;
+    }
+
+    private void Write(string s) => _out.Write(Encoding.Latin1.GetBytes(s));
+
+    public static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}
