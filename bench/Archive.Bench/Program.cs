@@ -5,6 +5,7 @@ using Archive.Bench.Suites;
 var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.OrdinalIgnoreCase)
 {
     ["append"] = AppendSuite.RunAsync,
+    ["sign"] = SignSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))
