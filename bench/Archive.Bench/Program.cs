@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["append"] = AppendSuite.RunAsync,
     ["search"] = SearchSuite.RunAsync,
     ["upload"] = UploadSuite.RunAsync,
+    ["sign"] = SignSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

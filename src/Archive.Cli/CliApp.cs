@@ -17,6 +17,8 @@ public static class CliApp
     /// <summary>Runs with the given writers, so tests (and hosts) can capture the output.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken ct = default)
     {
+        // archive sign parses its own arguments so that every usage error exits 2 (Signing/SignCommand.cs).
+        if (args is ["sign", ..]) return SignCommand.Run(args);
         var root = new RootCommand("archive: batch work on the archive")
         {
             AuditCommand.Create(output, error),
