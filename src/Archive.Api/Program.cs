@@ -33,6 +33,7 @@ builder.Services.AddSingleton<IContentStore, FileSystemContentStore>();
 builder.Services.AddSingleton<ContentReferences>();
 builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<ContentReferences>());
 builder.Services.AddSingleton<ISweeper, ContentSweeper>();
+builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
 
 var app = builder.Build();

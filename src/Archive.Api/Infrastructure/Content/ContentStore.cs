@@ -36,6 +36,15 @@ public sealed class ContentStoreOptions
 
     /// <summary>Largest accepted blob in bytes; default 2 GiB.</summary>
     public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How often the sweeper looks for unreferenced blobs; default hourly.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How old an unreferenced blob must be before it is deleted; default a day, far longer than
+    /// the gap between storing a blob and appending the event that references it.
+    /// </summary>
+    public TimeSpan SweepGrace { get; set; } = TimeSpan.FromDays(1);
 }
 
 public sealed class ContentTooLargeException(long limit) : ProblemException(413,
