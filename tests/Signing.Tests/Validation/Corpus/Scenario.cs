@@ -2,6 +2,9 @@ using Signing.Validation;
 
 namespace Signing.Tests.Validation.Corpus;
 
+// Inside namespace Signing.Tests the signer's Signing.RevocationMode would win over the validator's.
+using RevocationMode = Signing.Validation.RevocationMode;
+
 /// <summary>Shared PKI and helpers for building and validating test documents.</summary>
 public static class Scenario
 {
