@@ -99,7 +99,7 @@ public static class SearchSuite
         var rnd = new Random(42);
         await using var conn = await db.OpenConnectionAsync();
         // Indexes are built after the load, as a bulk import into an empty table would be.
-        await using (var drop = new NpgsqlCommand("drop index if exists archive_api.search_index_text; drop index if exists archive_api.search_index_order; drop index if exists archive_api.search_index_fonds_year; drop index if exists archive_api.search_index_year_type", conn))
+        await using (var drop = new NpgsqlCommand("drop index if exists archive_api.search_index_text; drop index if exists archive_api.search_index_order; drop index if exists archive_api.search_index_fonds_year; drop index if exists archive_api.search_index_year; drop index if exists archive_api.search_index_date", conn))
             await drop.ExecuteNonQueryAsync();
         await using (var w = await conn.BeginBinaryImportAsync("""
             copy archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
@@ -142,7 +142,9 @@ public static class SearchSuite
         await cmd.ExecuteNonQueryAsync();
         cmd.CommandText = "create index search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id)";
         await cmd.ExecuteNonQueryAsync();
-        cmd.CommandText = "create index search_index_year_type on archive_api.search_index (year, document_type)";
+        cmd.CommandText = "create index search_index_year on archive_api.search_index (year, sort_date desc, id)";
+        await cmd.ExecuteNonQueryAsync();
+        cmd.CommandText = "create index search_index_date on archive_api.search_index (record_date)";
         await cmd.ExecuteNonQueryAsync();
         cmd.CommandText = "create index search_index_text on archive_api.search_index using gin (norm_text gin_trgm_ops)";
         cmd.CommandTimeout = 1800;

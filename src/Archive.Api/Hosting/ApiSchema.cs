@@ -82,7 +82,8 @@ public static class ApiSchema
         create index if not exists search_index_order on archive_api.search_index (sort_date desc, id);
         -- Filters without text must not scan the table: the usual ones are fonds+year and type.
         create index if not exists search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id);
-        create index if not exists search_index_year_type on archive_api.search_index (year, document_type);
+        create index if not exists search_index_year on archive_api.search_index (year, sort_date desc, id);
+        create index if not exists search_index_date on archive_api.search_index (record_date);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)

@@ -20,9 +20,18 @@ public static class PdfFactsReader
     // PDFsharp 6.5 refuses to work without a declared licence; the archive is AGPL-3.0 (see Directory.Build.props).
     static PdfFactsReader() => PdfSharp.PdfSharpLicense.SetAgplLicense();
 
+    /// <summary>
+    /// Largest file whose facts are read. PDFsharp parses a whole file in memory (a 200 MB scan
+    /// took the server to 1.1 GB), so larger files are stored without facts rather than risk
+    /// running the server out of memory; the missing facts are visible on the content version.
+    /// </summary>
+    public const long DefaultMaxBytes = 32L * 1024 * 1024;
+
     /// <summary>Reads facts; never throws for bad input, it reports <c>Readable = false</c>.</summary>
-    public static PdfFacts Read(Stream pdf)
+    public static PdfFacts Read(Stream pdf, long maxBytes = DefaultMaxBytes)
     {
+        if (pdf.CanSeek && pdf.Length > maxBytes)
+            return new PdfFacts(false, null, null, null, null, null, 0, $"too-large-for-facts (> {maxBytes} bytes)");
         try
         {
             using var doc = PdfReader.Open(pdf, PdfDocumentOpenMode.Import);
