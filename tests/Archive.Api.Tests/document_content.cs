@@ -56,6 +56,24 @@ public class document_content(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_scan_too_large_for_the_facts_reader_is_stored_with_its_facts_marked_unread()
+    {
+        // A 1 GB upload once ran PDFsharp out of memory and answered 500; large files are stored without facts.
+        var (client, id) = await ScannedDocumentAsync("29-VP");
+        var pdf = new byte[ApiFixture.FactsLimit + 1];
+        "%PDF-1.7\n"u8.CopyTo(pdf);
+        new Random(3).NextBytes(pdf.AsSpan(9));
+
+        var upload = await client.PostAsync($"/api/v1/documents/{id}/content?fileName=large.pdf", ApiFixture.Bytes(pdf, "application/pdf"));
+
+        upload.StatusCode.ShouldBe(HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
+        var body = await upload.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("sizeBytes").GetInt64().ShouldBe(pdf.Length);
+        body.GetProperty("sha256").GetString().ShouldBe(Convert.ToHexStringLower(SHA256.HashData(pdf)));
+        body.GetProperty("pdfVersion").ValueKind.ShouldBe(JsonValueKind.Null);
+    }
+
+    [Fact]
     public async Task a_wrong_type_is_refused_with_415_and_records_nothing()
     {
         var (client, id) = await ScannedDocumentAsync("21-VP");

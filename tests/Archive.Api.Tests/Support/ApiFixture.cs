@@ -14,6 +14,8 @@ namespace Archive.Api.Tests.Support;
 public class ApiFixture : DatabaseFixture
 {
     public const long ContentLimit = 256 * 1024;
+    /// <summary>Scans above this are stored without PDF facts (the product default is 32 MiB).</summary>
+    public const long FactsLimit = 128 * 1024;
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "archive-api-" + Guid.NewGuid().ToString("N"));
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
@@ -23,7 +25,8 @@ public class ApiFixture : DatabaseFixture
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
             b.UseSetting("ConnectionStrings:Archive", ConnectionString)
              .UseSetting("Archive:DataFolder", DataFolder)
-             .UseSetting("Archive:Content:MaxBytes", ContentLimit.ToString()));
+             .UseSetting("Archive:Content:MaxBytes", ContentLimit.ToString())
+             .UseSetting("Archive:Content:MaxFactsBytes", FactsLimit.ToString()));
         _ = Factory.Server;
     }
 

@@ -182,7 +182,7 @@ public static class DocumentsApi
             var blob = await store.PutAsync(http.Request.Body, ct);
             PdfFacts? pdf = null;
             if (blob.MediaType == "application/pdf")
-                await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!);
+                await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!, options.Value.MaxFactsBytes);
             var name = !string.IsNullOrWhiteSpace(fileName) ? fileName
                 : http.Request.Headers.ContentDisposition.ToString() is { Length: > 0 } cd
                     && Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(cd, out var parsed)

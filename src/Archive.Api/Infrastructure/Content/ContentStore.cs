@@ -37,6 +37,9 @@ public sealed class ContentStoreOptions
     /// <summary>Largest accepted blob in bytes; default 2 GiB.</summary>
     public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Largest PDF whose facts are read at upload (see <see cref="PdfFactsReader.DefaultMaxBytes"/>).</summary>
+    public long MaxFactsBytes { get; set; } = PdfFactsReader.DefaultMaxBytes;
+
     /// <summary>How often the sweeper looks for unreferenced blobs; default hourly.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 
