@@ -109,6 +109,32 @@ public sealed class LevelTests(TestPki pki)
         IndependentChecks.All(pki, renewed, 3);
     }
 
+    [Fact]
+    public async Task a_b_lta_file_signed_twice_keeps_every_signature_and_timestamp_valid()
+    {
+        var (once, _) = await SignFiles.Sign(pki, pki.Inputs.Ghostscript, pki.Options(PadesLevel.B_LTA));
+        var (twice, result) = await SignFiles.Sign(pki, once, pki.Options(PadesLevel.B_LTA));
+
+        var file = await File.ReadAllBytesAsync(twice);
+        var first = await File.ReadAllBytesAsync(once);
+        file[..first.Length].ShouldBe(first); // incremental: the once-signed file is a byte-exact prefix
+        var sigs = SignatureDictionaries.Read(new PdfDocumentReader(file));
+        sigs.Select(s => s.SubFilter).ShouldBe(["ETSI.CAdES.detached", "ETSI.RFC3161", "ETSI.CAdES.detached", "ETSI.RFC3161"]);
+        VerifyDocumentTimestamp(file, sigs[1]);
+        VerifyDocumentTimestamp(file, sigs[3]);
+        result.Level.ShouldBe(PadesLevel.B_LTA);
+        var pdfsig = IndependentChecks.Pdfsig(pki, twice, 4);
+        IndependentChecks.All(pki, twice, 4);
+        // Evidence for people (closing notes, reviews): the file, its trust root and pdfsig's words.
+        if (Environment.GetEnvironmentVariable("ARCHIVE_EVIDENCE_DIR") is { Length: > 0 } dir)
+        {
+            Directory.CreateDirectory(dir);
+            File.Copy(twice, Path.Combine(dir, "b-lta-signed-twice.pdf"), overwrite: true);
+            File.Copy(pki.RootPem, Path.Combine(dir, "test-root.pem"), overwrite: true);
+            await File.WriteAllTextAsync(Path.Combine(dir, "b-lta-signed-twice.pdfsig.txt"), pdfsig);
+        }
+    }
+
     private static void VerifyDocumentTimestamp(byte[] file, PdfSignatureInfo sig)
     {
         Rfc3161TimestampToken.TryDecode(sig.ContentsWithoutPadding(), out var token, out _).ShouldBeTrue();
