@@ -60,11 +60,26 @@ public static class VerifySuite
             await VerifyAsync(validator, corpus[0], validation);
             Run("pdfsig", "-nssdir", "sql:" + nss, corpus[0]);
 
+            // Two passes: the first still pays tiered JIT; the figure is the second (a long-running process's steady state).
             var clock = Stopwatch.StartNew();
-            var signatures = 0;
-            foreach (var file in corpus) signatures += (await VerifyAsync(validator, file, validation)).Signatures.Count;
-            var inProcess = Files / clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"# in-process: {Files} files, {signatures} signatures in {clock.Elapsed.TotalMilliseconds:F0} ms");
+            var inProcess = 0.0;
+            for (var pass = 1; pass <= 2; pass++)
+            {
+                clock.Restart();
+                var signatures = 0;
+                var passed = 0;
+                var slowest = 0.0;
+                foreach (var file in corpus)
+                {
+                    var one = Stopwatch.StartNew();
+                    var report = await VerifyAsync(validator, file, validation);
+                    slowest = Math.Max(slowest, one.Elapsed.TotalMilliseconds);
+                    signatures += report.Signatures.Count;
+                    passed += report.Signatures.Count(s => s.Indication != Indication.TOTAL_FAILED);
+                }
+                inProcess = Files / clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"# in-process pass {pass}: {Files} files, {signatures} signatures ({passed} not failed) in {clock.Elapsed.TotalMilliseconds:F0} ms, slowest file {slowest:F1} ms");
+            }
 
             clock.Restart();
             var pdfsigValid = 0;
