@@ -1,5 +1,10 @@
+using System.Net;
 using System.Text.Json;
 using Archive.Cli;
+using Signing;
+using Signing.Development;
+using Signing.Revocation;
+using Signing.Signers;
 
 namespace Archive.Cli.Tests;
 
@@ -25,7 +30,7 @@ public sealed class verify_command(SignFixture f) : IClassFixture<SignFixture>
 
     // The fixture's development PKI names no OCSP/CRL endpoints, so a B-B file carries no revocation data and
     // offline validation cannot reach TOTAL_PASSED: the honest answer is INDETERMINATE/TRY_LATER, exit 1.
-    // The exit-0 path needs a B-LT file (revocation data in the DSS), which this fixture cannot produce yet.
+    // The exit-0 path is the B-LT test above.
     [Fact]
     public async Task a_trusted_b_b_file_without_revocation_data_is_try_later_offline_and_exits_1()
     {
@@ -35,6 +40,48 @@ public sealed class verify_command(SignFixture f) : IClassFixture<SignFixture>
         output.ShouldContain("INDETERMINATE/TRY_LATER");
         output.ShouldContain("level=B-B");
         output.ShouldContain("revocation");
+    }
+
+    /// <summary>
+    /// A B-LT file from a PKI whose OCSP responder and TSA answer in process: it carries its own revocation data,
+    /// so offline validation can pass it.
+    /// </summary>
+    private async Task<(string Pdf, string RootPem)> BltSignedCopy()
+    {
+        var pki = new DevelopmentPki("Trung tâm Lưu trữ thử nghiệm B-LT", new Uri("http://pki.invalid/ocsp"));
+        var responders = new DevelopmentResponders(pki);
+        using var signer = new Pkcs12Signer(pki.ExportPkcs12(pki.Organization, "x"), "x");
+        var dir = f.NewFolder();
+        var output = Path.Combine(dir, "blt.pdf");
+        await using (var source = File.OpenRead(f.SamplePdf))
+        await using (var target = File.Create(output))
+            await new PadesSigner().SignAsync(source, target, new PadesSignOptions
+            {
+                Signer = signer,
+                Level = PadesLevel.B_LT,
+                TimestampClient = new InProcessTimestampClient(responders),
+                RevocationClient = new RevocationClient(new HttpClient(new OcspHandler(responders))),
+                TrustAnchors = [pki.Root],
+            });
+        var root = Path.Combine(dir, "blt-root.pem");
+        await File.WriteAllTextAsync(root, pki.Root.ExportCertificatePem());
+        return (output, root);
+    }
+
+    private sealed class OcspHandler(DevelopmentResponders responders) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+            new(HttpStatusCode.OK) { Content = new ByteArrayContent(responders.Ocsp(await request.Content!.ReadAsByteArrayAsync(ct))) };
+    }
+
+    [Fact]
+    public async Task a_b_lt_file_signed_with_our_signer_and_its_root_as_trust_anchor_exits_0_offline()
+    {
+        var (pdf, root) = await BltSignedCopy();
+        var (exit, output, err) = await Verify(pdf, "--trust-anchor", root);
+        exit.ShouldBe(0, output + err);
+        output.ShouldContain(": TOTAL_PASSED");
+        output.ShouldContain("level=B-LT");
     }
 
     [Fact]
