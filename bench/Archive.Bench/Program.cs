@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["search"] = SearchSuite.RunAsync,
     ["upload"] = UploadSuite.RunAsync,
     ["sign"] = SignSuite.RunAsync,
+    ["verify"] = VerifySuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

@@ -8,6 +8,7 @@ using Archive.Api.Features.Documents;
 using Archive.Api.Features.CodeLists;
 using Archive.Api.Features.SavedSearches;
 using Archive.Api.Features.Search;
+using Archive.Api.Features.Verifications;
 using Archive.Api.Hosting;
 using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
@@ -57,6 +58,7 @@ app.MapFonds();
 app.MapDossiers();
 app.MapDocuments();
 app.MapCodeLists();
+app.MapVerifications();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

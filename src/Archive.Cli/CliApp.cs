@@ -19,6 +19,8 @@ public static class CliApp
     {
         // archive sign parses its own arguments so that every usage error exits 2 (Signing/SignCommand.cs).
         if (args is ["sign", ..]) return SignCommand.Run(args);
+        // archive verify parses its own arguments too: "no files" must be exit 2, unreadable files exit 1.
+        if (args is ["verify", .. var rest]) return await Verification.VerifyCommand.RunAsync(rest, output, error, ct);
         var root = new RootCommand("archive: batch work on the archive")
         {
             AuditCommand.Create(output, error),

@@ -163,4 +163,30 @@ public class DocumentTests
         state.Residual!.ContentSha256s.ShouldBe([Sha('a')]);
         state.Residual.ExecutedBy.ShouldBe(Head.UserId);
     }
+
+    private static RecordSignatureVerification Verified(char hash = 'a', int version = 1) =>
+        new(version, Sha(hash), Sha('f'), "TOTAL_PASSED", "NONE", 1);
+
+    [Fact]
+    public void a_signature_verification_of_the_current_content_is_recorded_with_the_report_hash()
+    {
+        var state = RegisteredDocument();
+        state = state.Apply(Decide(new AddContentVersion(GoodScan('a')), state), DocumentDecider.Evolve);
+        var e = Decide(Verified(), state).Events.ShouldHaveSingleItem().ShouldBeOfType<SignatureVerified>();
+        e.ReportSha256.ShouldBe(Sha('f'));
+        e.ContentSha256.ShouldBe(Sha('a'));
+        e.VerifiedAt.ShouldBe(Now);
+        EventTypes.ByName["signature.verified.v1"].ShouldBe(typeof(SignatureVerified));
+    }
+
+    [Fact]
+    public void verifying_content_the_document_does_not_have_or_an_unknown_or_destroyed_document_is_rejected()
+    {
+        var state = RegisteredDocument();
+        state = state.Apply(Decide(new AddContentVersion(GoodScan('a')), state), DocumentDecider.Evolve);
+        Decide(Verified('b'), state).IsRejected.ShouldBeTrue();
+        Decide(Verified(), DocumentState.Initial).Rejection!.Code.ShouldBe(RejectionCodes.NotFound);
+        var destroyed = state.Apply(Decide(new RecordDocumentDestruction("15/QĐ-UBND", new DateOnly(2036, 1, 2), new DateOnly(2036, 1, 5)), state, Head), DocumentDecider.Evolve);
+        Decide(Verified(), destroyed).IsRejected.ShouldBeTrue();
+    }
 }

@@ -185,7 +185,7 @@ public static class SignSuite
     }
 
     /// <summary>A PDF shaped like a scan: one A4 page per ~1 MB grey image of random noise (incompressible), uncompressed.</summary>
-    private static class ScannedPdf
+    internal static class ScannedPdf
     {
         public static void Write(string path, int pages)
         {

@@ -18,3 +18,7 @@ public sealed record LiftDocumentHold(Holds.LiftHold Hold) : DocumentCommand;
 public sealed record ConfirmDocumentAccessChange(int AlertNumber) : DocumentCommand;
 
 public sealed record RecordDocumentDestruction(string DecisionNumber, DateOnly DecisionDate, DateOnly DestroyedOn) : DocumentCommand;
+
+/// <summary>Records the outcome of a signature validation of the document's current content.</summary>
+public sealed record RecordSignatureVerification(int ContentVersion, string ContentSha256, string ReportSha256,
+    string DocumentIndication, string DocumentSubIndication, int SignatureCount) : DocumentCommand;

@@ -27,6 +27,7 @@ public static partial class DocumentDecider
         LiftDocumentHold c => HoldRules.Lift(state.Holds, state.DocumentId, c.Hold, context),
         ConfirmDocumentAccessChange c => AccessAlerts.Confirm(state.AccessAlerts, c.AlertNumber, context),
         RecordDocumentDestruction c => Destroy(c, state, context),
+        RecordSignatureVerification c => RecordVerification(c, state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -84,6 +85,17 @@ public static partial class DocumentDecider
         if (block is not null) return new Rejection(RejectionCodes.DestructionBlocked, block.ReasonVi, block.ReasonEn);
         return Decision.Accept(new DocumentDestroyed(state.DocumentId, c.DecisionNumber, c.DecisionDate, c.DestroyedOn,
             context.Actor.UserId, state.Contents.Select(x => x.Sha256).ToList()));
+    }
+
+    // Verification is a read of the record, so holds do not block it; but it must concern a content version the
+    // document actually has, or the event would vouch for a file that is not in the record.
+    private static Decision RecordVerification(RecordSignatureVerification c, DocumentState state, DecisionContext context)
+    {
+        var content = state.Contents.FirstOrDefault(x => x.Version == c.ContentVersion);
+        if (content is null || content.Sha256 != c.ContentSha256)
+            return new Rejection(RejectionCodes.ValidationFailed, "Tài liệu không có phiên bản nội dung này.", "The document has no such content version.");
+        return Decision.Accept(new SignatureVerified(state.DocumentId, c.ContentVersion, c.ContentSha256, c.ReportSha256,
+            c.DocumentIndication, c.DocumentSubIndication, c.SignatureCount, context.Now));
     }
 
     public static DocumentState Evolve(DocumentState state, IDomainEvent @event) => @event switch

@@ -17,3 +17,11 @@ public sealed record ContentVersionAdded(string DocumentId, int Version, string 
 [EventType("document.destroyed.v1")]
 public sealed record DocumentDestroyed(string DocumentId, string DecisionNumber, DateOnly DecisionDate,
     DateOnly DestroyedOn, string ExecutedBy, IReadOnlyList<string> ContentSha256s) : IDomainEvent;
+
+/// <summary>
+/// The signatures of a content version were validated. The report itself is not stored in the stream, only its
+/// SHA-256 (of the JSON rendering), so the event proves which report was produced without bloating the stream.
+/// </summary>
+[EventType("signature.verified.v1")]
+public sealed record SignatureVerified(string DocumentId, int ContentVersion, string ContentSha256, string ReportSha256,
+    string DocumentIndication, string DocumentSubIndication, int SignatureCount, DateTimeOffset VerifiedAt) : IDomainEvent;

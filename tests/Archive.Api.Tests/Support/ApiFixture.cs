@@ -23,12 +23,18 @@ public class ApiFixture : DatabaseFixture
     {
         await base.InitializeAsync();
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
             b.UseSetting("ConnectionStrings:Archive", ConnectionString)
              .UseSetting("Archive:DataFolder", DataFolder)
              .UseSetting("Archive:Content:MaxBytes", ContentLimit.ToString())
-             .UseSetting("Archive:Content:MaxFactsBytes", FactsLimit.ToString()));
+             .UseSetting("Archive:Content:MaxFactsBytes", FactsLimit.ToString());
+            Configure(b);
+        });
         _ = Factory.Server;
     }
+
+    /// <summary>Extra settings for a derived fixture, applied before the host starts.</summary>
+    protected virtual void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) { }
 
     public override async Task DisposeAsync()
     {

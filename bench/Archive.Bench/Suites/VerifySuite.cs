@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using Signing;
+using Signing.Development;
+using Signing.Signers;
+using Signing.Validation;
+
+namespace Archive.Bench.Suites;
+
+/// <summary>
+/// Offline PAdES validation of a corpus of signed files (B-B and B-T mixed), in one process with
+/// <see cref="PdfSignatureValidator"/> versus a <c>pdfsig</c> process per file on the same files in the same run,
+/// plus one file through the real CLI (<c>dotnet archive.dll verify</c>) versus one <c>pdfsig</c>.
+/// The database is not used.
+/// </summary>
+public static class VerifySuite
+{
+    private const int Files = 50;
+    private const int OneFileRepetitions = 5;
+
+    public static async Task RunAsync(BenchDatabase _)
+    {
+        var dir = Directory.CreateTempSubdirectory("archive-bench-verify-").FullName;
+        try
+        {
+            var pki = new DevelopmentPki("Trung tâm Lưu trữ lịch sử (bench verify)");
+            var responders = new DevelopmentResponders(pki);
+            using var signer = new Pkcs12Signer(pki.ExportPkcs12(pki.Organization, "bench"), "bench");
+            var rootPem = Path.Combine(dir, "root.pem");
+            await File.WriteAllTextAsync(rootPem, pki.Root.ExportCertificatePem());
+            // pdfsig gets the same trust anchor, so both sides do chain building against the same root.
+            var nss = Path.Combine(dir, "nss");
+            Directory.CreateDirectory(nss);
+            Run("certutil", "-N", "--empty-password", "-d", "sql:" + nss);
+            Run("certutil", "-A", "-n", "root", "-t", "CT,C,C", "-i", rootPem, "-d", "sql:" + nss);
+
+            var input = Path.Combine(dir, "input.pdf");
+            SignSuite.ScannedPdf.Write(input, pages: 1);
+            var corpus = new List<string>();
+            for (var i = 0; i < Files; i++)
+            {
+                var output = Path.Combine(dir, $"signed-{i:D2}.pdf");
+                var options = new PadesSignOptions
+                {
+                    Signer = signer,
+                    Level = i % 2 == 0 ? PadesLevel.B_B : PadesLevel.B_T,
+                    TimestampClient = i % 2 == 0 ? null : new InProcessTimestampClient(responders),
+                    TrustAnchors = [pki.Root],
+                };
+                await using (var source = File.OpenRead(input))
+                await using (var target = File.Create(output))
+                    await new PadesSigner().SignAsync(source, target, options);
+                corpus.Add(output);
+            }
+            Console.WriteLine($"# verify: {Files} files of {new FileInfo(corpus[0]).Length} bytes (B-B and B-T alternating), {Environment.ProcessorCount} cores");
+
+            var validation = new ValidationOptions { TrustAnchors = [pki.Root], Revocation = Signing.Validation.RevocationMode.Offline };
+            var validator = new PdfSignatureValidator();
+            // Warm-up (JIT, BouncyCastle tables) on one file, and one pdfsig run to warm the page cache for both.
+            await VerifyAsync(validator, corpus[0], validation);
+            Run("pdfsig", "-nssdir", "sql:" + nss, corpus[0]);
+
+            // Two passes: the first still pays tiered JIT; the figure is the second (a long-running process's steady state).
+            var clock = Stopwatch.StartNew();
+            var inProcess = 0.0;
+            for (var pass = 1; pass <= 2; pass++)
+            {
+                clock.Restart();
+                var signatures = 0;
+                var passed = 0;
+                var slowest = 0.0;
+                foreach (var file in corpus)
+                {
+                    var one = Stopwatch.StartNew();
+                    var report = await VerifyAsync(validator, file, validation);
+                    slowest = Math.Max(slowest, one.Elapsed.TotalMilliseconds);
+                    signatures += report.Signatures.Count;
+                    passed += report.Signatures.Count(s => s.Indication != Indication.TOTAL_FAILED);
+                }
+                inProcess = Files / clock.Elapsed.TotalSeconds;
+                Console.WriteLine($"# in-process pass {pass}: {Files} files, {signatures} signatures ({passed} not failed) in {clock.Elapsed.TotalMilliseconds:F0} ms, slowest file {slowest:F1} ms");
+            }
+
+            clock.Restart();
+            var pdfsigValid = 0;
+            foreach (var file in corpus)
+                if (Run("pdfsig", "-nssdir", "sql:" + nss, file).Contains("Signature is Valid.", StringComparison.Ordinal)) pdfsigValid++;
+            var pdfsig = Files / clock.Elapsed.TotalSeconds;
+            Console.WriteLine($"# pdfsig loop: {Files} files in {clock.Elapsed.TotalMilliseconds:F0} ms, {pdfsigValid} reported valid");
+
+            Report.Figure("verify_in_process_files_per_s", inProcess, "per_s");
+            Report.Figure("verify_pdfsig_files_per_s", pdfsig, "per_s");
+            Report.Figure("verify_ratio_vs_pdfsig", inProcess / pdfsig, "ratio");
+
+            var cli = FindCli();
+            if (cli is null) Console.WriteLine("# archive.dll not found under src/Archive.Cli/bin; build src/Archive.Cli to get verify_cli_one_file_ms");
+            else
+            {
+                Console.WriteLine($"# cli: {cli}");
+                var file = corpus[1];
+                var cliMs = new List<double>();
+                var pdfsigMs = new List<double>();
+                for (var i = 0; i < OneFileRepetitions; i++)
+                {
+                    // Interleaved so that load from other work on the machine falls on both alike.
+                    cliMs.Add(Time(() => Run("dotnet", cli, "verify", file, "--trust-anchor", rootPem)));
+                    pdfsigMs.Add(Time(() => Run("pdfsig", "-nssdir", "sql:" + nss, file)));
+                }
+                Console.WriteLine($"# one file: cli ms {Join(cliMs)}; pdfsig ms {Join(pdfsigMs)}");
+                Report.Figure("verify_cli_one_file_ms", Median(cliMs), "ms");
+                Report.Figure("verify_pdfsig_one_file_ms", Median(pdfsigMs), "ms");
+            }
+        }
+        finally
+        {
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<ValidationReport> VerifyAsync(PdfSignatureValidator validator, string path, ValidationOptions options)
+    {
+        await using var stream = File.OpenRead(path);
+        return await validator.ValidateAsync(stream, options);
+    }
+
+    /// <summary>The CLI built next to the repository (Release preferred), found from the bench's own location.</summary>
+    private static string? FindCli()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            if (!File.Exists(Path.Combine(d.FullName, "Archive.sln"))) continue;
+            foreach (var config in new[] { "Release", "Debug" })
+            {
+                var dll = Path.Combine(d.FullName, "src", "Archive.Cli", "bin", config, "net10.0", "archive.dll");
+                if (File.Exists(dll)) return dll;
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static string Run(string tool, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {tool}.");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return stdout + stderr.Result;
+    }
+
+    private static double Time(Action action)
+    {
+        var sw = Stopwatch.StartNew();
+        action();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var v = values.Order().ToList();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+    }
+
+    private static string Join(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));
+}

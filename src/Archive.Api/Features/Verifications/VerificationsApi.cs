@@ -1,0 +1,140 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Archive.Api.Features.Records;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Domain.Common;
+using Archive.Domain.Documents;
+using Archive.EventStore;
+using Signing.Validation;
+
+namespace Archive.Api.Features.Verifications;
+
+/// <summary>Configuration under <c>Archive:Validation</c>.</summary>
+public sealed class ValidationSettings
+{
+    /// <summary>Folder of PEM files whose certificates are trust anchors. Read once at start-up.</summary>
+    public string? TrustAnchorsFolder { get; set; }
+    /// <summary>Fetch OCSP/CRL when a file carries no revocation data. Off by default: the archive may run air-gapped.</summary>
+    public bool Online { get; set; }
+    public long MaxFileBytes { get; set; } = 100L * 1024 * 1024;
+}
+
+/// <summary>
+/// PAdES signature validation over HTTP. Roles:
+/// <list type="bullet">
+/// <item><c>POST /api/v1/verifications</c> (upload a PDF): legal, admin, records-officer, api-client. It reads nothing
+/// from the archive, so any role that handles incoming documents may use it; auditors audit the archive, not uploads.</item>
+/// <item><c>POST /api/v1/documents/{id}/verifications</c>: legal, admin, records-officer. It appends to the record,
+/// so only roles that answer for the record's evidential value may do it.</item>
+/// </list>
+/// </summary>
+public static class VerificationsApi
+{
+    public const string PdfMediaType = "application/pdf";
+
+    public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder routes)
+    {
+        var settings = routes.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Archive:Validation").Get<ValidationSettings>() ?? new();
+        var options = Options(settings);
+
+        routes.MapPost("/api/v1/verifications", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+        {
+            var body = await ReadBoundedAsync(http.Request.Body, settings.MaxFileBytes, ct);
+            if (body is null)
+                return ApiProblems.Result(StatusCodes.Status413PayloadTooLarge, ApiProblems.TitleFor(413),
+                    new Text($"Tệp lớn hơn giới hạn {settings.MaxFileBytes} byte.", $"The file is larger than the limit of {settings.MaxFileBytes} bytes."));
+            if (!LooksLikePdf(body))
+                return ApiProblems.Result(StatusCodes.Status415UnsupportedMediaType, ApiProblems.TitleFor(415),
+                    new Text("Chỉ kiểm tra được chữ ký trong tệp PDF.", "Only PDF files can have their signatures verified."), "not-a-pdf");
+            var report = await new PdfSignatureValidator().ValidateAsync(new MemoryStream(body, false), options, ct);
+            return Render(http, report);
+        })
+        .WithTags("Verifications")
+        .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer, Roles.ApiClient)
+        // No .Accepts(): routing would answer a wrong Content-Type with its own 415 endpoint, which carries no roles and so
+        // falls to the admin-only fallback policy (403 for everyone else). The body is sniffed for %PDF- instead.
+        .WithDescription("Body: the PDF bytes (any Content-Type). Accept: application/json (default), text/html or application/pdf.")
+        .Produces<ValidationReport>().ProducesProblem(413).ProducesProblem(415);
+
+        routes.MapPost("/api/v1/documents/{id}/verifications", async Task<IResult> (string id, HttpContext http, RecordsRepository repo,
+            IContentStore store, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode))
+                return ApiProblems.NotFound(new Text("Không có tài liệu này.", "No such document."));
+            var content = doc.CurrentContent;
+            if (doc.Status == DocumentStatus.Destroyed || content is null)
+                return RecordsHttp.Problem(DocumentDecider.Decide(new RecordSignatureVerification(0, "", "", "", "", 0), doc,
+                    RecordsRepository.Context(http, clock)).Rejection!);
+            await using var stream = await store.OpenReadAsync(content.Sha256, ct);
+            if (stream is null) return ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
+            var report = await new PdfSignatureValidator().ValidateAsync(stream, options, ct);
+            var json = ReportRenderer.ToJson(report);
+            var reportSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+            var decision = DocumentDecider.Decide(new RecordSignatureVerification(content.Version, content.Sha256, reportSha,
+                report.DocumentIndication.ToString(), report.DocumentSubIndication.ToString(), report.Signatures.Count), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            try { await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, null, ct); }
+            catch (ConcurrencyException)
+            {
+                // A verification does not depend on the rest of the stream, so a concurrent append is not a conflict for the caller.
+                await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Any, decision.Events, http, null, ct);
+            }
+            http.Response.Headers["X-Report-Sha256"] = reportSha;
+            // The JSON is returned byte for byte as hashed, so the caller can check the event's hash.
+            return Accepts(http, "text/html") ? Results.Content(ReportRenderer.ToHtml(report), "text/html; charset=utf-8")
+                : Accepts(http, PdfMediaType) ? Results.File(PdfReportRenderer.ToPdf(report), PdfMediaType)
+                : Results.Text(json, "application/json; charset=utf-8");
+        })
+        .WithTags("Verifications")
+        .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer)
+        .Produces<ValidationReport>().ProducesProblem(404).ProducesProblem(409);
+        return routes;
+    }
+
+    private static IResult Render(HttpContext http, ValidationReport report) =>
+        Accepts(http, "text/html") ? Results.Content(ReportRenderer.ToHtml(report), "text/html; charset=utf-8")
+        : Accepts(http, PdfMediaType) ? Results.File(PdfReportRenderer.ToPdf(report), PdfMediaType)
+        : Results.Text(ReportRenderer.ToJson(report), "application/json; charset=utf-8");
+
+    private static bool Accepts(HttpContext http, string mediaType) =>
+        http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>PDF readers accept the header anywhere in the first 1024 bytes, so the check does too.</summary>
+    private static bool LooksLikePdf(byte[] body) =>
+        body.AsSpan(0, Math.Min(body.Length, 1024)).IndexOf("%PDF-"u8) >= 0;
+
+    private static async Task<byte[]?> ReadBoundedAsync(Stream body, long limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + n > limit) return null;
+            buffer.Write(chunk, 0, n);
+        }
+        return buffer.ToArray();
+    }
+
+    internal static ValidationOptions Options(ValidationSettings settings)
+    {
+        var anchors = new List<X509Certificate2>();
+        if (!string.IsNullOrWhiteSpace(settings.TrustAnchorsFolder) && Directory.Exists(settings.TrustAnchorsFolder))
+            foreach (var pem in Directory.EnumerateFiles(settings.TrustAnchorsFolder, "*.pem").Order(StringComparer.Ordinal))
+            {
+                var collection = new X509Certificate2Collection();
+                collection.ImportFromPemFile(pem);
+                anchors.AddRange(collection);
+            }
+        return new ValidationOptions
+        {
+            TrustAnchors = anchors,
+            Revocation = settings.Online ? RevocationMode.Online : RevocationMode.Offline,
+            MaxFileBytes = settings.MaxFileBytes,
+        };
+    }
+}
