@@ -4,6 +4,7 @@ using Archive.Api.Infrastructure.Concurrency;
 using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Domain.Fonds;
+using Archive.Domain.Retention;
 using Archive.EventStore;
 
 namespace Archive.Api.Features.Fonds;
@@ -14,6 +15,15 @@ public static class FondsApi
     public sealed record CreateFondsRequest(string? OrganId, string? Name, string? Reason);
 
     public sealed record FondsResponse(string OrganId, string Name, string Status, long Version);
+
+    /// <summary>One entry of the yearly dossier list (danh mục hồ sơ); retention by TT 05/2025 code (07 needs years).</summary>
+    public sealed record AddDossierListEntryRequest(string? FileNotation, string? Title, string? RetentionCode, int? RetentionYears,
+        string? Creator, string? Reason);
+
+    public sealed record DossierListEntryResponse(int Position, string FileNotation, string Title, string RetentionCode, int? RetentionYears,
+        string Retention, string Creator);
+
+    public sealed record DossierListResponse(string OrganId, int Year, long Version, IReadOnlyList<DossierListEntryResponse> Entries);
 
     public static IEndpointRouteBuilder MapFonds(this IEndpointRouteBuilder routes)
     {
@@ -56,8 +66,46 @@ public static class FondsApi
             }
             return TypedResults.Ok(list);
         }).RequireAuthorization(Policies.AnyRole);
+
+        group.MapPost("/{organId}/dossier-lists/{year:int}/entries", async Task<IResult> (string organId, int year, AddDossierListEntryRequest body,
+            HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (state, version) = await repo.LoadFondsAsync(organId, ct);
+            if (state.Status == FondsStatus.None) return ApiProblems.NotFound(new Text("Không có phông này.", "No such fonds."));
+            // Every failing field at once: retention parse errors together with the entry's field rules.
+            var (retention, retentionErrors) = RetentionPeriod.FromCode("retention", body.RetentionCode, body.RetentionYears);
+            var command = new AddDossierListEntry(year, body.FileNotation?.Trim() ?? "", body.Title ?? "", retention ?? RetentionPeriod.Permanent,
+                body.Creator ?? "");
+            var errors = retentionErrors.Concat(FondsValidation.Validate(command)).ToList();
+            if (errors.Count > 0) return RecordsHttp.Validation(errors);
+            var decision = FondsDecider.Decide(command, state, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            try
+            {
+                var result = await repo.AppendAsync(RecordsRepository.FondsStream(organId), ExpectedVersion.Exactly(version), decision.Events, http, body.Reason, ct);
+                state = decision.Events.Aggregate(state, FondsDecider.Evolve);
+                http.Response.SetETag(result.NextExpectedVersion);
+                return TypedResults.Created($"/api/v1/fonds/{organId}/dossier-lists/{year}", ToResponse(state, year, result.NextExpectedVersion));
+            }
+            catch (ConcurrencyException)
+            {
+                return ApiProblems.Conflict(new Text("Phông vừa được thay đổi, hãy thử lại.", "The fonds was changed meanwhile; try again."), "concurrency");
+            }
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/{organId}/dossier-lists/{year:int}", async Task<IResult> (string organId, int year, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
+        {
+            var (state, version) = await repo.LoadFondsAsync(organId, ct);
+            if (state.Status == FondsStatus.None) return ApiProblems.NotFound(new Text("Không có phông này.", "No such fonds."));
+            http.Response.SetETag(version);
+            return TypedResults.Ok(ToResponse(state, year, version));
+        }).RequireAuthorization(Policies.AnyRole);
         return routes;
     }
+
+    private static DossierListResponse ToResponse(FondsState s, int year, long version) =>
+        new(s.OrganId, year, version, s.DossierList(year).Select((e, i) => new DossierListEntryResponse(i + 1, e.FileNotation, e.Title,
+            e.Retention.Code, e.Retention.Years, e.Retention.DisplayVi, e.Creator)).ToList());
 
     private static FondsResponse ToResponse(FondsState s, long version) =>
         new(s.OrganId, s.Name, s.Status.ToString().ToLowerInvariant(), version);
