@@ -75,9 +75,9 @@ public sealed class EventStore
     }
 
     /// <summary>
-    /// Appends within the caller's transaction, which the caller commits. The append must be the
-    /// transaction's first write and its only append (<see cref="AppendMustBeFirstWriteException"/>);
-    /// writes after it are fine. Inline projections run before this returns.
+    /// Appends within the caller's transaction, which the caller commits. The transaction may write
+    /// other rows before or after, and may append to several streams (the order of positions is
+    /// the order of the appends). Inline projections run before this returns.
     /// </summary>
     public async Task<AppendResult> AppendAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string streamId,
         ExpectedVersion expected, IReadOnlyList<object> events, EventMetadata? metadata = null, CancellationToken ct = default)
@@ -143,7 +143,6 @@ public sealed class EventStore
             // Only reachable when someone writes events around the append function; still typed.
             throw new ConcurrencyException(streamId, expected, -1, e);
         }
-        catch (PostgresException e) when (e.SqlState == "ES002") { throw new AppendMustBeFirstWriteException(e); }
         catch (PostgresException e) when (e.SqlState == "ES003") { throw new StreamArchivedException(streamId, e); }
 
         return (new AppendResult(recorded[^1].Version, recorded[0].Position, recorded[^1].Position), recorded);

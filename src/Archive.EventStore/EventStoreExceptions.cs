@@ -21,16 +21,6 @@ public sealed class ConcurrencyException : Exception
     public long ActualVersion { get; }
 }
 
-/// <summary>
-/// The append was made in a transaction that had already written something. The append must
-/// get the transaction's id under the store's ordering lock; see docs/architecture.md.
-/// </summary>
-public sealed class AppendMustBeFirstWriteException : InvalidOperationException
-{
-    public AppendMustBeFirstWriteException(Exception inner)
-        : base("An append must be the transaction's first write (and only one append per transaction).", inner) { }
-}
-
 /// <summary>The stream is archived and takes no more events.</summary>
 public sealed class StreamArchivedException : InvalidOperationException
 {

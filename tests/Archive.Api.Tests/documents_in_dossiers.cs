@@ -28,6 +28,35 @@ public class documents_in_dossiers(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_document_is_registered_only_together_with_its_filing()
+    {
+        var client = await api.ClientAsync(Roles.RecordsOfficer);
+        var dossier = await CreateDossierAsync(client, "19-VP");
+        // Fault injection: the dossier's filing event fails after the document's own event was written.
+        await using var conn = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await conn.OpenAsync();
+        await using (var cmd = new Npgsql.NpgsqlCommand($"""
+            create function fail_filing() returns trigger language plpgsql as $$
+            begin
+                if new.stream_id = '{RecordsRepository.DossierStream(dossier)}' then raise exception 'injected failure'; end if;
+                return new;
+            end $$;
+            create trigger fail_filing before insert on event_store.events for each row execute function fail_filing();
+            """, conn))
+            await cmd.ExecuteNonQueryAsync();
+        var before = await api.EventCountAsync();
+
+        var response = await client.PostAsync("/api/v1/documents", ApiFixture.Json(DocumentJson(dossier, "Tờ trình không được lưu")));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        (await api.EventCountAsync()).ShouldBe(before);
+        await using (var cmd = new Npgsql.NpgsqlCommand("drop trigger fail_filing on event_store.events; drop function fail_filing()", conn))
+            await cmd.ExecuteNonQueryAsync();
+        var d = await client.GetFromJsonAsync<JsonElement>($"/api/v1/dossiers/{dossier}");
+        d.GetProperty("documents").GetArrayLength().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task a_document_with_bad_input_reports_every_field_and_stores_nothing()
     {
         var client = await api.ClientAsync(Roles.RecordsOfficer);

@@ -88,27 +88,43 @@ public class appending_events : IClassFixture<StoreFixture>
     }
 
     [Fact]
-    public async Task an_append_after_another_write_in_the_same_transaction_is_refused()
+    public async Task an_append_after_another_write_in_the_same_transaction_commits_with_it()
     {
         await _f.ExecAsync("create table if not exists other_writes (x int)");
+        var id = NewStream();
         await using var conn = await _f.DataSource.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await using (var write = new Npgsql.NpgsqlCommand("insert into other_writes values (1)", conn, tx))
-            await write.ExecuteNonQueryAsync();
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await using (var write = new Npgsql.NpgsqlCommand("insert into other_writes values (1)", conn, tx))
+                await write.ExecuteNonQueryAsync();
+            await _f.Store.AppendAsync(conn, tx, id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+            await tx.RollbackAsync();
+        }
+        (await _f.Store.ReadStreamAsync(id)).ShouldBeEmpty();
 
-        await Should.ThrowAsync<AppendMustBeFirstWriteException>(() =>
-            _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]));
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await using (var write = new Npgsql.NpgsqlCommand("insert into other_writes values (2)", conn, tx))
+                await write.ExecuteNonQueryAsync();
+            await _f.Store.AppendAsync(conn, tx, id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+            await tx.CommitAsync();
+        }
+        (await _f.Store.ReadStreamAsync(id)).Select(e => e.Data).ShouldBe([new ThingOpened("t", 1)]);
     }
 
     [Fact]
-    public async Task a_second_append_in_one_transaction_is_refused()
+    public async Task appends_to_two_streams_in_one_transaction_commit_together_in_append_order()
     {
+        var (a, b) = (NewStream(), NewStream());
         await using var conn = await _f.DataSource.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        await _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+        var first = await _f.Store.AppendAsync(conn, tx, a, ExpectedVersion.NoStream, [new ThingOpened("a", 1), new ThingRenamed("a2")]);
+        var second = await _f.Store.AppendAsync(conn, tx, b, ExpectedVersion.NoStream, [new ThingOpened("b", 2)]);
+        await tx.CommitAsync();
 
-        await Should.ThrowAsync<AppendMustBeFirstWriteException>(() =>
-            _f.Store.AppendAsync(conn, tx, NewStream(), ExpectedVersion.NoStream, [new ThingOpened("t", 1)]));
+        second.FirstPosition.ShouldBe(first.LastPosition + 1);
+        var all = await _f.Store.ReadAllAsync(first.FirstPosition, 10);
+        all.Select(e => (e.StreamId, e.Version)).ShouldBe([(a, 1L), (a, 2L), (b, 1L)]);
     }
 
     [Fact]

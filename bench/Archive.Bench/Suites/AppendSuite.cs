@@ -156,14 +156,11 @@ public static class AppendSuite
         await using (var conn = await db.DataSource.OpenConnectionAsync())
         {
             await using var tx = await conn.BeginTransactionAsync();
-            long next, txId;
-            await using (var cmd = new NpgsqlCommand("select nextval('bench_store.events_position_seq'), pg_current_xact_id()::text::bigint", conn, tx))
-            await using (var r = await cmd.ExecuteReaderAsync())
-            {
-                await r.ReadAsync();
-                next = r.GetInt64(0);
-                txId = r.GetInt64(1);
-            }
+            // Positions follow the store's rule (docs/architecture.md): (xid << 20) + offset.
+            long txId;
+            await using (var cmd = new NpgsqlCommand("select pg_current_xact_id()::text::bigint", conn, tx))
+                txId = (long)(await cmd.ExecuteScalarAsync())!;
+            var next = txId << 20;
             var recordedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
             const string recordedText = "2026-01-01 00:00:00+00";
             await using (var writer = await conn.BeginTextImportAsync(
@@ -183,7 +180,6 @@ public static class AppendSuite
                 }
             }
             await using (var cmd = new NpgsqlCommand(
-                $"select setval('bench_store.events_position_seq', {next + RebuildEvents - 1}); " +
                 "insert into bench_store.streams (id, type, version, created, updated, last_hash) " +
                 "select distinct on (stream_id) stream_id, 'rebuild', version, recorded_at, recorded_at, hash from bench_store.events " +
                 "where stream_id like 'rebuild-%' order by stream_id, version desc", conn, tx) { CommandTimeout = 0 })

@@ -96,9 +96,25 @@ public static class DocumentsApi
             var filing = DossierDecider.Decide(file, dossier, context);
             if (filing.IsRejected) return RecordsHttp.Problem(filing.Rejection!);
 
-            var result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.NoStream, register.Events, http, body.Reason, ct);
-            var filed = await FileWithRetryAsync(repo, dossierCode, dossier, dossierVersion, filing, file, http, context, body.Reason, ct);
-            if (filed is not null) return filed; // only after a concurrent close between our read and write
+            // The document's registration and its filing commit together: no document without its dossier.
+            AppendResult result;
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    result = (await repo.AppendTogetherAsync([
+                        (RecordsRepository.DocumentStream(id), ExpectedVersion.NoStream, register.Events),
+                        (RecordsRepository.DossierStream(dossierCode), ExpectedVersion.Exactly(dossierVersion), filing.Events)],
+                        http, body.Reason, ct))[0];
+                    break;
+                }
+                catch (ConcurrencyException e) when (attempt < Retries && e.StreamId == RecordsRepository.DossierStream(dossierCode))
+                {
+                    (dossier, dossierVersion) = await repo.LoadDossierAsync(dossierCode, ct);
+                    filing = DossierDecider.Decide(file, dossier, context);
+                    if (filing.IsRejected) return RecordsHttp.Problem(filing.Rejection!); // e.g. closed meanwhile
+                }
+            }
             var state = DocumentDecider.Fold(register.Events);
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct));

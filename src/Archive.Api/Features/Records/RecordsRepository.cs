@@ -43,6 +43,21 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         string? reason, CancellationToken ct) =>
         store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
 
+    /// <summary>Appends to several streams in one transaction: all commit or none (positions follow the list order).</summary>
+    public async Task<IReadOnlyList<AppendResult>> AppendTogetherAsync(
+        IReadOnlyList<(string Stream, ExpectedVersion Expected, IReadOnlyList<IDomainEvent> Events)> appends, HttpContext http,
+        string? reason, CancellationToken ct)
+    {
+        var metadata = MetadataFor(http, reason);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var results = new List<AppendResult>(appends.Count);
+        foreach (var (stream, expected, events) in appends)
+            results.Add(await store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct));
+        await tx.CommitAsync(ct);
+        return results;
+    }
+
     public static EventMetadata MetadataFor(HttpContext http, string? reason)
     {
         var headers = new Dictionary<string, string>();
