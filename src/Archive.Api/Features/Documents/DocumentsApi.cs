@@ -143,6 +143,7 @@ public static class DocumentsApi
         group.MapGet("/{id}", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, AccessLog log, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             await log.RecordAsync(http, AccessActions.View, "document", id, 200, ct);
             http.Response.SetETag(version);
@@ -233,6 +234,7 @@ public static class DocumentsApi
             AccessLog log, CancellationToken ct) =>
         {
             var (doc, _) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
@@ -296,7 +298,7 @@ public static class DocumentsApi
     }
 
     /// <summary>Keeps each dossier at the longest retention of its documents (domain: UpdateFiledDocumentRetention).</summary>
-    private static async Task ForwardRetentionAsync(RecordsRepository repo, string id, Domain.Retention.RetentionPeriod retention, HttpContext http,
+    internal static async Task ForwardRetentionAsync(RecordsRepository repo, string id, Domain.Retention.RetentionPeriod retention, HttpContext http,
         TimeProvider clock, string? reason, CancellationToken ct)
     {
         foreach (var filing in await repo.FilingsOfAsync(id, ct))

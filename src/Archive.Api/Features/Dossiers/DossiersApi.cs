@@ -125,6 +125,7 @@ public static class DossiersApi
         {
             code = Uri.UnescapeDataString(code);
             var (state, version) = await repo.LoadDossierAsync(code, ct);
+            if (state.Residual is { } residual) return Disposition.DispositionHttp.Gone("dossier", residual);
             if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
             await http.RequestServices.GetRequiredService<Infrastructure.Access.AccessLog>()
                 .RecordAsync(http, Infrastructure.Access.AccessActions.View, "dossier", code, 200, ct);
