@@ -144,6 +144,11 @@ public class disposition_workflow(DispositionFixture api) : IClassFixture<Dispos
         deleted.ShouldBe([unique], ignoreOrder: true);
         result.GetProperty("keptSharedBlobs").EnumerateArray().Select(e => e.GetString()).ShouldBe([shared]);
 
+        // The shredder ran inside the destruction's transaction, for exactly the destroyed streams.
+        var call = api.Shredder.Calls.Single(c => c.StreamIds.Contains($"dossier-{code}"));
+        call.StreamIds.ShouldBe([$"dossier-{code}", $"document-{documentId}"], ignoreOrder: true);
+        call.DestroyedEventsVisible.ShouldBe(2);
+
         (await store.GetInfoAsync(unique, default)).ShouldBeNull();
         (await store.GetInfoAsync(shared, default)).ShouldNotBeNull();
         (await officer.GetAsync($"/api/v1/documents/{otherDoc}/content")).StatusCode.ShouldBe(HttpStatusCode.OK);
@@ -173,6 +178,63 @@ public class disposition_workflow(DispositionFixture api) : IClassFixture<Dispos
     }
 
     /// <summary>A 10-year dossier whose one document has two content versions: one unique, one shared with another record.</summary>
+    [Fact]
+    public async Task a_failing_shredder_rolls_the_whole_destruction_back()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var (code, documentId) = await ClosedDossierAsync(officer, "SF-10", "06");
+        var sha = await UploadAsync(officer, documentId, "shred-fail-" + Guid.NewGuid());
+        api.Clock.SetToday(AfterTenYears);
+        await SignedProposalAsync("sf-1", code);
+        var before = await api.EventCountAsync();
+        api.Shredder.Fail = true;
+        try
+        {
+            var failed = await officer.PostAsync("/api/v1/disposition/proposals/sf-1/execution", ApiFixture.Json("{}"));
+            ((int)failed.StatusCode).ShouldBe(500);
+        }
+        finally { api.Shredder.Fail = false; }
+        (await api.EventCountAsync()).ShouldBe(before);
+        (await officer.GetAsync($"/api/v1/dossiers/{code}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.Service<IContentStore>().GetInfoAsync(sha, default)).ShouldNotBeNull();
+        (await (await api.ClientAsync(Roles.Auditor)).GetFromJsonAsync<JsonElement>("/api/v1/disposition/proposals/sf-1"))
+            .GetProperty("status").GetString().ShouldBe("signed");
+    }
+
+    [Fact]
+    public async Task a_hold_placed_after_the_proposal_stops_the_signature_and_is_recorded_at_that_stage()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var (code, _) = await ClosedDossierAsync(officer, "LS-10", "06");
+        api.Clock.SetToday(AfterTenYears);
+        (await officer.PostAsync("/api/v1/disposition/proposals", ApiFixture.Json(Proposal("ls-1", ("dossier", code))))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        (await officer.PostAsync("/api/v1/disposition/proposals/ls-1/opinions", ApiFixture.Json("""{"agrees":true}"""))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var legal = await api.ClientAsync(Roles.Legal);
+        (await legal.PostAsync($"/api/v1/dossiers/{code}/holds", ApiFixture.Json("""{"kind":"freeze","authority":"Thanh tra Bộ Nội vụ","reason":"Kiểm tra"}""")))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var admin = await api.ClientAsync(Roles.Admin);
+        var refused = await (await admin.PostAsync("/api/v1/disposition/proposals/ls-1/decision", ApiFixture.Json("""{"decisionNumber":"20/QĐ-UBND"}""")))
+            .ShouldBeProblemAsync(409);
+        refused.GetProperty("code").GetString().ShouldBe("destruction_blocked");
+        var blocked = await (await api.ClientAsync(Roles.Auditor)).GetFromJsonAsync<JsonElement>("/api/v1/disposition/blocked");
+        blocked.GetProperty("items").EnumerateArray()
+            .ShouldContain(e => e.GetProperty("proposalId").GetString() == "ls-1" && e.GetProperty("stage").GetString() == "decision"
+                && e.GetProperty("blockCode").GetString() == "under_hold");
+    }
+
+    private async Task SignedProposalAsync(string id, string dossierCode)
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var proposed = await officer.PostAsync("/api/v1/disposition/proposals", ApiFixture.Json(Proposal(id, ("dossier", dossierCode))));
+        proposed.StatusCode.ShouldBe(HttpStatusCode.Created, await proposed.Content.ReadAsStringAsync());
+        (await officer.PostAsync($"/api/v1/disposition/proposals/{id}/opinions", ApiFixture.Json("""{"agrees":true}"""))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var signed = await (await api.ClientAsync(Roles.Admin)).PostAsync($"/api/v1/disposition/proposals/{id}/decision",
+            ApiFixture.Json("""{"decisionNumber":"99/QĐ-UBND"}"""));
+        signed.StatusCode.ShouldBe(HttpStatusCode.OK, await signed.Content.ReadAsStringAsync());
+    }
+
     private static async Task<(string Code, string DocumentId, string UniqueSha)> ClosedDossierWithContentAsync(HttpClient officer)
     {
         await Records.CreateFondsAsync(officer);

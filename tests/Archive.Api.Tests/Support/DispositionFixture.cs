@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Archive.Api.Features.Disposition;
+using Archive.Api.Infrastructure.Shredding;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -18,13 +19,37 @@ public sealed class MovableClock : TimeProvider
     public void Reset() => _offset = TimeSpan.Zero;
 }
 
-/// <summary>The API host with a <see cref="MovableClock"/> as its TimeProvider.</summary>
+/// <summary>
+/// Stands in for the crypto-shredder (built separately): records each call and what its transaction could see, and
+/// can be told to fail so the test can prove the destruction and the shredding commit or roll back together.
+/// </summary>
+public sealed class RecordingShredder : IRecordShredder
+{
+    public sealed record Call(IReadOnlyList<string> StreamIds, long DestroyedEventsVisible);
+
+    public List<Call> Calls { get; } = [];
+    public bool Fail { get; set; }
+
+    public async Task ShredAsync(IReadOnlyList<string> streamIds, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        // Inside the destruction's transaction the residual events are already visible, though not yet committed.
+        await using var cmd = new NpgsqlCommand(
+            "select count(*) from event_store.events where stream_id = any($1) and type in ('dossier.destroyed.v1', 'document.destroyed.v1')",
+            connection, transaction);
+        cmd.Parameters.AddWithValue(streamIds.ToArray());
+        Calls.Add(new(streamIds, (long)(await cmd.ExecuteScalarAsync(ct))!));
+        if (Fail) throw new InvalidOperationException("shredding failed (test)");
+    }
+}
+
+/// <summary>The API host with a <see cref="MovableClock"/> as its TimeProvider and a <see cref="RecordingShredder"/>.</summary>
 public sealed class DispositionFixture : ApiFixture
 {
     public MovableClock Clock { get; } = new();
+    public RecordingShredder Shredder { get; } = new();
 
     protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock).AddSingleton<IRecordShredder>(Shredder));
 }
 
 /// <summary>Builders for the disposition tests, all through the HTTP API.</summary>
