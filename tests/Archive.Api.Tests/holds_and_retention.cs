@@ -150,4 +150,22 @@ public class holds_and_retention(DispositionFixture api) : IClassFixture<Disposi
         changed.StatusCode.ShouldBe(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
         (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("changes")[0].GetProperty("field").GetString().ShouldBe("period");
     }
+
+    [Fact]
+    public async Task a_general_edit_may_raise_retention_but_not_shorten_it()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var (code, _) = await ClosedDossierAsync(officer, "GE-10", "06", withDocument: false);
+        var etag = (await officer.GetAsync($"/api/v1/dossiers/{code}")).Headers.ETag!.Tag;
+        var before = await api.EventCountAsync();
+        var shorter = await (await officer.SendAsync(Records.Put($"/api/v1/dossiers/{code}",
+            DossierEdit("Hồ sơ GE-10").Replace("\"retentionCode\":\"06\"", "\"retentionCode\":\"07\",\"retentionYears\":5"), etag))).ShouldBeProblemAsync(409);
+        shorter.GetProperty("code").GetString().ShouldBe("retention_shortening_needs_schedule");
+        shorter.GetProperty("detail_en").GetString()!.ShouldContain("/retention");
+        (await api.EventCountAsync()).ShouldBe(before);
+        var longer = await officer.SendAsync(Records.Put($"/api/v1/dossiers/{code}",
+            DossierEdit("Hồ sơ GE-10").Replace("\"retentionCode\":\"06\"", "\"retentionCode\":\"04\""), etag));
+        longer.StatusCode.ShouldBe(HttpStatusCode.OK, await longer.Content.ReadAsStringAsync());
+    }
 }

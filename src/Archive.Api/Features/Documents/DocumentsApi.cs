@@ -1,5 +1,6 @@
 using Archive.Api.Features.Dossiers;
 using Archive.Api.Features.Records;
+using Archive.Api.Features.Retention;
 using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Concurrency;
@@ -171,7 +172,7 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Ok(await ToResponseAsync(repo, doc, result.NextExpectedVersion,
                 decision.Events.OfType<DocumentMetadataChanged>().First().Changes, ct));
-        }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
+        }).RequireIfMatch().GuardRetention().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapPost("/{id}/access-alerts/{number:int}/confirm", async Task<IResult> (string id, int number, HttpContext http, RecordsRepository repo,
             TimeProvider clock, CancellationToken ct) =>
