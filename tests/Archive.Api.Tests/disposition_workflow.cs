@@ -224,6 +224,48 @@ public class disposition_workflow(DispositionFixture api) : IClassFixture<Dispos
                 && e.GetProperty("blockCode").GetString() == "under_hold");
     }
 
+    [Fact]
+    public async Task a_record_made_permanent_after_the_decision_stops_the_execution_whole()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var (code, documentId) = await ClosedDossierAsync(officer, "PX-10", "06");
+        var sha = await UploadAsync(officer, documentId, "px-" + Guid.NewGuid());
+        api.Clock.SetToday(AfterTenYears);
+        await SignedProposalAsync("px-1", code);
+        // Re-valued as permanent after the signature: the dossier follows its document.
+        var etag = (await officer.GetAsync($"/api/v1/documents/{documentId}/retention")).Headers.ETag!.Tag;
+        (await officer.SendAsync(Records.Put($"/api/v1/documents/{documentId}/retention", """{"retentionCode":"01"}""", etag)))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        var refused = await (await officer.PostAsync("/api/v1/disposition/proposals/px-1/execution", ApiFixture.Json("{}"))).ShouldBeProblemAsync(409);
+        refused.GetProperty("code").GetString().ShouldBe("destruction_blocked");
+        (await officer.GetAsync($"/api/v1/dossiers/{code}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await api.Service<IContentStore>().GetInfoAsync(sha, default)).ShouldNotBeNull();
+        var blocked = await (await api.ClientAsync(Roles.Auditor)).GetFromJsonAsync<JsonElement>("/api/v1/disposition/blocked");
+        blocked.GetProperty("items").EnumerateArray().ShouldContain(e => e.GetProperty("proposalId").GetString() == "px-1"
+            && e.GetProperty("stage").GetString() == "execution" && e.GetProperty("blockCode").GetString() == "permanent");
+    }
+
+    [Fact]
+    public async Task a_retried_proposal_with_the_same_idempotency_key_is_stored_once()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var (code, _) = await ClosedDossierAsync(officer, "ID-10", "06");
+        api.Clock.SetToday(AfterTenYears);
+        var before = await api.EventCountAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 2; i++)
+        {
+            var r = new HttpRequestMessage(HttpMethod.Post, "/api/v1/disposition/proposals") { Content = ApiFixture.Json(Proposal("id-1", ("dossier", code))) };
+            r.Headers.Add("Idempotency-Key", "proposal-id-1");
+            statuses.Add((await officer.SendAsync(r)).StatusCode);
+        }
+        statuses.ShouldBe([HttpStatusCode.Created, HttpStatusCode.Created]);
+        (await api.EventCountAsync()).ShouldBe(before + 1);
+    }
+
     private async Task SignedProposalAsync(string id, string dossierCode)
     {
         var officer = await api.ClientAsync(Roles.RecordsOfficer);

@@ -57,7 +57,12 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
                 if ((await repo.FilingsOfAsync(filed.DocumentId, ct)).All(f => dossierCodes.Contains(f.DossierCode)))
                     documentIds.Add(filed.DocumentId);
         var documents = new Dictionary<string, (DocumentState State, long Version)>(StringComparer.Ordinal);
-        foreach (var id in documentIds.Distinct()) documents[id] = await repo.LoadDocumentAsync(id, ct);
+        foreach (var id in documentIds.Distinct())
+        {
+            // A document destroyed earlier by its own list keeps its residual; only live ones go now.
+            var loaded = await repo.LoadDocumentAsync(id, ct);
+            if (loaded.State.Status == DocumentStatus.Registered) documents[id] = loaded;
+        }
 
         IReadOnlyList<string> HashesOf(string documentId) => documents.TryGetValue(documentId, out var d)
             ? d.State.Contents.Select(c => c.Sha256).Distinct().ToList() : [];

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Domain.Common;
 using Archive.Domain.Disposition;
@@ -140,7 +141,7 @@ public static class DispositionApi
                 return TypedResults.Created(Location(proposalId), Response(decision.Events.Aggregate(state, DispositionDecider.Evolve), result.NextExpectedVersion));
             }
             catch (ConcurrencyException) { return RecordsHttp.Conflict409Exists(new Text($"Danh mục {proposalId} đã tồn tại.", $"Proposal {proposalId} already exists.")); }
-        }).RequireAuthorization(Policies.RecordsWriters);
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapPost("/proposals/{id}/opinions", async Task<IResult> (string id, OpinionRequest body, HttpContext http, DispositionStore store,
             RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
@@ -151,7 +152,7 @@ public static class DispositionApi
             var decision = DispositionDecider.Decide(new RecordCouncilOpinion(body.Agrees ?? false, body.Comment), state, DispositionAccess.Context(http, clock));
             return await RefusedAsync(decision, extra, id, http, repo, body.Comment, ct)
                 ?? await AppendAsync(repo, id, state, version, decision, http, body.Comment, ct);
-        }).RequireRoles(DispositionAccess.CouncilMembers);
+        }).Idempotent().RequireRoles(DispositionAccess.CouncilMembers);
 
         group.MapPost("/proposals/{id}/decision", async Task<IResult> (string id, DecisionRequest body, HttpContext http, DispositionStore store,
             RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
@@ -164,11 +165,11 @@ public static class DispositionApi
                 state, context);
             return await RefusedAsync(decision, errors, id, http, repo, body.Reason, ct)
                 ?? await AppendAsync(repo, id, state, version, decision, http, body.Reason, ct);
-        }).RequireRoles(DispositionAccess.HeadOfAgency);
+        }).Idempotent().RequireRoles(DispositionAccess.HeadOfAgency);
 
         group.MapPost("/proposals/{id}/execution", (string id, ExecuteRequest body, HttpContext http, DestructionExecutor executor, CancellationToken ct) =>
             executor.ExecuteAsync(id, body, http, ct))
-            .RequireAuthorization(Policies.RecordsWriters);
+            .Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/blocked", async Task<IResult> (long? after, int? limit, NpgsqlDataSource db, CancellationToken ct) =>
         {

@@ -1,6 +1,7 @@
 using Archive.Api.Features.Disposition;
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Domain.Common;
 using Archive.Domain.Documents;
@@ -43,12 +44,12 @@ public static class HoldsApi
         dossiers.MapPost("/", (string code, PlaceHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
             DossierAsync(Uri.UnescapeDataString(code), http, repo, clock, body.Reason,
                 new PlaceDossierHold(Place(body)), KindErrors(body), ct))
-            .RequireRoles(DispositionAccess.HoldManagers);
+            .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
         dossiers.MapPost("/{holdId}/lift", (string code, string holdId, LiftHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock,
             CancellationToken ct) =>
             DossierAsync(Uri.UnescapeDataString(code), http, repo, clock, body.Reason,
                 new LiftDossierHold(Lift(holdId, body)), [], ct))
-            .RequireRoles(DispositionAccess.HoldManagers);
+            .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
 
         var documents = routes.MapGroup("/api/v1/documents/{id}/holds").WithTags("Holds");
         documents.MapGet("/", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
@@ -60,12 +61,12 @@ public static class HoldsApi
         documents.MapPost("/", (string id, PlaceHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
             DocumentAsync(id, http, repo, clock, body.Reason,
                 new PlaceDocumentHold(Place(body)), KindErrors(body), ct))
-            .RequireRoles(DispositionAccess.HoldManagers);
+            .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
         documents.MapPost("/{holdId}/lift", (string id, string holdId, LiftHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock,
             CancellationToken ct) =>
             DocumentAsync(id, http, repo, clock, body.Reason,
                 new LiftDocumentHold(Lift(holdId, body)), [], ct))
-            .RequireRoles(DispositionAccess.HoldManagers);
+            .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
         return routes;
     }
 

@@ -2,6 +2,7 @@ using Archive.Api.Features.Disposition;
 using Archive.Api.Features.Documents;
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Concurrency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Domain.Common;
@@ -62,7 +63,7 @@ public static class RetentionApi
             var all = (decision.Rejection?.Code == RejectionCodes.ValidationFailed ? decision.Rejection.Errors : []).Concat(errors).ToList();
             if (all.Count > 0) return RecordsHttp.Validation(all);
             return await AppendScheduleAsync(organId, state, version, decision, http, repo, body.Reason, created: true, ct);
-        }).RequireAuthorization(Policies.RecordsWriters);
+        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         schedule.MapPut("/groups/{code}", async Task<IResult> (string organId, string code, ScheduleGroupRequest body, HttpContext http, DispositionStore store,
             RecordsRepository repo, CancellationToken ct) =>
