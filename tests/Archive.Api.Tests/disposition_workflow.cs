@@ -266,10 +266,49 @@ public class disposition_workflow(DispositionFixture api) : IClassFixture<Dispos
         (await api.EventCountAsync()).ShouldBe(before + 1);
     }
 
-    private async Task SignedProposalAsync(string id, string dossierCode)
+    [Fact]
+    public async Task a_document_kept_shorter_than_its_dossier_is_reviewed_and_destroyed_on_its_own_first()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        await Records.CreateFondsAsync(officer);
+        var code = await Records.CreateDossierAsync(officer, "WD-10");
+        var etag = (await officer.GetAsync($"/api/v1/dossiers/{code}/retention")).Headers.ETag!.Tag;
+        (await officer.SendAsync(Records.Put($"/api/v1/dossiers/{code}/retention", """{"retentionCode":"06"}""", etag))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var shortDoc = (await Records.CreateDocumentAsync(officer, code, "Giấy mời họp")).GetProperty("id").GetString()!;
+        var keptDoc = (await Records.CreateDocumentAsync(officer, code)).GetProperty("id").GetString()!;
+        etag = (await officer.GetAsync($"/api/v1/documents/{shortDoc}/retention")).Headers.ETag!.Tag;
+        (await officer.SendAsync(Records.Put($"/api/v1/documents/{shortDoc}/retention", """{"retentionCode":"07","retentionYears":5}""", etag)))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        await CloseAsync(officer, code);
+        await api.WaitForReviewAsync();
+
+        api.Clock.SetToday(new DateOnly(2031, 1, 2));
+        var due = await ReviewIdsAsync(officer);
+        due.ShouldContain(shortDoc);
+        due.ShouldNotContain(keptDoc);
+        due.ShouldNotContain(code);
+        await SignedProposalAsync("wd-1", shortDoc, "document");
+        (await officer.PostAsync("/api/v1/disposition/proposals/wd-1/execution", ApiFixture.Json("{}"))).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await (await officer.GetAsync($"/api/v1/documents/{shortDoc}")).ShouldBeProblemAsync(410);
+        (await officer.GetAsync($"/api/v1/dossiers/{code}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await officer.GetAsync($"/api/v1/documents/{keptDoc}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        api.Clock.SetToday(AfterTenYears);
+        await api.WaitForReviewAsync();
+        (await ReviewIdsAsync(officer)).ShouldContain(code);
+        await SignedProposalAsync("wd-2", code);
+        var executed = await officer.PostAsync("/api/v1/disposition/proposals/wd-2/execution", ApiFixture.Json("{}"));
+        executed.StatusCode.ShouldBe(HttpStatusCode.OK, await executed.Content.ReadAsStringAsync());
+        (await executed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("destroyedDocuments").EnumerateArray().Select(e => e.GetString())
+            .ShouldBe([keptDoc]);
+        await (await officer.GetAsync($"/api/v1/documents/{keptDoc}")).ShouldBeProblemAsync(410);
+    }
+
+    private async Task SignedProposalAsync(string id, string code, string kind = "dossier")
     {
         var officer = await api.ClientAsync(Roles.RecordsOfficer);
-        var proposed = await officer.PostAsync("/api/v1/disposition/proposals", ApiFixture.Json(Proposal(id, ("dossier", dossierCode))));
+        var proposed = await officer.PostAsync("/api/v1/disposition/proposals", ApiFixture.Json(Proposal(id, (kind, code))));
         proposed.StatusCode.ShouldBe(HttpStatusCode.Created, await proposed.Content.ReadAsStringAsync());
         (await officer.PostAsync($"/api/v1/disposition/proposals/{id}/opinions", ApiFixture.Json("""{"agrees":true}"""))).StatusCode.ShouldBe(HttpStatusCode.OK);
         var signed = await (await api.ClientAsync(Roles.Admin)).PostAsync($"/api/v1/disposition/proposals/{id}/decision",
