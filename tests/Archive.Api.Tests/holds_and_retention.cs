@@ -168,4 +168,29 @@ public class holds_and_retention(DispositionFixture api) : IClassFixture<Disposi
             DossierEdit("Hồ sơ GE-10").Replace("\"retentionCode\":\"06\"", "\"retentionCode\":\"04\""), etag));
         longer.StatusCode.ShouldBe(HttpStatusCode.OK, await longer.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task a_hold_on_a_dossier_freezes_the_documents_filed_in_it()
+    {
+        api.Clock.Reset();
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var legal = await api.ClientAsync(Roles.Legal);
+        var (code, documentId) = await ClosedDossierAsync(officer, "HF-10", "06");
+        (await legal.PostAsync($"/api/v1/dossiers/{code}/holds", ApiFixture.Json("""{"holdId":"f-1","kind":"freeze","authority":"Thanh tra tỉnh","reason":"Thanh tra"}""")))
+            .StatusCode.ShouldBe(HttpStatusCode.Created);
+        var before = await api.EventCountAsync();
+        var etag = (await officer.GetAsync($"/api/v1/documents/{documentId}")).Headers.ETag!.Tag;
+        var edit = await (await officer.SendAsync(Records.Put($"/api/v1/documents/{documentId}", Records.DocumentJson(code, "Trích yếu mới"), etag)))
+            .ShouldBeProblemAsync(409);
+        edit.GetProperty("code").GetString().ShouldBe("under_hold");
+        edit.GetProperty("detail_en").GetString()!.ShouldContain(code);
+        var bytes = PdfSamples.Png.Concat(new byte[] { 9, 9, 9 }).ToArray();
+        (await (await officer.PostAsync($"/api/v1/documents/{documentId}/content", ApiFixture.Bytes(bytes, "image/png"))).ShouldBeProblemAsync(409))
+            .GetProperty("code").GetString().ShouldBe("under_hold");
+        (await api.EventCountAsync()).ShouldBe(before);
+
+        (await legal.PostAsync($"/api/v1/dossiers/{code}/holds/f-1/lift", ApiFixture.Json("""{"authority":"Thanh tra tỉnh","reason":"Xong"}""")))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await officer.PostAsync($"/api/v1/documents/{documentId}/content", ApiFixture.Bytes(bytes, "image/png"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
 }

@@ -1,6 +1,7 @@
 using Archive.Api.Features.Dossiers;
 using Archive.Api.Features.Records;
 using Archive.Api.Features.Retention;
+using Archive.Api.Features.Holds;
 using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Concurrency;
@@ -172,7 +173,7 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Ok(await ToResponseAsync(repo, doc, result.NextExpectedVersion,
                 decision.Events.OfType<DocumentMetadataChanged>().First().Changes, ct));
-        }).RequireIfMatch().GuardRetention().RequireAuthorization(Policies.RecordsWriters);
+        }).RequireIfMatch().GuardRetention().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapPost("/{id}/access-alerts/{number:int}/confirm", async Task<IResult> (string id, int number, HttpContext http, RecordsRepository repo,
             TimeProvider clock, CancellationToken ct) =>
@@ -229,7 +230,7 @@ public static class DocumentsApi
                 });
         // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
         // routing-level 415 endpoint would bypass this endpoint's role policy.
-        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+        }).Idempotent().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/{id}/content", async Task<IResult> (string id, int? version, HttpContext http, RecordsRepository repo, IContentStore store,
             AccessLog log, CancellationToken ct) =>

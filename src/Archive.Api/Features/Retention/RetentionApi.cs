@@ -1,5 +1,6 @@
 using Archive.Api.Features.Disposition;
 using Archive.Api.Features.Documents;
+using Archive.Api.Features.Holds;
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Idempotency;
@@ -141,7 +142,7 @@ public static class RetentionApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Ok(Document(doc, await store.DossiersOfAsync(id, ct), result.NextExpectedVersion,
                 decision.Events.OfType<DocumentMetadataChanged>().First().Changes, clock));
-        }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
+        }).RequireIfMatch().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
         return routes;
     }
 
