@@ -125,11 +125,11 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
         var metadata = RecordsRepository.MetadataFor(http, reason);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        long first = 0;
+        long proposalVersion = 0; // the list's stream is appended first
         foreach (var (stream, version, events) in appends)
         {
             var result = await repo.Store.AppendAsync(conn, tx, stream, ExpectedVersion.Exactly(version), events.Cast<object>().ToList(), metadata, ct);
-            if (first == 0) first = result.NextExpectedVersion;
+            if (proposalVersion == 0) proposalVersion = result.NextExpectedVersion;
         }
         await using (var refs = new NpgsqlCommand(
             "delete from archive_api.content_refs where owner_kind = 'document' and owner_id = any($1)", conn, tx))
@@ -146,7 +146,7 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
             await shredder.ShredAsync([.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)],
                 conn, tx, ct);
         await tx.CommitAsync(ct);
-        return first;
+        return proposalVersion;
     }
 
     /// <summary>
