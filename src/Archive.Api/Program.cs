@@ -9,6 +9,7 @@ using Archive.Api.Features.CodeLists;
 using Archive.Api.Features.SavedSearches;
 using Archive.Api.Features.Search;
 using Archive.Api.Features.Verifications;
+using Archive.Api.Features.Disposition;
 using Archive.Api.Hosting;
 using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
@@ -38,6 +39,7 @@ builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
 builder.Services.AddArchiveJobs(builder.Configuration);
+builder.Services.AddDisposition();
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -61,6 +63,7 @@ app.MapDossiers();
 app.MapDocuments();
 app.MapCodeLists();
 app.MapVerifications();
+app.MapDisposition();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -24,6 +24,7 @@ public static class CliApp
         var root = new RootCommand("archive: batch work on the archive")
         {
             AuditCommand.Create(output, error),
+            Disposition.DispositionCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };

@@ -84,6 +84,20 @@ public static class ApiSchema
         create index if not exists search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id);
         create index if not exists search_index_year on archive_api.search_index (year, sort_date desc, id);
         create index if not exists search_index_date on archive_api.search_index (record_date);
+        -- Xem xét hủy (review for destruction): fixed-term records with a known end year, kept by the disposition-review projection.
+        create table if not exists archive_api.disposition_review (
+            id text primary key,
+            kind text not null,
+            organ_id text,
+            title text,
+            retention_code text not null,
+            retention_years int,
+            end_year int not null,
+            keep_until date not null,
+            held boolean not null default false,
+            access_regime text not null default '01',
+            updated_at timestamptz not null default now());
+        create index if not exists disposition_review_due on archive_api.disposition_review (keep_until, id);
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)

@@ -26,14 +26,15 @@ public static class DestructionBlock
 
     public static BlockReason? Check(DispositionCandidate c)
     {
-        if (c.Retention.IsPermanent)
-            return new(c.RecordCode, Permanent,
-                $"{c.RecordCode} có thời hạn bảo quản vĩnh viễn; không bao giờ được hủy.",
-                $"{c.RecordCode} is kept permanently and can never be destroyed.");
+        // The more specific reason first: a paper original carries its digitised record's permanent period too.
         if (c.IsPaperOriginalOfPermanentDigitized)
             return new(c.RecordCode, PaperOriginalOfPermanent,
                 $"{c.RecordCode} là bản gốc giấy của tài liệu vĩnh viễn đã số hóa; không được hủy sau số hóa.",
                 $"{c.RecordCode} is the paper original of a digitised permanent record; it may not be destroyed after digitisation.");
+        if (c.Retention.IsPermanent)
+            return new(c.RecordCode, Permanent,
+                $"{c.RecordCode} có thời hạn bảo quản vĩnh viễn; không bao giờ được hủy.",
+                $"{c.RecordCode} is kept permanently and can never be destroyed.");
         if (c.IsUnderHold)
             return new(c.RecordCode, UnderHold,
                 $"{c.RecordCode} đang bị phong tỏa; không được hủy cho đến khi gỡ hết.",

@@ -30,4 +30,7 @@ public sealed record LiftDossierHold(Holds.LiftHold Hold) : DossierCommand;
 public sealed record ConfirmDossierAccessChange(int AlertNumber) : DossierCommand;
 
 /// <summary>Records that a signed destruction decision was executed on this dossier (see Disposition).</summary>
-public sealed record RecordDossierDestruction(string DecisionNumber, DateOnly DecisionDate, DateOnly DestroyedOn) : DossierCommand;
+/// <param name="ContentSha256s">The hashes of the destroyed documents' content, from the app; the filings only know the
+/// content a document had when it was filed (often none yet). Null falls back to those.</param>
+public sealed record RecordDossierDestruction(string DecisionNumber, DateOnly DecisionDate, DateOnly DestroyedOn,
+    IReadOnlyList<string>? ContentSha256s = null) : DossierCommand;

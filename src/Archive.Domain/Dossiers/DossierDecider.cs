@@ -141,7 +141,7 @@ public static class DossierDecider
         if (block is not null)
             return new Rejection(RejectionCodes.DestructionBlocked, block.ReasonVi, block.ReasonEn);
         return Decision.Accept(new DossierDestroyed(state.Code, c.DecisionNumber, c.DecisionDate, c.DestroyedOn, context.Actor.UserId,
-            state.Documents.Select(d => d.ContentSha256).OfType<string>().ToList()));
+            c.ContentSha256s ?? state.Documents.Select(d => d.ContentSha256).OfType<string>().ToList()));
     }
 
     public static DossierState Evolve(DossierState state, IDomainEvent @event) => @event switch

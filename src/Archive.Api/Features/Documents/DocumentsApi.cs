@@ -1,5 +1,7 @@
 using Archive.Api.Features.Dossiers;
 using Archive.Api.Features.Records;
+using Archive.Api.Features.Retention;
+using Archive.Api.Features.Holds;
 using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Concurrency;
@@ -143,6 +145,7 @@ public static class DocumentsApi
         group.MapGet("/{id}", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, AccessLog log, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             await log.RecordAsync(http, AccessActions.View, "document", id, 200, ct);
             http.Response.SetETag(version);
@@ -170,7 +173,7 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Ok(await ToResponseAsync(repo, doc, result.NextExpectedVersion,
                 decision.Events.OfType<DocumentMetadataChanged>().First().Changes, ct));
-        }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
+        }).RequireIfMatch().GuardRetention().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapPost("/{id}/access-alerts/{number:int}/confirm", async Task<IResult> (string id, int number, HttpContext http, RecordsRepository repo,
             TimeProvider clock, CancellationToken ct) =>
@@ -227,12 +230,13 @@ public static class DocumentsApi
                 });
         // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
         // routing-level 415 endpoint would bypass this endpoint's role policy.
-        }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+        }).Idempotent().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/{id}/content", async Task<IResult> (string id, int? version, HttpContext http, RecordsRepository repo, IContentStore store,
             AccessLog log, CancellationToken ct) =>
         {
             var (doc, _) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
@@ -296,7 +300,7 @@ public static class DocumentsApi
     }
 
     /// <summary>Keeps each dossier at the longest retention of its documents (domain: UpdateFiledDocumentRetention).</summary>
-    private static async Task ForwardRetentionAsync(RecordsRepository repo, string id, Domain.Retention.RetentionPeriod retention, HttpContext http,
+    internal static async Task ForwardRetentionAsync(RecordsRepository repo, string id, Domain.Retention.RetentionPeriod retention, HttpContext http,
         TimeProvider clock, string? reason, CancellationToken ct)
     {
         foreach (var filing in await repo.FilingsOfAsync(id, ct))

@@ -1,4 +1,5 @@
 using Archive.Api.Features.Records;
+using Archive.Api.Features.Retention;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Concurrency;
 using Archive.Api.Infrastructure.Idempotency;
@@ -125,6 +126,7 @@ public static class DossiersApi
         {
             code = Uri.UnescapeDataString(code);
             var (state, version) = await repo.LoadDossierAsync(code, ct);
+            if (state.Residual is { } residual) return Disposition.DispositionHttp.Gone("dossier", residual);
             if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
             await http.RequestServices.GetRequiredService<Infrastructure.Access.AccessLog>()
                 .RecordAsync(http, Infrastructure.Access.AccessActions.View, "dossier", code, 200, ct);
@@ -134,7 +136,7 @@ public static class DossiersApi
 
         group.MapPut("/{code}", (string code, DossierMetadataInput body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
             UpdateAsync(code, http, repo, clock, _ => new ChangeDossierMetadata(body.ToMetadata()), body.Reason, ct))
-            .RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
+            .RequireIfMatch().GuardRetention().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapPost("/{code}/close", (string code, CloseDossierRequest? body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
             UpdateAsync(code, http, repo, clock, _ => new CloseDossier(body?.EndDate), body?.Reason, ct))
