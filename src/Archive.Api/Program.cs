@@ -1,5 +1,6 @@
 using Archive.Api.Features.AccessHistory;
 using Archive.Api.Features.ApiKeys;
+using Archive.Api.Features.Audit;
 using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
 using Archive.Api.Features.Fonds;
@@ -38,6 +39,7 @@ builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
 builder.Services.AddArchiveJobs(builder.Configuration);
+builder.Services.AddArchiveAudit(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -61,6 +63,7 @@ app.MapDossiers();
 app.MapDocuments();
 app.MapCodeLists();
 app.MapVerifications();
+app.MapAudit();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
