@@ -9,6 +9,7 @@ public static class TimelineExport
 {
     public const string JsonLines = "application/jsonl", Csv = "text/csv";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
     private static readonly string[] Columns =
         ["position", "recorded_at", "stream_id", "version", "type", "actor", "actor_name", "actor_role", "source_address", "reason", "correlation_id", "changes", "data"];
 
@@ -34,7 +35,7 @@ public static class TimelineExport
         await foreach (var e in entries.WithCancellation(ct))
         {
             await JsonSerializer.SerializeAsync(body, e, Json, ct);
-            body.WriteByte((byte)'\n');
+            await body.WriteAsync(NewLine, ct);
             if (++n % 256 == 0) await body.FlushAsync(ct);
         }
         await body.FlushAsync(ct);
