@@ -115,7 +115,8 @@ public sealed class FixityChecker(NpgsqlDataSource db, Store store, IContentStor
         return list;
     }
 
-    private async Task<FixityFailure?> CheckBlobAsync(string sha, CancellationToken ct)
+    /// <summary>Re-hashes one blob, streamed; null when it is intact.</summary>
+    public async Task<FixityFailure?> CheckBlobAsync(string sha, CancellationToken ct)
     {
         try
         {

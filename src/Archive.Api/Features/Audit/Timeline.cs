@@ -63,9 +63,10 @@ public sealed class Timeline(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
-            JsonElement? changes = r.IsDBNull(11) ? null : JsonDocument.Parse(r.GetString(11)).RootElement;
+            // Deserialize (not JsonDocument.Parse) so no pooled buffer is left undisposed per row of a long export.
+            JsonElement? changes = r.IsDBNull(11) ? null : JsonSerializer.Deserialize<JsonElement>(r.GetString(11));
             yield return new TimelineEntry(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetFieldValue<DateTimeOffset>(4),
-                S(5), S(6), S(7), S(8), S(9), S(10), changes, JsonDocument.Parse(r.GetString(12)).RootElement);
+                S(5), S(6), S(7), S(8), S(9), S(10), changes, JsonSerializer.Deserialize<JsonElement>(r.GetString(12)));
         }
     }
 
