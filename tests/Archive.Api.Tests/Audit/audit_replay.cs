@@ -70,4 +70,17 @@ public class audit_replay(AuditFixture api) : IClassFixture<AuditFixture>
         (await (await auditor.GetAsync($"/api/v1/audit/dossiers/{code}?asOf=last-tuesday")).ShouldBeProblemAsync(400)).ErrorFields().ShouldBe(["asOf"]);
         (await (await auditor.GetAsync($"/api/v1/audit/documents/{Guid.NewGuid()}")).ShouldBeProblemAsync(400)).ErrorFields().ShouldBe(["asOf"]);
     }
+
+    [Fact]
+    public async Task the_past_of_a_record_that_has_since_become_secret_is_hidden_from_an_uncleared_auditor()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var code = await CreateDossierAsync(officer, "RP-05");
+        var position = await api.LastPositionAsync();
+        (await officer.SendAsync(Put($"/api/v1/dossiers/{code}", DossierJson(Organ, 2025, "RP-05", access: "03"), "\"1\""))).StatusCode.ShouldBe(HttpStatusCode.OK);
+
+        await (await (await api.ClientAsync(Roles.Auditor)).GetAsync($"/api/v1/audit/dossiers/{code}?asOf={position}")).ShouldBeProblemAsync(404);
+        (await (await api.ClientAsync(Roles.Auditor, clearedForSecret: true)).GetAsync($"/api/v1/audit/dossiers/{code}?asOf={position}"))
+            .StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
 }

@@ -150,4 +150,19 @@ public class audit_timeline(AuditFixture api) : IClassFixture<AuditFixture>
         var cleared = await api.ClientAsync(Roles.Auditor, clearedForSecret: true);
         Items(await cleared.GetFromJsonAsync<JsonElement>($"/api/v1/audit/timeline?record={secret}")).ShouldNotBeEmpty();
     }
+
+    [Fact]
+    public async Task a_secret_documents_events_are_left_out_of_its_dossiers_timeline_for_an_uncleared_auditor()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var dossier = await CreateDossierAsync(officer, "TL-07");
+        var secret = (await CreateDocumentAsync(officer, dossier, access: "03")).GetProperty("id").GetString()!;
+        await api.WaitForSearchAsync();
+        var url = $"/api/v1/audit/timeline?record={dossier}";
+
+        var uncleared = Items(await (await api.ClientAsync(Roles.Auditor)).GetFromJsonAsync<JsonElement>(url));
+        uncleared.Select(i => i.GetProperty("streamId").GetString()).ShouldNotContain("document-" + secret);
+        var cleared = Items(await (await api.ClientAsync(Roles.Auditor, clearedForSecret: true)).GetFromJsonAsync<JsonElement>(url));
+        cleared.Select(i => i.GetProperty("streamId").GetString()).ShouldContain("document-" + secret);
+    }
 }

@@ -5,6 +5,7 @@ using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Concurrency;
 using Archive.Api.Infrastructure.Jobs;
 using Archive.Api.Infrastructure.Problems;
+using Archive.Api.Infrastructure.Search;
 using Archive.EventStore.Integrity.Seals;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -58,7 +59,9 @@ public static class AuditApi
             code = Uri.UnescapeDataString(code);
             if (AsOf.Parse(asOf) is not { } at) return AsOfProblem(asOf);
             var (dossier, version) = await replay.DossierAsync(code, at, ct);
-            if (dossier is null || !RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode)) return ApiProblems.NotFound();
+            // Secret (03) then or now: a record that has since become secret does not show its past to uncleared callers.
+            if (dossier is null || !RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode) ||
+                !await MayReadAsync(http, new TimelineScope(code, RecordKinds.Dossier), ct)) return ApiProblems.NotFound();
             await log.RecordAsync(http, "audit-replay", "dossier", code, 200, ct);
             http.Response.SetETag(version);
             return TypedResults.Ok(dossier);
@@ -68,7 +71,8 @@ public static class AuditApi
         {
             if (AsOf.Parse(asOf) is not { } at) return AsOfProblem(asOf);
             var (document, version) = await replay.DocumentAsync(id, at, ct);
-            if (document is null || !RecordsHttp.MayRead(http.User, document.Metadata?.AccessMode)) return ApiProblems.NotFound();
+            if (document is null || !RecordsHttp.MayRead(http.User, document.Metadata?.AccessMode) ||
+                !await MayReadAsync(http, new TimelineScope(id, RecordKinds.Document), ct)) return ApiProblems.NotFound();
             await log.RecordAsync(http, "audit-replay", "document", id, 200, ct);
             http.Response.SetETag(version);
             return TypedResults.Ok(document);
@@ -133,8 +137,8 @@ public static class AuditApi
         var repo = http.RequestServices.GetRequiredService<RecordsRepository>();
         return scope.Kind switch
         {
-            "dossier" => RecordsHttp.MayRead(http.User, (await repo.LoadDossierAsync(scope.Record, ct)).State.Metadata?.AccessMode),
-            "document" => RecordsHttp.MayRead(http.User, (await repo.LoadDocumentAsync(scope.Record, ct)).State.Metadata?.AccessMode),
+            RecordKinds.Dossier => RecordsHttp.MayRead(http.User, (await repo.LoadDossierAsync(scope.Record, ct)).State.Metadata?.AccessMode),
+            RecordKinds.Document => RecordsHttp.MayRead(http.User, (await repo.LoadDocumentAsync(scope.Record, ct)).State.Metadata?.AccessMode),
             _ => true,
         };
     }

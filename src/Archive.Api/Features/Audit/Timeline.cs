@@ -98,9 +98,9 @@ public sealed class Timeline(NpgsqlDataSource db)
                    metadata->>'correlationId', (data->'changes')::text, data::text
               from {E} where {where}
             """);
-        // Regime 03 records inside a fonds stay invisible to uncleared callers, as everywhere else (their own
-        // timelines answer 404 before this query runs). The search index holds each record's current regime.
-        if (!clearedForSecret && scope.Kind == RecordKinds.Fonds)
+        // Regime 03 records inside a fonds or dossier stay invisible to uncleared callers, as everywhere else (their
+        // own timelines answer 404 before this query runs). The search index holds each record's current regime.
+        if (!clearedForSecret && scope.Kind != RecordKinds.Document)
             sql.Append($" and stream_id not in (select kind || '-' || id from archive_api.search_index where access_regime = '{AccessRegimes.Secret}' and kind in ('dossier', 'document'))");
         if (filter.From is { } from) sql.Append($" and recorded_at >= {P(from)}");
         if (filter.To is { } to) sql.Append($" and recorded_at < {P(to)}");
