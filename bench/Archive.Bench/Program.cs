@@ -11,6 +11,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["sign"] = SignSuite.RunAsync,
     ["verify"] = VerifySuite.RunAsync,
     ["disposition"] = DispositionSuite.RunAsync,
+    ["audit"] = AuditSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

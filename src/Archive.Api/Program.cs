@@ -1,5 +1,6 @@
 using Archive.Api.Features.AccessHistory;
 using Archive.Api.Features.ApiKeys;
+using Archive.Api.Features.Audit;
 using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
 using Archive.Api.Features.Fonds;
@@ -40,6 +41,7 @@ builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
 builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddDisposition();
+builder.Services.AddArchiveAudit(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -64,6 +66,7 @@ app.MapDocuments();
 app.MapCodeLists();
 app.MapVerifications();
 app.MapDisposition();
+app.MapAudit();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -43,6 +43,19 @@ public class hash_chain : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task verifying_named_streams_reports_their_breaks_and_nothing_of_other_streams()
+    {
+        var edited = await StreamOfFourAsync();
+        var other = await StreamOfFourAsync();
+        var clean = await StreamOfFourAsync();
+        await _f.ExecAsync($"update event_store.events set data = '{{\"newTitle\": \"forged\"}}' where stream_id in ('{edited}', '{other}') and version = 2");
+
+        var verifier = new HashChainVerifier(_f.Store.DataSource, "event_store");
+        (await verifier.VerifyStreamsAsync([edited, clean])).Select(b => (b.StreamId, b.Version)).ShouldBe([(edited, 2L)]);
+        (await verifier.VerifyStreamsAsync([clean])).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task deleting_an_event_row_is_reported()
     {
         var id = await StreamOfFourAsync();

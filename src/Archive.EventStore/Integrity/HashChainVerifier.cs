@@ -8,7 +8,13 @@ namespace Archive.EventStore.Integrity;
 /// </summary>
 public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema)
 {
-    public async Task<IReadOnlyList<HashChainBreak>> VerifyAsync(CancellationToken ct = default)
+    public Task<IReadOnlyList<HashChainBreak>> VerifyAsync(CancellationToken ct = default) => VerifyCoreAsync(null, ct);
+
+    /// <summary>Checks only the named streams (a scheduled fixity run checks a slice of the log at a time).</summary>
+    public Task<IReadOnlyList<HashChainBreak>> VerifyStreamsAsync(IReadOnlyCollection<string> streamIds, CancellationToken ct = default) =>
+        VerifyCoreAsync(streamIds.ToArray(), ct);
+
+    private async Task<IReadOnlyList<HashChainBreak>> VerifyCoreAsync(string[]? only, CancellationToken ct)
     {
         var breaks = new List<HashChainBreak>();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
@@ -16,8 +22,9 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
         var heads = new Dictionary<string, (long Version, byte[]? LastHash)>(StringComparer.Ordinal);
-        await using (var cmd = new NpgsqlCommand($"select id, version, last_hash from {schema}.streams", conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        var filter = only is null ? "" : " where {0} = any($1)";
+        await using (var cmd = new NpgsqlCommand($"select id, version, last_hash from {schema}.streams" + string.Format(filter, "id"), conn, tx))
+        await using (var r = await WithStreams(cmd, only).ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
                 heads[r.GetString(0)] = (r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2));
 
@@ -39,9 +46,10 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
         }
 
         await using (var cmd = new NpgsqlCommand(
-            $"select stream_id, version, type, data::text, metadata::text, recorded_at, hash, previous_hash from {schema}.events order by stream_id, version",
+            $"select stream_id, version, type, data::text, metadata::text, recorded_at, hash, previous_hash from {schema}.events" +
+            string.Format(filter, "stream_id") + " order by stream_id, version",
             conn, tx))
-        await using (var r = await cmd.ExecuteReaderAsync(ct))
+        await using (var r = await WithStreams(cmd, only).ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
@@ -73,6 +81,12 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
             if (!seen.Contains(id)) breaks.Add(new(id, 1, $"stream is at version {head.Version} but has no events"));
         await tx.CommitAsync(ct);
         return breaks;
+    }
+
+    private static NpgsqlCommand WithStreams(NpgsqlCommand cmd, string[]? only)
+    {
+        if (only is not null) cmd.Parameters.AddWithValue(only);
+        return cmd;
     }
 
     private static bool SameBytes(byte[]? a, byte[]? b) =>

@@ -65,6 +65,8 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         if (!string.IsNullOrWhiteSpace(reason)) headers["reason"] = reason.Length > 1000 ? reason[..1000] : reason;
         if (http.User.FindFirstValue(ClaimTypes.Name) is { } name) headers["actorName"] = name;
         if (http.User.FindFirstValue(ClaimTypes.Role) is { } role) headers["actorRole"] = role;
+        // The source address auditors see in the timeline (NĐ 30/2020 Phụ lục VI: who, when, from where).
+        if (http.Connection.RemoteIpAddress is { } ip) headers["sourceAddress"] = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
         return new EventMetadata
         {
             Actor = http.User.FindFirstValue(ArchiveClaims.KeyId),
