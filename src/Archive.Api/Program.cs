@@ -8,6 +8,7 @@ using Archive.Api.Features.Documents;
 using Archive.Api.Features.CodeLists;
 using Archive.Api.Features.SavedSearches;
 using Archive.Api.Features.Search;
+using Archive.Api.Features.Signatures;
 using Archive.Api.Features.Verifications;
 using Archive.Api.Hosting;
 using Archive.Api.Infrastructure.Access;
@@ -61,6 +62,7 @@ app.MapDossiers();
 app.MapDocuments();
 app.MapCodeLists();
 app.MapVerifications();
+app.MapSignatures();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

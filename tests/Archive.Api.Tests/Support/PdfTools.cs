@@ -42,9 +42,10 @@ public static class PdfTools
 
     /// <summary>
     /// pdfsig's output; every CAdES signature must be "Signature is Valid." and the last one must cover the whole
-    /// file. poppler 22.12 does not judge ETSI.RFC3161 document timestamps ("Signature Type: unknown").
+    /// file, except at B-LT, whose last revision is the DSS added after the signature (an allowed change).
+    /// poppler 22.12 does not judge ETSI.RFC3161 document timestamps ("Signature Type: unknown").
     /// </summary>
-    public static string PdfsigAllValid(string nssDir, string path, int expectedSignatures)
+    public static string PdfsigAllValid(string nssDir, string path, int expectedSignatures, bool lastCoversWholeFile = true)
     {
         var r = Run("pdfsig", "-nssdir", "sql:" + nssDir, path);
         r.ExitCode.ShouldBe(0, r.All);
@@ -52,7 +53,7 @@ public static class PdfTools
         blocks.Count.ShouldBe(expectedSignatures, r.Stdout);
         foreach (var b in blocks.Where(b => !b.Contains("Signature Type: unknown", StringComparison.Ordinal)))
             b.ShouldContain("Signature Validation: Signature is Valid.", customMessage: r.Stdout);
-        blocks[^1].ShouldContain("- Total document signed", customMessage: r.Stdout);
+        if (lastCoversWholeFile) blocks[^1].ShouldContain("- Total document signed", customMessage: r.Stdout);
         return r.Stdout;
     }
 

@@ -52,8 +52,11 @@ public sealed class OrganizationSigning : IDisposable
     /// <summary>Folder of the development identity, null for a configured one.</summary>
     public string? DevelopmentFolder => _identity.Value.DevelopmentFolder;
 
-    /// <summary>Signs <paramref name="pdf"/> visibly (top right of page 1) at <paramref name="level"/>; nothing is written anywhere.</summary>
-    public async Task<OrganizationSignature> SignAsync(byte[] pdf, PadesLevel level, CopyKind copyKind, CancellationToken ct)
+    /// <summary>
+    /// Signs <paramref name="pdf"/> at <paramref name="level"/>, visibly (top right of page 1: kind of copy, organization, time)
+    /// unless <paramref name="visible"/> is false; nothing is written anywhere.
+    /// </summary>
+    public async Task<OrganizationSignature> SignAsync(byte[] pdf, PadesLevel level, CopyKind copyKind, CancellationToken ct, bool visible = true)
     {
         var id = _identity.Value;
         var tsa = id.Tsa is null ? null : new RecordingTimestampClient(id.Tsa);
@@ -64,7 +67,7 @@ public sealed class OrganizationSigning : IDisposable
             TimestampClient = tsa,
             RevocationClient = id.Revocation,
             TrustAnchors = id.Anchors,
-            Appearance = new SignatureAppearance { OrganizationName = OrganizationName, CopyKind = copyKind },
+            Appearance = visible ? new SignatureAppearance { OrganizationName = OrganizationName, CopyKind = copyKind } : SignatureAppearance.Invisible,
             Clock = _clock,
         };
         using var output = new MemoryStream();

@@ -10,6 +10,7 @@ public static class SigningSetup
         services.AddOptions<SigningSettings>().Bind(configuration.GetSection("Archive:Signing"));
         services.AddSingleton<OrganizationSigning>();
         services.AddSingleton<ISealSigner, OrganizationSealSigner>();
+        services.AddSingleton<Features.Signatures.SignedContentWriter>();
         services.AddHostedService<SigningPreparation>();
         return services;
     }
