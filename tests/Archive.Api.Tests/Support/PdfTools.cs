@@ -64,6 +64,26 @@ public static class PdfTools
         r.Stdout.ShouldContain("No syntax or stream encoding errors found");
     }
 
+    /// <summary>
+    /// qpdf finds no errors, and any warnings are the unsigned original's own (the first revision, up to the first
+    /// %%EOF): signing must add none. PDFsharp's report renderer writes a stream qpdf warns about.
+    /// </summary>
+    public static void QpdfAddsNoWarningsToTheOriginal(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var eof = bytes.AsSpan().IndexOf("%%EOF"u8) + 5;
+        while (eof < bytes.Length && bytes[eof] is (byte)'\r' or (byte)'\n') eof++;
+        var original = Save(bytes[..eof], "original.pdf");
+        var signed = Run("qpdf", "--check", path);
+        var before = Run("qpdf", "--check", original);
+        if (signed.ExitCode == 0) return;
+        signed.ExitCode.ShouldBe(3, signed.All);
+        Warnings(signed, path).ShouldBe(Warnings(before, original), signed.All);
+    }
+
+    private static string[] Warnings(Result r, string path) =>
+        r.All.Split('\n').Where(l => l.StartsWith("WARNING", StringComparison.Ordinal)).Select(l => l.Replace(path, "")).ToArray();
+
     public static string FirstPageText(string path)
     {
         var r = Run("pdftotext", "-f", "1", "-l", "1", "-enc", "UTF-8", path, "-");
