@@ -15,6 +15,7 @@ using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Content;
 using Archive.Api.Infrastructure.Idempotency;
+using Archive.Api.Infrastructure.Jobs;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
 using Archive.Api.Infrastructure.Signing;
@@ -38,6 +39,7 @@ builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<Conte
 builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
+builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddOrganizationSigning(builder.Configuration);
 
 var app = builder.Build();
