@@ -1,3 +1,4 @@
+using Archive.Api.Infrastructure.Jobs;
 using Archive.EventStore.Integrity.Seals;
 
 namespace Archive.Api.Infrastructure.Signing;
@@ -12,6 +13,7 @@ public static class SigningSetup
         services.AddSingleton<ISealSigner, OrganizationSealSigner>();
         services.AddSingleton<Features.Signatures.SignedContentWriter>();
         services.AddHostedService<SigningPreparation>();
+        services.AddScheduledJob<TimestampRenewalJob>();
         return services;
     }
 }
