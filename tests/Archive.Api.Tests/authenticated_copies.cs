@@ -78,6 +78,25 @@ public class authenticated_copies(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
+    public async Task a_copy_of_a_document_the_archive_signed_is_made_from_its_unsigned_content_so_the_boxes_do_not_overlap()
+    {
+        var id = await DocumentWithScanAsync("56-BS");
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        (await officer.PostAsync($"/api/v1/documents/{id}/signatures", ApiFixture.Json("""{"level":"B-T"}"""))).StatusCode.ShouldBe(HttpStatusCode.Created);
+
+        var r = await CopyAsync(officer, id, """{"kind":"sao-y","purpose":"Cung cấp cho công dân"}""");
+
+        r.StatusCode.ShouldBe(HttpStatusCode.OK, await r.Content.ReadAsStringAsync());
+        var copy = await r.Content.ReadAsByteArrayAsync();
+        copy[..Scan.Length].ShouldBe(Scan);
+        var path = PdfTools.Save(copy);
+        PdfTools.PdfsigAllValid(Nss, path, expectedSignatures: 1, lastCoversWholeFile: false);
+        PdfTools.FirstPageText(path).ShouldStartWith("SAO Y");
+        var issued = (await api.Service<RecordsRepository>().Store.ReadStreamAsync(RecordsRepository.DocumentStream(id))).Last().Data.ShouldBeOfType<CopyIssued>();
+        issued.SourceVersion.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task a_secret_document_is_404_for_an_uncleared_caller_and_copied_for_a_cleared_one()
     {
         var id = await DocumentWithScanAsync("53-BS", access: "03");

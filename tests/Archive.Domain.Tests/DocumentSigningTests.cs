@@ -80,3 +80,19 @@ public class DocumentSigningTests
             .Rejection!.Code.ShouldBe(RejectionCodes.WrongStatus);
     }
 }
+
+public class CopySourceTests
+{
+    [Fact]
+    public void a_copy_of_a_signed_and_renewed_version_is_made_from_the_unsigned_content_it_derives_from()
+    {
+        var state = DocumentState.Initial with
+        {
+            Signatures = [new ContentSignature(2, 1, "B-LTA", null, false), new ContentSignature(3, 2, "B-LTA", null, true)],
+        };
+
+        DocumentSigningRules.UnsignedSourceOf(state, 3).ShouldBe(1);
+        DocumentSigningRules.UnsignedSourceOf(state, 1).ShouldBe(1);
+        DocumentSigningRules.UnsignedSourceOf(state, 4).ShouldBe(4);
+    }
+}

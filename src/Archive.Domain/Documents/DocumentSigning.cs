@@ -119,6 +119,18 @@ public static class DocumentSigningRules
             c.CopySizeBytes, c.CertificateSha256, context.Actor.UserId, context.Actor.FullName, context.Now));
     }
 
+    /// <summary>
+    /// The unsigned content a version derives from: itself, or, for a file produced by the organization's signature or a
+    /// renewal, the version that was signed. Copies are made from it, so the copy's "SAO Y" box is not printed over the
+    /// archive's own signature box in the same corner.
+    /// </summary>
+    public static int UnsignedSourceOf(DocumentState state, int version)
+    {
+        for (var guard = 0; guard < 1000 && state.Signatures.LastOrDefault(s => s.Version == version) is { } s; guard++)
+            version = s.SourceVersion;
+        return version;
+    }
+
     public static DocumentState Evolve(DocumentState state, IDomainEvent @event) => @event switch
     {
         DocumentSigned e => state with { Signatures = state.Signatures.Add(new(e.Version, e.SourceVersion, e.Level, e.TimestampValidUntil, false)) },

@@ -20,7 +20,10 @@ public sealed record DocumentSignatureResponse(int Version, string Sha256, long 
     string CertificateSha256, string CertificateSubject, string SignatureSha256, DateTimeOffset SigningTime, DateTimeOffset? TimestampTime,
     DateTimeOffset? TimestampValidUntil, long DocumentVersion);
 
-/// <summary>Body of <c>POST /documents/{id}/copies</c>: kind sao-y | sao-luc | trich-sao, the purpose, and optionally a content version (default current).</summary>
+/// <summary>
+/// Body of <c>POST /documents/{id}/copies</c>: kind sao-y | sao-luc | trich-sao, the purpose, and optionally a content version
+/// (default current). A version the archive signed is copied from the unsigned content it was made from.
+/// </summary>
 public sealed record CopyRequest(string? Kind, string? Purpose, int? Version);
 
 /// <summary>
@@ -83,7 +86,8 @@ public static class SignaturesApi
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var context = RecordsRepository.Context(http, clock);
             var kind = body?.Kind?.Trim().ToLowerInvariant() ?? "";
-            var source = body?.Version is { } v ? doc.Contents.FirstOrDefault(c => c.Version == v) : doc.CurrentContent;
+            var chosen = body?.Version is { } v ? doc.Contents.FirstOrDefault(c => c.Version == v) : doc.CurrentContent;
+            var source = chosen is null ? null : doc.Contents.First(c => c.Version == DocumentSigningRules.UnsignedSourceOf(doc, chosen.Version));
             IssueCopy Command(string sha = "", long size = 0, string cert = "") =>
                 new(kind, body?.Purpose ?? "", source?.Version ?? body?.Version ?? 0, source?.Sha256 ?? "", sha, size, cert);
             var precheck = DocumentDecider.Decide(Command(), doc, context);
