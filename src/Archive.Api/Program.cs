@@ -9,6 +9,7 @@ using Archive.Api.Features.Documents;
 using Archive.Api.Features.CodeLists;
 using Archive.Api.Features.SavedSearches;
 using Archive.Api.Features.Search;
+using Archive.Api.Features.Signatures;
 using Archive.Api.Features.Verifications;
 using Archive.Api.Features.Disposition;
 using Archive.Api.Hosting;
@@ -19,6 +20,7 @@ using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Jobs;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
+using Archive.Api.Infrastructure.Signing;
 
 var builder = WebApplication.CreateBuilder(args);
 var database = await ArchiveDatabase.ResolveAsync(builder.Configuration, builder.Environment);
@@ -42,6 +44,7 @@ builder.Services.AddArchiveEventStore();
 builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddDisposition();
 builder.Services.AddArchiveAudit(builder.Configuration);
+builder.Services.AddOrganizationSigning(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -67,6 +70,7 @@ app.MapCodeLists();
 app.MapVerifications();
 app.MapDisposition();
 app.MapAudit();
+app.MapSignatures();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

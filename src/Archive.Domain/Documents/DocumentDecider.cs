@@ -28,6 +28,9 @@ public static partial class DocumentDecider
         ConfirmDocumentAccessChange c => AccessAlerts.Confirm(state.AccessAlerts, c.AlertNumber, context),
         RecordDocumentDestruction c => Destroy(c, state, context),
         RecordSignatureVerification c => RecordVerification(c, state, context),
+        SignDocumentContent c => DocumentSigningRules.Sign(c, state, context),
+        RenewDocumentTimestamp c => DocumentSigningRules.Renew(c, state),
+        IssueCopy c => DocumentSigningRules.Copy(c, state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -114,6 +117,7 @@ public static partial class DocumentDecider
         },
         HoldPlaced or HoldLifted => state with { Holds = HoldRules.Evolve(state.Holds, @event) },
         AccessChangeAlertRaised or AccessChangeAlertConfirmed => state with { AccessAlerts = AccessAlerts.Evolve(state.AccessAlerts, @event) },
+        DocumentSigned or DocumentTimestampRenewed => DocumentSigningRules.Evolve(state, @event),
         _ => state,
     };
 

@@ -25,6 +25,9 @@ public sealed record DocumentState(
 {
     public static DocumentState Initial { get; } = new(DocumentStatus.None, "", null, [], [], [], null);
 
+    /// <summary>Organization signatures and timestamp renewals, by the content version they produced.</summary>
+    public ImmutableList<ContentSignature> Signatures { get; init; } = [];
+
     public bool IsHeld => !Holds.IsEmpty;
 
     public StoredContent? CurrentContent => Contents.LastOrDefault();

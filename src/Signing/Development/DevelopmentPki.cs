@@ -7,14 +7,17 @@ namespace Signing.Development;
 /// A throw-away PKI for development and tests: root → intermediate → organization certificates
 /// (RSA and ECDSA), a TSA certificate, and revoked/expired leaves. Never for production signatures.
 /// </summary>
-public sealed class DevelopmentPki
+public sealed partial class DevelopmentPki
 {
     private readonly List<(X509Certificate2 Ca, long Serial, DateTimeOffset When)> _revocations = [];
     private long _serial = 0x1000;
+    private readonly X509Certificate2? _organizationEcdsa, _revoked, _expired;
 
     /// <param name="ocspUrl">OCSP responder URL written into AIA (null: none).</param>
     /// <param name="crlUrlFor">CRL URL for a CA's subject, written into CRL distribution points (null: none).</param>
-    public DevelopmentPki(string organizationName, Uri? ocspUrl = null, Func<string, Uri>? crlUrlFor = null, DateTimeOffset? now = null)
+    /// <param name="tsaLifetime">Validity of the TSA certificate from now (default 5 years; tests use a short one).</param>
+    public DevelopmentPki(string organizationName, Uri? ocspUrl = null, Func<string, Uri>? crlUrlFor = null, DateTimeOffset? now = null,
+        TimeSpan? tsaLifetime = null)
     {
         var t = now ?? DateTimeOffset.UtcNow;
         OcspUrl = ocspUrl;
@@ -24,7 +27,7 @@ public sealed class DevelopmentPki
         var organizationKey = RSA.Create(2048);
         Organization = IssueLeaf(Subject(organizationName), organizationKey, t.AddDays(-30), t.AddYears(2), timestamping: false);
         OrganizationEcdsa = IssueLeaf(Subject(organizationName + " (ECDSA)"), ECDsa.Create(ECCurve.NamedCurves.nistP256), t.AddDays(-30), t.AddYears(2), false);
-        Tsa = IssueLeaf("CN=Development Timestamp Authority, O=Development PKI", RSA.Create(2048), t.AddDays(-30), t.AddYears(5), timestamping: true);
+        Tsa = IssueTsa(t, tsaLifetime ?? TimeSpan.FromDays(5 * 365));
         // The revoked and expired variants reuse the organization key: RSA key generation dominates setup time.
         Revoked = IssueLeaf(Subject(organizationName + " (revoked)"), organizationKey, t.AddDays(-30), t.AddYears(2), false);
         Expired = IssueLeaf(Subject(organizationName + " (expired)"), organizationKey, t.AddYears(-3), t.AddYears(-1), false);
@@ -36,10 +39,10 @@ public sealed class DevelopmentPki
     public X509Certificate2 Root { get; }
     public X509Certificate2 Intermediate { get; }
     public X509Certificate2 Organization { get; }
-    public X509Certificate2 OrganizationEcdsa { get; }
-    public X509Certificate2 Tsa { get; }
-    public X509Certificate2 Revoked { get; }
-    public X509Certificate2 Expired { get; }
+    public X509Certificate2 OrganizationEcdsa { get => _organizationEcdsa ?? throw Absent(); private init => _organizationEcdsa = value; }
+    public X509Certificate2 Tsa { get; private set; }
+    public X509Certificate2 Revoked { get => _revoked ?? throw Absent(); private init => _revoked = value; }
+    public X509Certificate2 Expired { get => _expired ?? throw Absent(); private init => _expired = value; }
 
     public IReadOnlyList<X509Certificate2> CertificateAuthorities => [Root, Intermediate];
 
@@ -64,6 +67,18 @@ public sealed class DevelopmentPki
             builder.AddEntry(BigEndian(r.Serial), r.When, X509RevocationReason.KeyCompromise);
         return builder.Build(ca, 1, now.AddDays(7), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, now.AddMinutes(-5));
     }
+
+    /// <summary>
+    /// Replaces the TSA certificate with a fresh one (new key) valid for <paramref name="lifetime"/>: the
+    /// development counterpart of a TSA's key rollover, so B-LTA renewal has a timestamp that outlives the old one.
+    /// </summary>
+    public X509Certificate2 ReissueTimestampAuthority(DateTimeOffset now, TimeSpan lifetime) => Tsa = IssueTsa(now, lifetime);
+
+    private X509Certificate2 IssueTsa(DateTimeOffset now, TimeSpan lifetime) =>
+        IssueLeaf("CN=Development Timestamp Authority, O=Development PKI", RSA.Create(2048), now.AddDays(-30), now + lifetime, timestamping: true);
+
+    private static InvalidOperationException Absent() =>
+        new("A development PKI loaded from files holds only the CAs, the organization and the TSA certificates.");
 
     private static string Subject(string org) => $"CN={Escape(org)}, O={Escape(org)}, C=VN";
 

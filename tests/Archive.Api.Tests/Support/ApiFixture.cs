@@ -27,7 +27,9 @@ public class ApiFixture : DatabaseFixture
             b.UseSetting("ConnectionStrings:Archive", ConnectionString)
              .UseSetting("Archive:DataFolder", DataFolder)
              .UseSetting("Archive:Content:MaxBytes", ContentLimit.ToString())
-             .UseSetting("Archive:Content:MaxFactsBytes", FactsLimit.ToString());
+             .UseSetting("Archive:Content:MaxFactsBytes", FactsLimit.ToString())
+             // Key generation for the development signing identity only where a test signs (2 cores shared).
+             .UseSetting("Archive:Signing:PrepareAtStartup", "false");
             Configure(b);
         });
         _ = Factory.Server;

@@ -5,6 +5,7 @@ using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Content;
 using Archive.Api.Infrastructure.Problems;
+using Archive.Api.Infrastructure.Signing;
 using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.EventStore;
@@ -40,7 +41,7 @@ public static class VerificationsApi
         var settings = routes.ServiceProvider.GetRequiredService<IConfiguration>().GetSection("Archive:Validation").Get<ValidationSettings>() ?? new();
         var options = Options(settings);
 
-        routes.MapPost("/api/v1/verifications", async Task<IResult> (HttpContext http, CancellationToken ct) =>
+        routes.MapPost("/api/v1/verifications", async Task<IResult> (HttpContext http, OrganizationSigning signing, CancellationToken ct) =>
         {
             var body = await ReadBoundedAsync(http.Request.Body, settings.MaxFileBytes, ct);
             if (body is null)
@@ -49,8 +50,8 @@ public static class VerificationsApi
             if (!LooksLikePdf(body))
                 return ApiProblems.Result(StatusCodes.Status415UnsupportedMediaType, ApiProblems.TitleFor(415),
                     new Text("Chỉ kiểm tra được chữ ký trong tệp PDF.", "Only PDF files can have their signatures verified."), "not-a-pdf");
-            var report = await new PdfSignatureValidator().ValidateAsync(new MemoryStream(body, false), options, ct);
-            return Render(http, report);
+            var report = await new PdfSignatureValidator().ValidateAsync(new MemoryStream(body, false), WithArchiveAnchors(options, signing), ct);
+            return await RenderAsync(http, report, signing, ct);
         })
         .WithTags("Verifications")
         .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer, Roles.ApiClient)
@@ -60,7 +61,7 @@ public static class VerificationsApi
         .Produces<ValidationReport>().ProducesProblem(413).ProducesProblem(415);
 
         routes.MapPost("/api/v1/documents/{id}/verifications", async Task<IResult> (string id, HttpContext http, RecordsRepository repo,
-            IContentStore store, TimeProvider clock, CancellationToken ct) =>
+            IContentStore store, OrganizationSigning signing, TimeProvider clock, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode))
@@ -71,7 +72,7 @@ public static class VerificationsApi
                     RecordsRepository.Context(http, clock)).Rejection!);
             await using var stream = await store.OpenReadAsync(content.Sha256, ct);
             if (stream is null) return ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
-            var report = await new PdfSignatureValidator().ValidateAsync(stream, options, ct);
+            var report = await new PdfSignatureValidator().ValidateAsync(stream, WithArchiveAnchors(options, signing), ct);
             var json = ReportRenderer.ToJson(report);
             var reportSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
             var decision = DocumentDecider.Decide(new RecordSignatureVerification(content.Version, content.Sha256, reportSha,
@@ -85,9 +86,7 @@ public static class VerificationsApi
             }
             http.Response.Headers["X-Report-Sha256"] = reportSha;
             // The JSON is returned byte for byte as hashed, so the caller can check the event's hash.
-            return Accepts(http, "text/html") ? Results.Content(ReportRenderer.ToHtml(report), "text/html; charset=utf-8")
-                : Accepts(http, PdfMediaType) ? Results.File(PdfReportRenderer.ToPdf(report), PdfMediaType)
-                : Results.Text(json, "application/json; charset=utf-8");
+            return await RenderAsync(http, report, signing, ct, json);
         })
         .WithTags("Verifications")
         .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer)
@@ -95,10 +94,33 @@ public static class VerificationsApi
         return routes;
     }
 
-    private static IResult Render(HttpContext http, ValidationReport report) =>
+    private static async Task<IResult> RenderAsync(HttpContext http, ValidationReport report, OrganizationSigning signing, CancellationToken ct,
+        string? json = null) =>
         Accepts(http, "text/html") ? Results.Content(ReportRenderer.ToHtml(report), "text/html; charset=utf-8")
-        : Accepts(http, PdfMediaType) ? Results.File(PdfReportRenderer.ToPdf(report), PdfMediaType)
-        : Results.Text(ReportRenderer.ToJson(report), "application/json; charset=utf-8");
+        : Accepts(http, PdfMediaType) ? await SignedPdfReportAsync(http, report, signing, ct)
+        : Results.Text(json ?? ReportRenderer.ToJson(report), "application/json; charset=utf-8");
+
+    /// <summary>
+    /// The PDF report signed by the archive's organization identity (B-LT, invisible so it covers no report text), so a
+    /// report handed to a court can itself be checked. If it cannot be signed the caller gets a 503 problem, never an
+    /// unsigned report that looks like a signed one.
+    /// </summary>
+    private static async Task<IResult> SignedPdfReportAsync(HttpContext http, ValidationReport report, OrganizationSigning signing, CancellationToken ct)
+    {
+        try
+        {
+            var signed = await signing.SignAsync(PdfReportRenderer.ToPdf(report), Signing.PadesLevel.B_LT, Signing.Appearance.CopyKind.None, ct, visible: false);
+            return Results.File(signed.Pdf, PdfMediaType);
+        }
+        catch (Exception e) when (SigningProblems.IsSigningFailure(e)) { return SigningProblems.From(e, http); }
+    }
+
+    /// <summary>Documents the archive signed validate without extra configuration: its own anchors are trusted too.</summary>
+    private static ValidationOptions WithArchiveAnchors(ValidationOptions options, OrganizationSigning signing)
+    {
+        try { return options with { TrustAnchors = [.. options.TrustAnchors, .. signing.TrustAnchors] }; }
+        catch (Exception e) when (SigningProblems.IsSigningFailure(e)) { return options; }
+    }
 
     private static bool Accepts(HttpContext http, string mediaType) =>
         http.Request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals(mediaType, StringComparison.OrdinalIgnoreCase));

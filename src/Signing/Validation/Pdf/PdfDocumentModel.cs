@@ -131,6 +131,11 @@ internal sealed class PdfDocumentModel
         var content = new DssContent();
         if (dss is null) return content;
         content.Present = true;
+        // The DSS dictionary itself (and indirect arrays in it) is validation data too: a B-LTA renewal rewrites it to
+        // add the new material, which is an allowed change, not an "object changed after signing".
+        if (Catalog(objects)?["DSS"] is PdfRef dssRef) content.ObjectNumbers.Add(dssRef.Number);
+        foreach (var key in new[] { "Certs", "CRLs", "OCSPs", "VRI" })
+            if (dss[key] is PdfRef arrayRef) content.ObjectNumbers.Add(arrayRef.Number);
         content.Certificates.AddRange(StreamsOf(dss["Certs"], objects, content.ObjectNumbers));
         content.Crls.AddRange(StreamsOf(dss["CRLs"], objects, content.ObjectNumbers));
         content.Ocsps.AddRange(StreamsOf(dss["OCSPs"], objects, content.ObjectNumbers));
