@@ -16,6 +16,7 @@ using Archive.Api.Infrastructure.Content;
 using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
+using Archive.Api.Infrastructure.Shredding;
 
 var builder = WebApplication.CreateBuilder(args);
 var database = await ArchiveDatabase.ResolveAsync(builder.Configuration, builder.Environment);
@@ -36,6 +37,7 @@ builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<Conte
 builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
+builder.Services.AddRecordShredding();
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);

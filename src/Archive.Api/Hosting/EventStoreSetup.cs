@@ -1,6 +1,10 @@
 using Archive.Api.Features.Records;
+using Archive.Api.Infrastructure.Shredding;
 using Archive.Domain.Common;
+using Archive.Domain.Documents;
+using Archive.Domain.Dossiers;
 using Archive.EventStore;
+using Archive.EventStore.Encryption;
 using Npgsql;
 using Store = Archive.EventStore.EventStore;
 
@@ -14,6 +18,18 @@ public static class EventStoreSetup
 {
     public const string Schema = "event_store";
 
+    /// <summary>
+    /// Events that carry descriptive metadata of records that may be destroyed (titles, subjects, keywords, notes,
+    /// issuer, signer, file names, and field changes' old/new values): stored encrypted under the record's key,
+    /// so destruction can shred them. Codes, dates, retention, hashes and who did what stay readable in the other
+    /// events, which make the residual record (docs/architecture.md "Encryption and crypto-shredding").
+    /// </summary>
+    public static readonly IReadOnlyList<Type> ProtectedEvents =
+    [
+        typeof(DossierOpened), typeof(DossierMetadataChanged),
+        typeof(DocumentRegistered), typeof(DocumentMetadataChanged), typeof(ContentVersionAdded),
+    ];
+
     public static IServiceCollection AddArchiveEventStore(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -22,6 +38,9 @@ public static class EventStoreSetup
             // The domain has its own [EventType] attribute (it takes no dependency on the store), so
             // register its events by name here rather than with RegisterAssembly.
             foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
+            var data = sp.GetRequiredService<ArchiveDatabase>();
+            options.Encryption = new StreamEncryptionOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder))
+                .Protect([.. ProtectedEvents.Select(EventTypes.NameOf)]);
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();
