@@ -10,6 +10,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["upload"] = UploadSuite.RunAsync,
     ["sign"] = SignSuite.RunAsync,
     ["verify"] = VerifySuite.RunAsync,
+    ["shred"] = ShredSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))
