@@ -96,7 +96,7 @@ public static class ApiSchema
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
             await lockCmd.ExecuteScalarAsync(ct);
-        await using (var cmd = new NpgsqlCommand(Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
         await TryTrigramIndexAsync(conn, ct);
     }
