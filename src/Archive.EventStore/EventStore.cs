@@ -195,6 +195,18 @@ public sealed class EventStore
         return await ReadEventsAsync(cmd, ct);
     }
 
+    /// <summary>
+    /// The events at the given positions, decrypted, in position order (readers that select rows by SQL, such as
+    /// an audit timeline, get their protected data and headers here rather than from the raw columns).
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPositionsAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default)
+    {
+        if (positions.Count == 0) return [];
+        await using var cmd = DataSource.CreateCommand($"select {Columns} from {_s}.events where position = any($1) order by position");
+        cmd.Parameters.AddWithValue(positions.ToArray());
+        return await ReadEventsAsync(cmd, ct);
+    }
+
     /// <summary>Folds a stream's events (upcast and deserialized) into a state.</summary>
     public async Task<(TState State, long Version)> AggregateAsync<TState>(string streamId, TState initial,
         Func<TState, RecordedEvent, TState> evolve, CancellationToken ct = default)

@@ -63,6 +63,26 @@ public class stream_encryption : IClassFixture<StoreFixture>
         events[1].Metadata.Headers["reason"].ShouldBe(Reason);
         events[2].Data.ShouldBe(new ThingRenamed(Title + " (sửa)"));
         (await _store.ReadAllAsync(events[0].Position, 3)).Select(e => e.Data).ShouldBe(events.Select(e => e.Data));
+        (await _store.ReadPositionsAsync([events[2].Position, events[0].Position])).Select(e => e.Data).ShouldBe([events[0].Data, events[2].Data]);
+    }
+
+    [Fact]
+    public async Task clear_fields_stay_queryable_by_sql_next_to_the_ciphertext_and_after_shredding()
+    {
+        var store = _f.NewStore(o => o.Encryption = new StreamEncryptionOptions(_masterKey).Protect("thing.opened.v1", ["pages"]));
+        var id = NewStream();
+        await store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened(Title, 42)]);
+
+        var row = async () => (await _f.RowsAsync($"select data->>'pages', data::text from event_store.events where stream_id = '{id}'")).Single();
+        (await row()).ShouldStartWith("42|");
+        (await row()).ShouldNotContain("Khu B");
+        (await store.ReadStreamAsync(id)).Single().Data.ShouldBe(new ThingOpened(Title, 42));
+        Should.Throw<ArgumentException>(() => new StreamEncryptionOptions(_masterKey).Protect("thing.opened.v1", ["enc"]));
+
+        await ShredAsync(store, id);
+
+        (await row()).ShouldStartWith("42|");
+        (await store.ReadStreamAsync(id)).Single().Data.ShouldBeOfType<ShreddedEvent>();
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -87,7 +88,7 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
             {
                 var version = current + 1 + i;
                 if (Protects(types[i]))
-                    data[i] = $$"""{"v": 1, "enc": "{{Convert.ToBase64String(Seal(key, Aad(streamId, version, types[i], "data"), data[i]))}}"}""";
+                    data[i] = Envelope(types[i], data[i], Seal(key, Aad(streamId, version, types[i], "data"), data[i]));
                 if (headers.Count == 0) continue;
                 var sealedHeaders = new Dictionary<string, string>(plainMetadata.Headers);
                 foreach (var (name, value) in headers)
@@ -184,6 +185,27 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
             if (options.ProtectedHeaders.Contains(h.Name) && h.Value.GetString() is { } v && v.StartsWith(HeaderPrefix, StringComparison.Ordinal))
                 node["headers"]![h.Name] = open(h.Name, v[HeaderPrefix.Length..]);
         return node.ToJsonString();
+    }
+
+    /// <summary><c>{"v": 1, "enc": …}</c> plus the type's clear fields copied from the plaintext at their own paths.</summary>
+    private string Envelope(string type, string plaintext, byte[] sealedBytes)
+    {
+        var envelope = new JsonObject();
+        var clear = options.ClearFieldsOf(type);
+        if (clear.Count > 0 && JsonNode.Parse(plaintext) is JsonObject source)
+            foreach (var path in clear)
+            {
+                var parts = path.Split('.');
+                JsonNode? value = source;
+                foreach (var part in parts) value = (value as JsonObject)?[part];
+                if (value is null) continue;
+                var target = envelope;
+                foreach (var part in parts[..^1]) target = (JsonObject)(target[part] ??= new JsonObject());
+                target[parts[^1]] = value.DeepClone();
+            }
+        envelope["v"] = 1;
+        envelope["enc"] = Convert.ToBase64String(sealedBytes);
+        return envelope.ToJsonString();
     }
 
     private static byte[]? Envelope(string json)

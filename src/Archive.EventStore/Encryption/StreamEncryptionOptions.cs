@@ -29,4 +29,23 @@ public sealed class StreamEncryptionOptions
         foreach (var t in typeNames) ProtectedTypes.Add(t);
         return this;
     }
+
+    /// <summary>
+    /// Protects <paramref name="typeName"/> but also stores the given fields in clear, at their own JSON paths
+    /// next to the ciphertext (dot-separated stored names, e.g. <c>metadata.paperFileCode</c>), so lookups by SQL
+    /// on identifiers and codes keep working. They stay readable after shredding: list only what may remain.
+    /// </summary>
+    public StreamEncryptionOptions Protect(string typeName, IEnumerable<string> clearFields)
+    {
+        var paths = clearFields.ToArray();
+        if (paths.Any(p => p.Split('.')[0] is "v" or "enc" || p.Split('.').Any(string.IsNullOrEmpty)))
+            throw new ArgumentException("a clear field may not be empty or start at the envelope's own v or enc", nameof(clearFields));
+        ProtectedTypes.Add(typeName);
+        _clearFields[typeName] = paths;
+        return this;
+    }
+
+    internal IReadOnlyList<string> ClearFieldsOf(string typeName) => _clearFields.GetValueOrDefault(typeName) ?? [];
+
+    private readonly Dictionary<string, string[]> _clearFields = new(StringComparer.Ordinal);
 }
