@@ -12,6 +12,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["verify"] = VerifySuite.RunAsync,
     ["disposition"] = DispositionSuite.RunAsync,
     ["audit"] = AuditSuite.RunAsync,
+    ["shred"] = ShredSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

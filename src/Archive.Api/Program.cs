@@ -21,6 +21,7 @@ using Archive.Api.Infrastructure.Jobs;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
 using Archive.Api.Infrastructure.Signing;
+using Archive.Api.Infrastructure.Shredding;
 
 var builder = WebApplication.CreateBuilder(args);
 var database = await ArchiveDatabase.ResolveAsync(builder.Configuration, builder.Environment);
@@ -41,6 +42,7 @@ builder.Services.AddSingleton<IBlobReferences>(sp => sp.GetRequiredService<Conte
 builder.Services.AddSingleton<ISweeper, ContentSweeper>();
 builder.Services.AddHostedService<SweeperService>();
 builder.Services.AddArchiveEventStore();
+builder.Services.AddRecordShredding();
 builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddDisposition();
 builder.Services.AddArchiveAudit(builder.Configuration);

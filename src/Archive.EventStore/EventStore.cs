@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Archive.EventStore.Encryption;
 using Archive.EventStore.Integrity;
 using Archive.EventStore.Schema;
 using Npgsql;
@@ -23,7 +24,10 @@ public sealed class EventStore
         Options = options ?? new EventStoreOptions();
         _s = Options.Schema;
         Keys = new LockKeys(_s);
+        if (Options.Encryption is { } enc) _encryption = new StreamEncryption(enc, _s, Keys.SchemaHash);
     }
+
+    private readonly StreamEncryption? _encryption;
 
     public EventStoreOptions Options { get; }
     internal NpgsqlDataSource DataSource { get; }
@@ -65,7 +69,8 @@ public sealed class EventStore
         EventMetadata? metadata = null, CancellationToken ct = default)
     {
         await using var conn = await DataSource.OpenConnectionAsync(ct);
-        if (Options.InlineProjections.Count == 0)
+        // Protected events need the stream lock held from key lookup to append: a transaction.
+        if (Options.InlineProjections.Count == 0 && !NeedsKey(events, metadata))
             // A single statement is its own transaction: one round trip, no BEGIN/COMMIT.
             return (await AppendCoreAsync(conn, null, streamId, expected, events, metadata, ct)).Result;
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -105,6 +110,12 @@ public sealed class EventStore
             data[i] = Options.Events.Serialize(events[i]);
             metas[i] = metaJson;
         }
+        var plainData = data;
+        if (_encryption is not null && _encryption.NeedsKey(types, metadata))
+        {
+            plainData = (string[])data.Clone();
+            await _encryption.ProtectAsync(conn, tx ?? throw new InvalidOperationException("protected appends run in a transaction"), streamId, types, data, metas, metadata, Options.Events.JsonOptions, ct);
+        }
 
         await using var cmd = new NpgsqlCommand(
             $"select first_position, first_version, recorded_at, hashes, first_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
@@ -127,7 +138,7 @@ public sealed class EventStore
             byte[]? previous = r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4);
             for (var i = 0; i < events.Count; i++)
             {
-                recorded.Add(new RecordedEvent(firstPosition + i, streamId, firstVersion + i, types[i], events[i], data[i], metadata,
+                recorded.Add(new RecordedEvent(firstPosition + i, streamId, firstVersion + i, types[i], events[i], plainData[i], metadata,
                     recordedAt, hashes[i], previous));
                 previous = hashes[i];
             }
@@ -184,6 +195,18 @@ public sealed class EventStore
         return await ReadEventsAsync(cmd, ct);
     }
 
+    /// <summary>
+    /// The events at the given positions, decrypted, in position order (readers that select rows by SQL, such as
+    /// an audit timeline, get their protected data and headers here rather than from the raw columns).
+    /// </summary>
+    public async Task<IReadOnlyList<RecordedEvent>> ReadPositionsAsync(IReadOnlyCollection<long> positions, CancellationToken ct = default)
+    {
+        if (positions.Count == 0) return [];
+        await using var cmd = DataSource.CreateCommand($"select {Columns} from {_s}.events where position = any($1) order by position");
+        cmd.Parameters.AddWithValue(positions.ToArray());
+        return await ReadEventsAsync(cmd, ct);
+    }
+
     /// <summary>Folds a stream's events (upcast and deserialized) into a state.</summary>
     public async Task<(TState State, long Version)> AggregateAsync<TState>(string streamId, TState initial,
         Func<TState, RecordedEvent, TState> evolve, CancellationToken ct = default)
@@ -211,6 +234,16 @@ public sealed class EventStore
 
     public Task<IReadOnlyList<HashChainBreak>> VerifyHashChainsAsync(CancellationToken ct = default) =>
         new HashChainVerifier(DataSource, _s).VerifyAsync(ct);
+
+    /// <summary>
+    /// Crypto-shredding, inside the caller's transaction: deletes the data keys of the streams, so their
+    /// protected events read as <see cref="ShreddedEvent"/> from then on, and records that they were
+    /// shredded, so they take no more protected events. The rows themselves are untouched: hash chains
+    /// and seals still verify. Returns the number of streams that had a key.
+    /// </summary>
+    public Task<int> ShredStreamsAsync(IReadOnlyList<string> streamIds, NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken ct = default) =>
+        StreamEncryption.ShredAsync(_s, Keys.SchemaHash, streamIds, connection, transaction, ct);
 
     /// <summary>Marks a stream archived: later appends to it are refused.</summary>
     public async Task ArchiveStreamAsync(string streamId, CancellationToken ct = default)
@@ -268,7 +301,28 @@ public sealed class EventStore
         return list;
     }
 
-    internal RecordedEvent ToRecorded(RawEvent e)
+    /// <summary>Rows to events: decrypts protected rows (keys read on <paramref name="conn"/> when given, else on a pooled connection).</summary>
+    internal async Task<List<RecordedEvent>> ToRecordedAsync(List<RawEvent> rows, NpgsqlConnection? conn, NpgsqlTransaction? tx,
+        CancellationToken ct)
+    {
+        if (_encryption is null) return rows.Select(ToRecorded).ToList();
+        var keys = await _encryption.KeysForAsync(rows, DataSource, conn, tx, ct);
+        return rows.Select(row =>
+        {
+            var (plain, shredded) = _encryption.Open(row, keys);
+            return shredded is null ? ToRecorded(plain) : ToShredded(plain, shredded);
+        }).ToList();
+    }
+
+    private RecordedEvent ToShredded(RawEvent e, ShreddedEvent shredded) =>
+        new(e.Position, e.StreamId, e.Version, e.Type, shredded, ShreddedEvent.RawData,
+            JsonSerializer.Deserialize<EventMetadata>(e.Metadata, Options.Events.JsonOptions) ?? new EventMetadata(),
+            new DateTimeOffset(e.RecordedAt, TimeSpan.Zero), e.Hash, e.PreviousHash);
+
+    private bool NeedsKey(IReadOnlyList<object> events, EventMetadata? metadata) =>
+        _encryption is not null && _encryption.NeedsKey(events.Select(e => Options.Events.NameOf(e.GetType())), metadata ?? new EventMetadata());
+
+    private RecordedEvent ToRecorded(RawEvent e)
     {
         var (type, json) = Options.Events.UpcastStored(e.Type, e.Data);
         var metadata = JsonSerializer.Deserialize<EventMetadata>(e.Metadata, Options.Events.JsonOptions) ?? new EventMetadata();
@@ -277,7 +331,7 @@ public sealed class EventStore
     }
 
     private async Task<IReadOnlyList<RecordedEvent>> ReadEventsAsync(NpgsqlCommand cmd, CancellationToken ct) =>
-        (await ReadRawAsync(cmd, ct)).Select(ToRecorded).ToList();
+        await ToRecordedAsync(await ReadRawAsync(cmd, ct), null, null, ct);
 
     private static async Task Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct)
     {

@@ -15,6 +15,9 @@ public sealed partial class EventStoreOptions
 
     public EventTypeRegistry Events { get; } = new();
 
+    /// <summary>Per-stream encryption of protected event types (crypto-shredding); null stores everything as plain JSON.</summary>
+    public Encryption.StreamEncryptionOptions? Encryption { get; set; }
+
     /// <summary>Run inside every append's transaction, after the events are written.</summary>
     public List<IInlineProjection> InlineProjections { get; } = new();
 

@@ -61,6 +61,10 @@ public static class ApiSchema
             created_at timestamptz not null default now(),
             updated_at timestamptz not null default now());
         create index if not exists saved_searches_owner on archive_api.saved_searches (owner, name);
+        create table if not exists archive_api.shred_vacuum_queue (
+            id bigint generated always as identity primary key,
+            stream_ids text[] not null,
+            requested_at timestamptz not null default now());
         create table if not exists archive_api.search_index (
             id text primary key,
             kind text not null,

@@ -112,6 +112,7 @@ public static partial class DocumentDecider
         DocumentDestroyed e => state with
         {
             Status = DocumentStatus.Destroyed,
+            DocumentId = e.DocumentId,
             Metadata = null,
             Residual = new(e.DocumentId, e.DecisionNumber, e.DecisionDate, e.DestroyedOn, e.ExecutedBy, e.ContentSha256s),
         },

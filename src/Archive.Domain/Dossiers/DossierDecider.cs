@@ -162,16 +162,18 @@ public static class DossierDecider
             Documents = state.Documents.Select(d => d.DocumentId == e.DocumentId
                 ? d with { Retention = RetentionCodec.From(e.RetentionCode, e.RetentionYears) } : d).ToImmutableList(),
         },
-        DossierRetentionRaised e => state with { Metadata = state.Metadata! with { RetentionCode = e.RetentionCode, RetentionYears = e.RetentionYears } },
+        // Metadata is null when the opening event was shredded (a destroyed dossier): there is nothing left to update.
+        DossierRetentionRaised e => state with { Metadata = state.Metadata is null ? null : state.Metadata with { RetentionCode = e.RetentionCode, RetentionYears = e.RetentionYears } },
         DossierClosed e => state with
         {
             Status = DossierStatus.Closed, ClosedEndDate = e.EndDate, TransferDueDate = e.TransferDueDate,
-            Metadata = state.Metadata! with { EndDate = e.EndDate, PageCount = e.PageCount },
+            Metadata = state.Metadata is null ? null : state.Metadata with { EndDate = e.EndDate, PageCount = e.PageCount },
         },
         DossierTransferred e => state with { Status = DossierStatus.Transferred, TransferredOn = e.TransferredOn },
         DossierDestroyed e => state with
         {
             Status = DossierStatus.Destroyed,
+            Code = e.DossierCode,
             Metadata = null,
             Documents = [],
             Residual = new(e.DossierCode, e.DecisionNumber, e.DecisionDate, e.DestroyedOn, e.ExecutedBy, e.ContentSha256s),

@@ -186,7 +186,7 @@ public sealed class ProjectionDaemon
             if (rows.Count == 0) return 0;
             try
             {
-                var events = rows.Select(_store.ToRecorded).ToList();
+                var events = await _store.ToRecordedAsync(rows, conn, tx, ct);
                 await p.ApplyAsync(events, conn, tx, ct);
                 await SetCheckpointAsync(conn, tx, p.Name, rows[^1].Position, ct);
                 await tx.CommitAsync(ct);

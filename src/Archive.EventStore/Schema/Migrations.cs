@@ -305,5 +305,18 @@ internal static class Migrations
             end
             $fn$;
             """),
+        (3, """
+            -- Per-stream data keys for protected event types (docs/architecture.md "Encryption and
+            -- crypto-shredding"). A key is 32 random bytes wrapped by the master key, which is never in
+            -- the database. Shredding sets wrapped_key to null and keeps the row as the record that the
+            -- stream was shredded (it then takes no more protected events).
+            create table {s}.stream_keys (
+                stream_id text primary key,
+                wrapped_key bytea,
+                created_at timestamptz not null default now(),
+                shredded_at timestamptz,
+                constraint stream_keys_shredded check ((wrapped_key is null) = (shredded_at is not null))
+            );
+            """),
     ];
 }

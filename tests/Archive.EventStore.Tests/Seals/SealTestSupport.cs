@@ -39,10 +39,10 @@ public sealed class SealedStore
     public SealService Sealer { get; }
     public SealVerifier Verifier { get; }
 
-    public static async Task<SealedStore> CreateAsync(StoreFixture f)
+    public static async Task<SealedStore> CreateAsync(StoreFixture f, Action<EventStoreOptions>? configure = null)
     {
         var schema = $"seal_{Guid.NewGuid():N}"[..20];
-        var store = f.NewStore(o => o.Schema = schema);
+        var store = f.NewStore(o => { o.Schema = schema; configure?.Invoke(o); });
         await store.MigrateAsync();
         var sealed_ = new SealedStore(f, store, schema);
         await sealed_.Sealer.EnsureSchemaAsync();

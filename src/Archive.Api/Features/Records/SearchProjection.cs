@@ -60,8 +60,8 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
     private async Task ProjectDossierAsync(string code, CancellationToken ct)
     {
         var (s, _) = await repo.LoadDossierAsync(code, ct);
-        if (s.Status == DossierStatus.None) return;
-        if (s.Status == DossierStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(code, ct); return; }
+        // None as well: a shredded stream no longer shows its opening event, and must not be indexed again.
+        if (s.Status is DossierStatus.None or DossierStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(code, ct); return; }
         var m = s.Metadata;
         await index.UpsertAsync(new SearchRecord
         {
@@ -79,8 +79,7 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
     private async Task ProjectDocumentAsync(string id, CancellationToken ct)
     {
         var (s, _) = await repo.LoadDocumentAsync(id, ct);
-        if (s.Status == DocumentStatus.None) return;
-        if (s.Status == DocumentStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(id, ct); return; }
+        if (s.Status is DocumentStatus.None or DocumentStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(id, ct); return; }
         var m = s.Metadata;
         var filings = await repo.FilingsOfAsync(id, ct);
         string? fondsId = null;

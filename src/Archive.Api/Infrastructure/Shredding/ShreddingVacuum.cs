@@ -1,0 +1,101 @@
+using System.Threading.Channels;
+using Archive.Api.Features.Records;
+using Npgsql;
+using Store = Archive.EventStore.EventStore;
+
+namespace Archive.Api.Infrastructure.Shredding;
+
+/// <summary>
+/// Deleting a row in PostgreSQL leaves its old version on disk (a dead tuple) until VACUUM, so after a
+/// shredding commits this runs VACUUM on the tables it touched: the old key rows and the old plaintext rows
+/// are then removed from the heap and its indexes. A shredding enqueues a row in its own transaction, so only
+/// committed shreddings are vacuumed; the row is picked up when the shredder signals, and at start-up
+/// (a shredding whose transaction outlives the wait is vacuumed at the next signal or start, or by autovacuum).
+/// VACUUM cannot remove what an older snapshot still sees, and does not touch WAL or backups
+/// (docs/architecture.md "Encryption and crypto-shredding" lists what logical deletion leaves).
+/// </summary>
+public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<ShreddingVacuum> log) : BackgroundService
+{
+    private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
+    private readonly Channel<bool> _signals = Channel.CreateUnbounded<bool>();
+    private long _completed;
+
+    /// <summary>Vacuum rounds finished (tests wait on it).</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    internal async Task EnqueueAsync(string[] streams, NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand("insert into archive_api.shred_vacuum_queue (stream_ids) values ($1)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(streams);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        _signals.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _signals.Writer.TryWrite(true);
+        await foreach (var _ in _signals.Reader.ReadAllAsync(stoppingToken))
+        {
+            try
+            {
+                var deadline = DateTime.UtcNow + CommitWait;
+                while (!await RoundAsync(stoppingToken) && DateTime.UtcNow < deadline && !_signals.Reader.TryPeek(out bool _))
+                    await Task.Delay(200, stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning(e, "VACUUM after shredding failed; autovacuum will remove the dead rows later");
+            }
+        }
+    }
+
+    /// <summary>Vacuums for every committed request; false when there was none.</summary>
+    private async Task<bool> RoundAsync(CancellationToken ct)
+    {
+        var requests = new List<(long Id, string[] Streams)>();
+        await using (var cmd = db.CreateCommand("select id, stream_ids from archive_api.shred_vacuum_queue order by id"))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) requests.Add((r.GetInt64(0), r.GetFieldValue<string[]>(1)));
+        if (requests.Count == 0) return false;
+
+        // The search projection may re-create a row from events it read before the shredding committed, until it
+        // folds the destruction events; vacuum after it has passed them.
+        await using (var cmd = db.CreateCommand($"select coalesce(max(position), 0) from {store.Options.Schema}.events where stream_id = any($1)"))
+        {
+            cmd.Parameters.AddWithValue(requests.SelectMany(q => q.Streams).Distinct().ToArray());
+            var last = (long)(await cmd.ExecuteScalarAsync(ct))!;
+            try { await store.WaitForProjectionAsync(SearchProjection.ProjectionName, last, CommitWait, ct); }
+            catch (TimeoutException) { /* vacuum what can be vacuumed now; the projection deletes its row when it gets there */ }
+        }
+        await using (var cmd = db.CreateCommand("delete from archive_api.shred_vacuum_queue where id = any($1)"))
+        {
+            cmd.Parameters.AddWithValue(requests.Select(q => q.Id).ToArray());
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        await using (var cmd = db.CreateCommand($"""
+            vacuum full {store.Options.Schema}.stream_keys, {store.Options.Schema}.dead_letters, archive_api.search_index,
+                archive_api.idempotency, archive_api.access_log, archive_api.shred_vacuum_queue
+            """))
+        {
+            cmd.CommandTimeout = 0;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        Interlocked.Increment(ref _completed);
+        log.LogInformation("Vacuumed after shredding {Count} record stream(s)", requests.Sum(q => q.Streams.Length));
+        return true;
+    }
+}
+
+public static class ShreddingServices
+{
+    /// <summary>The <see cref="IRecordShredder"/> used by destruction, and the VACUUM that follows each shredding.</summary>
+    public static IServiceCollection AddRecordShredding(this IServiceCollection services)
+    {
+        services.AddSingleton<ShreddingVacuum>();
+        services.AddHostedService(sp => sp.GetRequiredService<ShreddingVacuum>());
+        services.AddSingleton<IRecordShredder, RecordShredder>();
+        return services;
+    }
+}
