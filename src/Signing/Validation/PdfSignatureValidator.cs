@@ -38,6 +38,17 @@ public sealed class PdfSignatureValidator
 
     private static async Task<byte[]?> ReadBoundedAsync(Stream s, long max, CancellationToken ct)
     {
+        if (s.CanSeek)
+        {
+            // Files and buffers: one exactly sized array, no growing buffer and final copy.
+            var remaining = s.Length - s.Position;
+            if (remaining > max) return null;
+            var exact = new byte[remaining];
+            await s.ReadExactlyAsync(exact, ct);
+            // A stream that grew while being read is read on as unknown-length data.
+            if (await s.ReadAsync(new byte[1], ct) == 0) return exact;
+            s.Position -= remaining + 1;
+        }
         using var ms = new MemoryStream();
         var buffer = new byte[81920];
         int n;

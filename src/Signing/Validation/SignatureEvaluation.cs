@@ -82,9 +82,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _coversWhole = c + d == data.Length;
         _checks.Add($"byte range [0 {b} {c} {d}] covers revision {_revision} of {doc.RevisionEnds.Count} except the /Contents hole");
         byte[] contents = Convert.FromHexString(hole[1..^1].Length % 2 == 0 ? System.Text.Encoding.ASCII.GetString(hole[1..^1]) : System.Text.Encoding.ASCII.GetString(hole[1..^1]) + "0");
-        var signedData = new byte[b + d];
-        data.AsSpan(0, (int)b).CopyTo(signedData);
-        data.AsSpan((int)c, (int)d).CopyTo(signedData.AsSpan((int)b));
+        var signedData = new SignedRanges(data, b, c, d);
 
         // The CMS must be one DER object followed only by zero padding, otherwise bytes in the hole are unaccounted for.
         int derLength;
@@ -104,10 +102,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         return sig.IsDocumentTimestamp ? DecideDocumentTimestamp(der, signedData) : await DecideSignatureAsync(der, signedData);
     }
 
-    private (Indication, SubIndication, string) DecideDocumentTimestamp(byte[] der, byte[] signedData)
+    private (Indication, SubIndication, string) DecideDocumentTimestamp(byte[] der, SignedRanges signedData)
     {
         var trust = new CertificateChain(ctx.Anchors, ctx.ExtraCertificates);
-        var ts = TimestampCheck.Validate(der, signedData, trust, ctx.Now);
+        var ts = TimestampCheck.Validate(der, signedData.Digest, trust, ctx.Now);
         _signingTime = ts.Time;
         _proof = ts.Valid ? SigningTimeProof.Timestamp : SigningTimeProof.None;
         _signer = ts.TsaCertificate?.SubjectDN.ToString();
@@ -138,14 +136,15 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         return Fail(SubIndication.SIG_CONSTRAINTS_FAILURE, "changes after signing that are not allowed: " + string.Join("; ", bad.Select(ch => $"revision {ch.Revision}: {ch.Description}")));
     }
 
-    private async Task<(Indication, SubIndication, string)> DecideSignatureAsync(byte[] der, byte[] signedData)
+    private async Task<(Indication, SubIndication, string)> DecideSignatureAsync(byte[] der, SignedRanges signedData)
     {
         // --- Format and signer identification (EN 319 102-1 5.2.2, 5.2.3) ---
         CmsSignedData cms;
         SignerInformation si;
         try
         {
-            cms = new CmsSignedData(new CmsProcessableByteArray(signedData), der);
+            // Detached content given as precomputed digests: BouncyCastle never sees (or copies) the covered bytes.
+            cms = new CmsSignedData(new PrecomputedDigests(signedData), der);
             var signers = cms.GetSignerInfos().GetSigners().Cast<SignerInformation>().ToList();
             if (signers.Count != 1) return Fail(SubIndication.FORMAT_FAILURE, $"CMS holds {signers.Count} signer infos; PAdES requires exactly one");
             si = signers[0];
@@ -171,9 +170,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _proof = _signingTime is null ? SigningTimeProof.None : SigningTimeProof.Claimed;
 
         // --- Integrity (5.2.7): our own digest first, so a changed document reads HASH_FAILURE, not a crypto error ---
-        byte[] digest;
-        try { digest = DigestUtilities.DoFinal(DigestUtilities.GetDigest(si.DigestAlgOid), signedData); }
-        catch (Exception) { return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}"); }
+        if (signedData.Digest(si.DigestAlgOid) is not { } digest) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}");
         if (si.SignedAttributes[Org.BouncyCastle.Asn1.Cms.CmsAttributes.MessageDigest]?.AttrValues[0] is not Asn1OctetString md)
             return Fail(SubIndication.FORMAT_FAILURE, "message-digest signed attribute missing");
         if (!md.GetOctets().AsSpan().SequenceEqual(digest))
@@ -183,7 +180,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         }
         bool sigOk;
         // Verify with the bare key: BouncyCastle's certificate overload would also reject a certificate expired at the claimed time, which is a time question, not an integrity one.
-        sigOk = VerificationCache.Verify(() => si.Verify(signerCert.GetPublicKey()), signerCert.GetEncoded(), si.GetEncodedSignedAttributes(), si.GetSignature(), signedData);
+        sigOk = VerificationCache.Verify(() => si.Verify(signerCert.GetPublicKey()), signerCert.GetEncoded(), der, digest);
         _integrity = sigOk;
         if (!sigOk) return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
         _checks.Add("message digest matches and the signature value verifies");
@@ -200,7 +197,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         var tsAttr = si.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
         if (tsAttr is not null)
         {
-            var ts = TimestampCheck.Validate(tsAttr.AttrValues[0].ToAsn1Object().GetEncoded(), si.GetSignature(), trust, ctx.Now);
+            var signatureValue = si.GetSignature();
+            var ts = TimestampCheck.Validate(tsAttr.AttrValues[0].ToAsn1Object().GetEncoded(), oid => SignedRanges.DigestOf(oid, signatureValue), trust, ctx.Now);
             if (ts.Valid)
             {
                 hasSigTs = true;

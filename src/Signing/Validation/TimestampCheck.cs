@@ -13,20 +13,16 @@ internal sealed record TimestampResult(bool Valid, DateTimeOffset? Time, string 
 /// <summary>Validates an RFC 3161 token: imprint over the expected data, TSA signature, TSA certificate purpose and chain.</summary>
 internal static class TimestampCheck
 {
-    public static TimestampResult Validate(byte[] token, byte[] imprintedData, CertificateChain trust, DateTimeOffset validationTime)
+    /// <param name="imprintedDigest">digest of the time-stamped data by algorithm OID (null when unsupported), so a whole document need not be copied.</param>
+    public static TimestampResult Validate(byte[] token, Func<string, byte[]?> imprintedDigest, CertificateChain trust, DateTimeOffset validationTime)
     {
         TimeStampToken tst;
         try { tst = new TimeStampToken(new CmsSignedData(token)); }
         catch (Exception e) { return Fail($"not an RFC 3161 time-stamp token ({e.GetType().Name})"); }
 
         var time = new DateTimeOffset(tst.TimeStampInfo.GenTime.ToUniversalTime());
-        byte[] expected;
-        try
-        {
-            var digest = DigestUtilities.GetDigest(tst.TimeStampInfo.MessageImprintAlgOid);
-            expected = DigestUtilities.DoFinal(digest, imprintedData);
-        }
-        catch (Exception) { return Fail($"unsupported imprint algorithm {tst.TimeStampInfo.MessageImprintAlgOid}", time); }
+        if (imprintedDigest(tst.TimeStampInfo.MessageImprintAlgOid) is not { } expected)
+            return Fail($"unsupported imprint algorithm {tst.TimeStampInfo.MessageImprintAlgOid}", time);
         if (!expected.AsSpan().SequenceEqual(tst.TimeStampInfo.GetMessageImprintDigest()))
             return Fail("message imprint does not match the time-stamped data", time);
 
