@@ -159,11 +159,15 @@ internal sealed class DocumentContext
     {
         Doc = doc; Options = options; Now = now; Ct = ct;
         FinalDss = doc.Dss(doc.Data.Length);
-        var parser = new X509CertificateParser();
-        foreach (var a in options.TrustAnchors) Anchors.Add(parser.ReadCertificate(a.RawData));
-        foreach (var c in options.ExtraIntermediates) ExtraCertificates.Add(parser.ReadCertificate(c.RawData));
+        foreach (var a in options.TrustAnchors) Anchors.Add(CertificateCache.Parse(a.RawData) ?? throw new ArgumentException("a configured trust anchor is not a certificate"));
+        foreach (var c in options.ExtraIntermediates) ExtraCertificates.Add(CertificateCache.Parse(c.RawData) ?? throw new ArgumentException("a configured intermediate is not a certificate"));
         foreach (var c in FinalDss.Certificates)
-            try { ExtraCertificates.Add(parser.ReadCertificate(c)); } catch (Exception) { DocumentLog.Add("an unreadable DSS certificate was ignored"); }
+        {
+            X509Certificate? parsed = null;
+            try { parsed = CertificateCache.Parse(c); } catch (Exception) { }
+            if (parsed is null) DocumentLog.Add("an unreadable DSS certificate was ignored");
+            else ExtraCertificates.Add(parsed);
+        }
         var mdp = doc.DocMdp();
         if (mdp is { } m) DocMdp = (m.Permission, m.SignatureObject);
         for (int rev = 1; rev <= doc.RevisionEnds.Count; rev++)

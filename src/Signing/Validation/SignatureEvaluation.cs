@@ -152,7 +152,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         catch (Exception e) { return Fail(SubIndication.FORMAT_FAILURE, $"/Contents is not a CMS SignedData ({e.GetType().Name})"); }
         if (si.SignedAttributes is null) return Fail(SubIndication.FORMAT_FAILURE, "CMS has no signed attributes");
 
-        var cmsCerts = cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
         var trust = new CertificateChain(ctx.Anchors, cmsCerts.Concat(ctx.ExtraCertificates));
         var signerCert = trust.Pool.FirstOrDefault(cert => si.SignerID.Match(cert));
         if (signerCert is null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, "the signer's certificate is not in the CMS, the DSS or the configured intermediates");
@@ -180,7 +180,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         }
         bool sigOk;
         // Verify with the bare key: BouncyCastle's certificate overload would also reject a certificate expired at the claimed time, which is a time question, not an integrity one.
-        sigOk = VerificationCache.Verify(() => si.Verify(signerCert.GetPublicKey()), signerCert.GetEncoded(), der, digest);
+        sigOk = VerificationCache.Verify(() => si.Verify(CertificateCache.PublicKey(signerCert)), signerCert.GetEncoded(), der, digest);
         _integrity = sigOk;
         if (!sigOk) return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
         _checks.Add("message digest matches and the signature value verifies");

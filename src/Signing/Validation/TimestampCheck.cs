@@ -26,7 +26,8 @@ internal static class TimestampCheck
         if (!expected.AsSpan().SequenceEqual(tst.TimeStampInfo.GetMessageImprintDigest()))
             return Fail("message imprint does not match the time-stamped data", time);
 
-        var candidates = tst.GetCertificates("Collection").GetMatches(tst.SignerID).Cast<X509Certificate>().ToList();
+        var tokenCertificates = CertificateCache.FromCms(token) ?? tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var candidates = tokenCertificates.Where(c => tst.SignerID.Match(c)).ToList();
         if (candidates.Count == 0)
             candidates = trust.Pool.Where(c => tst.SignerID.Match(c)).ToList();
         var tsa = candidates.FirstOrDefault();
@@ -35,7 +36,7 @@ internal static class TimestampCheck
         if (!VerificationCache.Verify(() => { tst.Validate(tsa); return true; }, token, tsa.GetEncoded()))
             return Fail("time-stamp token does not verify with the TSA certificate (signature, certificate id or timeStamping usage)", time, tsa);
 
-        var pool = new CertificateChain([], trust.Pool.Concat(tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>()));
+        var pool = new CertificateChain([], trust.Pool.Concat(tokenCertificates));
         var chain = new CertificateChain(trust.Pool.Where(trust.IsAnchor), pool.Pool).Build(tsa);
         if (chain is null) return Fail("TSA certificate does not chain to a trust anchor", time, tsa);
         // The token proves nothing if its own certificate was not valid when it was issued.
