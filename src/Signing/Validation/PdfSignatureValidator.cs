@@ -90,7 +90,8 @@ public sealed class PdfSignatureValidator
             sigs = sigs.Take(options.MaxSignatures).ToList();
         }
 
-        var context = new DocumentContext(doc, options, now, ct);
+        using var hashes = new PrefixHashes(data);
+        var context = new DocumentContext(doc, hashes, options, now, ct);
         // Document timestamps first: they are proofs of existence for the signatures in earlier revisions.
         var reports = new Dictionary<SignatureDictionary, SignatureReport>();
         foreach (var s in sigs.Where(s => s.IsDocumentTimestamp))
@@ -108,7 +109,7 @@ public sealed class PdfSignatureValidator
         return new ValidationReport
         {
             ValidationTime = now,
-            DocumentSha256 = Convert.ToHexString(SHA256.HashData(data)),
+            DocumentSha256 = Convert.ToHexString(hashes.Whole(HashAlgorithmName.SHA256)),
             RevisionCount = doc.RevisionEnds.Count,
             DocumentIndication = docIndication,
             DocumentSubIndication = worst?.SubIndication ?? SubIndication.NONE,
@@ -155,9 +156,11 @@ internal sealed class DocumentContext
     public (int? Permission, int SignatureObject)? DocMdp { get; }
     public int? DssRevision { get; }
 
-    public DocumentContext(PdfDocumentModel doc, ValidationOptions options, DateTimeOffset now, CancellationToken ct)
+    public PrefixHashes Hashes { get; }
+
+    public DocumentContext(PdfDocumentModel doc, PrefixHashes hashes, ValidationOptions options, DateTimeOffset now, CancellationToken ct)
     {
-        Doc = doc; Options = options; Now = now; Ct = ct;
+        Doc = doc; Hashes = hashes; Options = options; Now = now; Ct = ct;
         FinalDss = doc.Dss(doc.Data.Length);
         foreach (var a in options.TrustAnchors) Anchors.Add(CertificateCache.Parse(a.RawData) ?? throw new ArgumentException("a configured trust anchor is not a certificate"));
         foreach (var c in options.ExtraIntermediates) ExtraCertificates.Add(CertificateCache.Parse(c.RawData) ?? throw new ArgumentException("a configured intermediate is not a certificate"));

@@ -82,16 +82,12 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _coversWhole = c + d == data.Length;
         _checks.Add($"byte range [0 {b} {c} {d}] covers revision {_revision} of {doc.RevisionEnds.Count} except the /Contents hole");
         byte[] contents = Convert.FromHexString(hole[1..^1].Length % 2 == 0 ? System.Text.Encoding.ASCII.GetString(hole[1..^1]) : System.Text.Encoding.ASCII.GetString(hole[1..^1]) + "0");
-        var signedData = new SignedRanges(data, b, c, d);
+        var signedData = new SignedRanges(data, ctx.Hashes, b, c, d);
 
         // The CMS must be one DER object followed only by zero padding, otherwise bytes in the hole are unaccounted for.
+        // Only the framing is read here (the CMS parser checks the content); BER indefinite lengths are walked to their end.
         int derLength;
-        try
-        {
-            using var asn = new Asn1InputStream(contents);
-            asn.ReadObject();
-            derLength = (int)asn.Position;
-        }
+        try { System.Formats.Asn1.AsnDecoder.ReadEncodedValue(contents, System.Formats.Asn1.AsnEncodingRules.BER, out _, out _, out derLength); }
         catch (Exception) { return Fail(SubIndication.FORMAT_FAILURE, "/Contents is not a CMS (DER) structure"); }
         if (derLength <= 0 || contents.AsSpan(derLength).ContainsAnyExcept((byte)0))
             return Fail(SubIndication.FORMAT_FAILURE, "/Contents holds extra non-zero bytes after the CMS structure");
@@ -198,7 +194,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         if (tsAttr is not null)
         {
             var signatureValue = si.GetSignature();
-            var ts = TimestampCheck.Validate(tsAttr.AttrValues[0].ToAsn1Object().GetEncoded(), oid => SignedRanges.DigestOf(oid, signatureValue), trust, ctx.Now);
+            var tokenObject = tsAttr.AttrValues[0].ToAsn1Object();
+            Org.BouncyCastle.Asn1.Cms.ContentInfo? parsedToken = null;
+            try { parsedToken = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(tokenObject); } catch (Exception) { /* TimestampCheck reports the bytes as not a token */ }
+            var ts = TimestampCheck.Validate(tokenObject.GetEncoded(), oid => SignedRanges.DigestOf(oid, signatureValue), trust, ctx.Now, parsedToken);
             if (ts.Valid)
             {
                 hasSigTs = true;

@@ -9,7 +9,7 @@ namespace Signing.Validation;
 /// (hardware-accelerated) implementation; any other algorithm BouncyCastle knows is still supported. Digests are
 /// memoised per algorithm, since a document timestamp and the signature checks may both ask.
 /// </summary>
-internal sealed class SignedRanges(byte[] data, long holeStart, long holeEnd, long tailLength)
+internal sealed class SignedRanges(byte[] data, PrefixHashes prefixes, long holeStart, long holeEnd, long tailLength)
 {
     private readonly Dictionary<string, byte[]?> _digests = new(StringComparer.Ordinal);
 
@@ -24,13 +24,10 @@ internal sealed class SignedRanges(byte[] data, long holeStart, long holeEnd, lo
 
     private byte[]? Compute(string oid)
     {
-        var first = data.AsSpan(0, (int)holeStart);
-        var second = data.AsSpan((int)holeEnd, (int)tailLength);
         if (PlatformAlgorithm(oid) is { } name)
         {
-            using var h = IncrementalHash.CreateHash(name);
-            h.AppendData(first);
-            h.AppendData(second);
+            using var h = prefixes.Prefix(name, holeStart);
+            h.AppendData(data.AsSpan((int)holeEnd, (int)tailLength));
             return h.GetHashAndReset();
         }
         try

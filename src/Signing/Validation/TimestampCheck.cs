@@ -14,10 +14,11 @@ internal sealed record TimestampResult(bool Valid, DateTimeOffset? Time, string 
 internal static class TimestampCheck
 {
     /// <param name="imprintedDigest">digest of the time-stamped data by algorithm OID (null when unsupported), so a whole document need not be copied.</param>
-    public static TimestampResult Validate(byte[] token, Func<string, byte[]?> imprintedDigest, CertificateChain trust, DateTimeOffset validationTime)
+    /// <param name="parsed">the token already parsed (e.g. as an unsigned attribute of a CMS), to spare a second parse of <paramref name="token"/>.</param>
+    public static TimestampResult Validate(byte[] token, Func<string, byte[]?> imprintedDigest, CertificateChain trust, DateTimeOffset validationTime, Org.BouncyCastle.Asn1.Cms.ContentInfo? parsed = null)
     {
         TimeStampToken tst;
-        try { tst = new TimeStampToken(new CmsSignedData(token)); }
+        try { tst = new TimeStampToken(parsed is null ? new CmsSignedData(token) : new CmsSignedData(parsed)); }
         catch (Exception e) { return Fail($"not an RFC 3161 time-stamp token ({e.GetType().Name})"); }
 
         var time = new DateTimeOffset(tst.TimeStampInfo.GenTime.ToUniversalTime());
