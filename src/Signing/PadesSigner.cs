@@ -235,7 +235,7 @@ public sealed class PadesSigner
 
     private static async Task<byte[]> ReadAllAsync(Stream input, CancellationToken ct)
     {
-        if (input.CanSeek && input.Length - input.Position is var remaining and <= Array.MaxLength)
+        if (input.CanSeek && input.Length - input.Position is var remaining && remaining <= Array.MaxLength)
         {
             // One exactly sized read instead of a growing buffer and its final copy (20 MB scans copied three times before).
             var exact = new byte[remaining];

@@ -7,7 +7,7 @@ namespace Signing.Validation;
 /// range is a prefix, its digest continues with the second range, and the document's own SHA-256 (in the report)
 /// continues from the same prefix instead of reading the whole file again.
 /// </summary>
-internal sealed class PrefixHashes(byte[] data) : IDisposable
+internal sealed class PrefixHashes(byte[] data, int length) : IDisposable
 {
     private const int MaxStates = 32;
     private readonly List<(HashAlgorithmName Algorithm, long Offset, IncrementalHash State)> _states = [];
@@ -27,7 +27,7 @@ internal sealed class PrefixHashes(byte[] data) : IDisposable
 
     public byte[] Whole(HashAlgorithmName algorithm)
     {
-        using var hash = Prefix(algorithm, data.Length);
+        using var hash = Prefix(algorithm, length);
         return hash.GetHashAndReset();
     }
 

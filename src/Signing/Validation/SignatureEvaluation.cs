@@ -66,11 +66,11 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         var doc = ctx.Doc;
         var data = doc.Data;
         // --- Structure (PAdES: ISO 32000-1 12.8.1) ---
-        if (sig.Dict["ByteRange"] is not PdfArray { Items.Count: 4 } br || br.Items.Any(i => i is not PdfNumber n || n.Value < 0 || n.Value != Math.Floor(n.Value) || n.Value > data.Length))
+        if (sig.Dict["ByteRange"] is not PdfArray { Items.Count: 4 } br || br.Items.Any(i => i is not PdfNumber n || n.Value < 0 || n.Value != Math.Floor(n.Value) || n.Value > doc.Length))
             return Fail(SubIndication.FORMAT_FAILURE, "/ByteRange must hold exactly four non-negative integers within the file");
         long a = ((PdfNumber)br.Items[0]).AsLong, b = ((PdfNumber)br.Items[1]).AsLong, c = ((PdfNumber)br.Items[2]).AsLong, d = ((PdfNumber)br.Items[3]).AsLong;
         if (a != 0) return Fail(SubIndication.FORMAT_FAILURE, "byte range does not start at the beginning of the file");
-        if (b <= 0 || c <= b || c + d > data.Length || d <= 0)
+        if (b <= 0 || c <= b || c + d > doc.Length || d <= 0)
             return Fail(SubIndication.FORMAT_FAILURE, "byte range has gaps, overlaps or points outside the file");
         if (!(sig.Object.Offset < b && c <= sig.Object.End))
             return Fail(SubIndication.FORMAT_FAILURE, "the unsigned hole is not this signature's own /Contents value");
@@ -79,7 +79,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Fail(SubIndication.FORMAT_FAILURE, "the /Contents hole holds something other than a hex-encoded signature");
         _revision = doc.RevisionEndingAt(c + d);
         if (_revision == 0) return Fail(SubIndication.FORMAT_FAILURE, "byte range does not end at the end of a revision (%%EOF)");
-        _coversWhole = c + d == data.Length;
+        _coversWhole = c + d == doc.Length;
         _checks.Add($"byte range [0 {b} {c} {d}] covers revision {_revision} of {doc.RevisionEnds.Count} except the /Contents hole");
         byte[] contents = Convert.FromHexString(hole[1..^1].Length % 2 == 0 ? System.Text.Encoding.ASCII.GetString(hole[1..^1]) : System.Text.Encoding.ASCII.GetString(hole[1..^1]) + "0");
         var signedData = new SignedRanges(data, ctx.Hashes, b, c, d);
@@ -93,8 +93,9 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Fail(SubIndication.FORMAT_FAILURE, "/Contents holds extra non-zero bytes after the CMS structure");
         var der = contents.AsSpan(0, derLength).ToArray();
 
-        _changes = sig.IsDocumentTimestamp && ctx.DocMdp is null ? new ChangeAnalyzer(doc).ChangesAfter(_revision, null)
-            : new ChangeAnalyzer(doc).ChangesAfter(_revision, ctx.DocMdp?.Permission);
+        var locks = FieldLocks.Of(doc, sig.Dict, SignatureField(), doc.FinalObjects);
+        if (locks is not null) _checks.Add("FieldMDP: this signature locks " + locks.Describe());
+        _changes = new ChangeAnalyzer(doc).ChangesAfter(_revision, ctx.DocMdp?.Permission, locks);
         return sig.IsDocumentTimestamp ? DecideDocumentTimestamp(der, signedData) : await DecideSignatureAsync(der, signedData);
     }
 
@@ -120,6 +121,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _checks.Add($"document timestamp by {_signer} at {ts.Time:u} verified; TSA chain valid until {ts.VerifiableUntil:u}");
         return ChangesVerdict() ?? (Indication.TOTAL_PASSED, SubIndication.NONE, "");
     }
+
+    /// <summary>The signature field whose /V is this signature (it may carry a /Lock dictionary).</summary>
+    private PdfDict? SignatureField() =>
+        ctx.Doc.FinalObjects.Values.Select(o => o.Dict).FirstOrDefault(d => d?["V"] is PdfRef v && v.Number == sig.Object.Number);
 
     private (Indication, SubIndication, string)? ChangesVerdict()
     {
