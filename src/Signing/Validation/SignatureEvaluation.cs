@@ -96,13 +96,24 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         var locks = FieldLocks.Of(doc, sig.Dict, SignatureField(), doc.FinalObjects);
         if (locks is not null) _checks.Add("FieldMDP: this signature locks " + locks.Describe());
         _changes = new ChangeAnalyzer(doc).ChangesAfter(_revision, ctx.DocMdp?.Permission, locks);
-        return sig.IsDocumentTimestamp ? DecideDocumentTimestamp(der, signedData) : await DecideSignatureAsync(der, signedData);
+        return sig.IsDocumentTimestamp ? await DecideDocumentTimestampAsync(der, signedData) : await DecideSignatureAsync(der, signedData);
     }
 
-    private (Indication, SubIndication, string) DecideDocumentTimestamp(byte[] der, SignedRanges signedData)
+    private async Task<(Indication, SubIndication, string)> DecideDocumentTimestampAsync(byte[] der, SignedRanges signedData)
     {
         var trust = new CertificateChain(ctx.Anchors, ctx.ExtraCertificates);
         var ts = TimestampCheck.Validate(der, signedData.Digest, trust, ctx.Now);
+        if (ts.Valid)
+        {
+            var revocation = RevocationChecker.FromEncoded(ctx.Options, ctx.FinalDss.Crls, ctx.FinalDss.Ocsps, _checks);
+            if (await TsaRevocationProblemAsync(ts, revocation) is { } revoked)
+            {
+                _signingTime = ts.Time;
+                _signer = ts.TsaCertificate?.SubjectDN.ToString();
+                _integrity = true;
+                return Indeterminate(SubIndication.REVOKED_NO_POE, "document timestamp: " + revoked);
+            }
+        }
         _signingTime = ts.Time;
         _proof = ts.Valid ? SigningTimeProof.Timestamp : SigningTimeProof.None;
         _signer = ts.TsaCertificate?.SubjectDN.ToString();
@@ -195,6 +206,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         DateTimeOffset? poe = null;
         bool hasSigTs = false;
         string? tsProblem = null;
+        // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
+        var crls = ctx.FinalDss.Crls.ToList();
+        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
+        var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, _checks);
         var tsAttr = si.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
         if (tsAttr is not null)
         {
@@ -203,7 +218,9 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             Org.BouncyCastle.Asn1.Cms.ContentInfo? parsedToken = null;
             try { parsedToken = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(tokenObject); } catch (Exception) { /* TimestampCheck reports the bytes as not a token */ }
             var ts = TimestampCheck.Validate(tokenObject.GetEncoded(), oid => SignedRanges.DigestOf(oid, signatureValue), trust, ctx.Now, parsedToken);
-            if (ts.Valid)
+            if (ts.Valid && await TsaRevocationProblemAsync(ts, revocation) is { } revoked)
+                tsProblem = "signature timestamp rejected: " + revoked;
+            else if (ts.Valid)
             {
                 hasSigTs = true;
                 poe = ts.Time;
@@ -243,11 +260,6 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
                 $"{(Sha1Oids.Contains(si.DigestAlgOid) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
 
         // --- Revocation and validity in time (5.2.5, 5.6.2) ---
-        // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
-        var log = _checks;
-        var crls = ctx.FinalDss.Crls.ToList();
-        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
-        var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, log);
         for (int i = 0; i < chain.Count - 1; i++)
         {
             var cert = chain[i];
@@ -281,6 +293,36 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Indeterminate(SubIndication.OUT_OF_BOUNDS_NO_POE, "the trust anchor certificate is outside its validity period");
 
         return ChangesVerdict() ?? (Indication.TOTAL_PASSED, SubIndication.NONE, "");
+    }
+
+    /// <summary>
+    /// Revocation of the TSA's chain (EN 319 102-1 5.4: a time-stamp is validated like a signature). A certificate
+    /// revoked at or before the time-stamp time makes the token worthless as a proof; one revoked later does not. When
+    /// no revocation data is available the check says so and the token is still used, as before this check existed.
+    /// </summary>
+    private async Task<string?> TsaRevocationProblemAsync(TimestampResult ts, RevocationChecker revocation)
+    {
+        var chain = ts.Chain;
+        for (int i = 0; i < chain.Count - 1; i++)
+        {
+            var status = await revocation.StatusAsync(chain[i], chain[i + 1], ctx.Ct);
+            var who = i == 0 ? "TSA certificate" : $"TSA's CA certificate {chain[i].SubjectDN}";
+            switch (status.State)
+            {
+                case RevocationState.Revoked when status.RevokedAt <= ts.Time:
+                    return $"the {who} was revoked at {status.RevokedAt:u}, before the time-stamp time {ts.Time:u}";
+                case RevocationState.Revoked:
+                    _checks.Add($"{who} revoked at {status.RevokedAt:u}, after the time-stamp time {ts.Time:u}");
+                    break;
+                case RevocationState.Good:
+                    _checks.Add($"{who}: not revoked ({status.Source} issued {status.IssuedAt:u})");
+                    break;
+                default:
+                    _checks.Add($"{who}: no revocation information, its revocation status is not proven");
+                    break;
+            }
+        }
+        return null;
     }
 
     private DateTimeOffset? ClaimedTime(SignerInformation si)
