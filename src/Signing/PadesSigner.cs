@@ -12,7 +12,8 @@ namespace Signing;
 
 /// <summary>
 /// Signs PDFs as PAdES baseline signatures by incremental update. All work happens in memory and the
-/// output stream is written only once every required piece (timestamp, revocation data) is in hand.
+/// output stream is written only once every required piece (timestamp, revocation data) is in hand. The input is read
+/// once into one array, hashed once, and written out unchanged followed by the update; it is not copied for B-B and B-T.
 /// </summary>
 public sealed class PadesSigner
 {
@@ -36,13 +37,17 @@ public sealed class PadesSigner
         var revocation = options.RevocationClient ?? new RevocationClient();
 
         var reserve = BaseReserve + signer.Certificate.RawData.Length + signer.Chain.Sum(c => c.RawData.Length) + (needsTimestamp ? TimestampReserve : 0);
+        CadesSignatureBuilder.HashOf(signer.HashAlgorithm, []); // unsupported algorithms fail here, before any work
+        // The original is hashed once, however many layouts it takes; the SHA-256 of the output continues from the same state when it can.
+        using var prefixState = IncrementalHash.CreateHash(signer.HashAlgorithm);
+        prefixState.AppendData(original);
         PreparedSignature prepared;
         byte[] cms;
         TimestampToken? token = null;
         while (true)
         {
             prepared = SignatureFieldWriter.Prepare(doc, "Sig", "ETSI.CAdES.detached", now.ToOffset(options.Appearance.TimeZoneOffset), reserve, options.Appearance, now);
-            var digest = CadesSignatureBuilder.HashOf(signer.HashAlgorithm, prepared.SignedBytes());
+            var digest = prepared.Digest(signer.HashAlgorithm, prefixState);
             var attrs = CadesSignatureBuilder.SignedAttributes(digest, signer.Certificate, signer.HashAlgorithm);
             var signature = await signer.SignDigestAsync(CadesSignatureBuilder.HashOf(signer.HashAlgorithm, attrs), cancellationToken).ConfigureAwait(false);
             if (needsTimestamp)
@@ -51,8 +56,10 @@ public sealed class PadesSigner
             if (prepared.TryFill(cms)) break;
             reserve = cms.Length + 2048; // measured: lay out again with room to spare
         }
-        var result = prepared.File;
 
+        // B-B and B-T end here: the output is the original followed by this one update, written without a copy.
+        // B-LT and B-LTA parse the signed file again to add their updates, so it is materialized once.
+        byte[]? signedFile = null;
         var anchors = options.TrustAnchors;
         var pool = signer.Chain.Concat(anchors).Concat(token?.Certificates ?? []).ToList();
         var signerChain = new[] { signer.Certificate }.Concat(signer.Chain).ToList();
@@ -65,15 +72,30 @@ public sealed class PadesSigner
                 var tsaEvidence = await CollectRevocationAsync(tsaChain, pool, revocation, RevocationMode.Required, cancellationToken).ConfigureAwait(false);
                 var certs = ChainOf(signer.Certificate, pool).Concat(tsaChain).Select(c => c.RawData);
                 var all = evidence.Concat(tsaEvidence).ToList();
-                result = DssWriter.Append(result, certs, all.Where(e => e.OcspResponse is not null).Select(e => e.OcspResponse!),
+                signedFile = DssWriter.Append(prepared.ToArray(), certs, all.Where(e => e.OcspResponse is not null).Select(e => e.OcspResponse!),
                     all.Where(e => e.Crl is not null).Select(e => e.Crl!));
             }
         }
 
+        byte[] outputSha256;
+        long outputLength;
         if (options.Level == PadesLevel.B_LTA)
-            (result, _) = await AppendDocumentTimestampAsync(result, tsa!, cancellationToken).ConfigureAwait(false);
-
-        await output.WriteAsync(result, cancellationToken).ConfigureAwait(false);
+        {
+            var (stamped, _) = await AppendDocumentTimestampAsync(signedFile ?? prepared.ToArray(), tsa!, cancellationToken).ConfigureAwait(false);
+            outputSha256 = await stamped.WriteToAsync(output, null, cancellationToken).ConfigureAwait(false);
+            outputLength = stamped.Length;
+        }
+        else if (signedFile is not null)
+        {
+            await output.WriteAsync(signedFile, cancellationToken).ConfigureAwait(false);
+            outputSha256 = SHA256.HashData(signedFile);
+            outputLength = signedFile.LongLength;
+        }
+        else
+        {
+            outputSha256 = await prepared.WriteToAsync(output, signer.HashAlgorithm == HashAlgorithmName.SHA256 ? prefixState : null, cancellationToken).ConfigureAwait(false);
+            outputLength = prepared.Length;
+        }
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         return new SignResult(
             options.Level,
@@ -82,8 +104,8 @@ public sealed class PadesSigner
             Convert.ToHexString(SHA256.HashData(cms)),
             now,
             token?.Time,
-            Convert.ToHexString(SHA256.HashData(result)),
-            result.LongLength);
+            Convert.ToHexString(outputSha256),
+            outputLength);
     }
 
     /// <summary>
@@ -108,21 +130,23 @@ public sealed class PadesSigner
             file = DssWriter.Append(file, chains.Select(c => c.RawData), evidence.Where(e => e.OcspResponse is not null).Select(e => e.OcspResponse!),
                 evidence.Where(e => e.Crl is not null).Select(e => e.Crl!));
         }
-        var (result, token) = await AppendDocumentTimestampAsync(file, tsa, cancellationToken).ConfigureAwait(false);
-        await output.WriteAsync(result, cancellationToken).ConfigureAwait(false);
+        var (stamped, token) = await AppendDocumentTimestampAsync(file, tsa, cancellationToken).ConfigureAwait(false);
+        var sha256 = await stamped.WriteToAsync(output, null, cancellationToken).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return new DocumentTimestampResult(token.Time, token.TsaCertificate?.Subject ?? "", Convert.ToHexString(SHA256.HashData(result)), result.LongLength);
+        return new DocumentTimestampResult(token.Time, token.TsaCertificate?.Subject ?? "", Convert.ToHexString(sha256), stamped.Length);
     }
 
-    private static async Task<(byte[] File, TimestampToken Token)> AppendDocumentTimestampAsync(byte[] file, ITimestampClient tsa, CancellationToken ct)
+    private static async Task<(PreparedSignature File, TimestampToken Token)> AppendDocumentTimestampAsync(byte[] file, ITimestampClient tsa, CancellationToken ct)
     {
         var doc = Open(file);
         var reserve = BaseReserve + TimestampReserve;
+        using var prefixState = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        prefixState.AppendData(file);
         while (true)
         {
             var prepared = SignatureFieldWriter.Prepare(doc, "DocTimeStamp", "ETSI.RFC3161", null, reserve, SignatureAppearance.Invisible, default);
-            var token = await tsa.GetTokenAsync(SHA256.HashData(prepared.SignedBytes()), HashAlgorithmName.SHA256, ct).ConfigureAwait(false);
-            if (prepared.TryFill(token.Encoded)) return (prepared.File, token);
+            var token = await tsa.GetTokenAsync(prepared.Digest(HashAlgorithmName.SHA256, prefixState), HashAlgorithmName.SHA256, ct).ConfigureAwait(false);
+            if (prepared.TryFill(token.Encoded)) return (prepared, token);
             reserve = token.Encoded.Length + 2048;
         }
     }
@@ -211,6 +235,20 @@ public sealed class PadesSigner
 
     private static async Task<byte[]> ReadAllAsync(Stream input, CancellationToken ct)
     {
+        if (input.CanSeek && input.Length - input.Position is var remaining && remaining <= Array.MaxLength)
+        {
+            // One exactly sized read instead of a growing buffer and its final copy (20 MB scans copied three times before).
+            var exact = new byte[remaining];
+            await input.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
+            var probe = new byte[1];
+            if (await input.ReadAsync(probe, ct).ConfigureAwait(false) == 0) return exact;
+            // The stream grew while being read: take the rest as it comes.
+            using var rest = new MemoryStream();
+            rest.Write(exact);
+            rest.Write(probe);
+            await input.CopyToAsync(rest, ct).ConfigureAwait(false);
+            return rest.ToArray();
+        }
         using var ms = new MemoryStream();
         await input.CopyToAsync(ms, ct).ConfigureAwait(false);
         return ms.ToArray();

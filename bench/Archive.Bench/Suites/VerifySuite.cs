@@ -63,9 +63,11 @@ public static class VerifySuite
             // Two passes: the first still pays tiered JIT; the figure is the second (a long-running process's steady state).
             var clock = Stopwatch.StartNew();
             var inProcess = 0.0;
+            var inProcessCpuMs = 0.0;
             for (var pass = 1; pass <= 2; pass++)
             {
                 clock.Restart();
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var signatures = 0;
                 var passed = 0;
                 var slowest = 0.0;
@@ -78,38 +80,34 @@ public static class VerifySuite
                     passed += report.Signatures.Count(s => s.Indication != Indication.TOTAL_FAILED);
                 }
                 inProcess = Files / clock.Elapsed.TotalSeconds;
-                Console.WriteLine($"# in-process pass {pass}: {Files} files, {signatures} signatures ({passed} not failed) in {clock.Elapsed.TotalMilliseconds:F0} ms, slowest file {slowest:F1} ms");
+                inProcessCpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Files;
+                Console.WriteLine($"# in-process pass {pass}: {Files} files, {signatures} signatures ({passed} not failed) in {clock.Elapsed.TotalMilliseconds:F0} ms, slowest file {slowest:F1} ms, CPU {inProcessCpuMs:F2} ms per file");
             }
 
             clock.Restart();
+            var childCpu = ChildCpu.Total();
             var pdfsigValid = 0;
             foreach (var file in corpus)
                 if (Run("pdfsig", "-nssdir", "sql:" + nss, file).Contains("Signature is Valid.", StringComparison.Ordinal)) pdfsigValid++;
             var pdfsig = Files / clock.Elapsed.TotalSeconds;
-            Console.WriteLine($"# pdfsig loop: {Files} files in {clock.Elapsed.TotalMilliseconds:F0} ms, {pdfsigValid} reported valid");
+            var pdfsigCpuMs = (ChildCpu.Total() - childCpu).TotalMilliseconds / Files;
+            Console.WriteLine($"# pdfsig loop: {Files} files in {clock.Elapsed.TotalMilliseconds:F0} ms, {pdfsigValid} reported valid, CPU {pdfsigCpuMs:F2} ms per file");
 
             Report.Figure("verify_in_process_files_per_s", inProcess, "per_s");
             Report.Figure("verify_pdfsig_files_per_s", pdfsig, "per_s");
             Report.Figure("verify_ratio_vs_pdfsig", inProcess / pdfsig, "ratio");
+            // The same comparison in CPU time, which load from other work on the machine disturbs far less than wall time.
+            Report.Figure("verify_in_process_cpu_ms_per_file", inProcessCpuMs, "ms");
+            Report.Figure("verify_pdfsig_cpu_ms_per_file", pdfsigCpuMs, "ms");
+            Report.Figure("verify_cpu_ratio_vs_pdfsig", pdfsigCpuMs / inProcessCpuMs, "ratio");
 
-            var cli = FindCli();
+            var cli = FindCli("net10.0");
             if (cli is null) Console.WriteLine("# archive.dll not found under src/Archive.Cli/bin; build src/Archive.Cli to get verify_cli_one_file_ms");
-            else
-            {
-                Console.WriteLine($"# cli: {cli}");
-                var file = corpus[1];
-                var cliMs = new List<double>();
-                var pdfsigMs = new List<double>();
-                for (var i = 0; i < OneFileRepetitions; i++)
-                {
-                    // Interleaved so that load from other work on the machine falls on both alike.
-                    cliMs.Add(Time(() => Run("dotnet", cli, "verify", file, "--trust-anchor", rootPem)));
-                    pdfsigMs.Add(Time(() => Run("pdfsig", "-nssdir", "sql:" + nss, file)));
-                }
-                Console.WriteLine($"# one file: cli ms {Join(cliMs)}; pdfsig ms {Join(pdfsigMs)}");
-                Report.Figure("verify_cli_one_file_ms", Median(cliMs), "ms");
-                Report.Figure("verify_pdfsig_one_file_ms", Median(pdfsigMs), "ms");
-            }
+            else await OneFileAsync("verify_cli", cli, corpus[1], rootPem, nss, pdfsigFigure: true);
+            // The ReadyToRun publish (docs/benchmarks.md: dotnet publish src/Archive.Cli -c Release -r linux-x64 --self-contained false -o src/Archive.Cli/bin/r2r).
+            var r2r = FindCli("r2r");
+            if (r2r is null) Console.WriteLine("# no ReadyToRun publish in src/Archive.Cli/bin/r2r; publish it to get verify_cli_r2r_one_file_ms");
+            else await OneFileAsync("verify_cli_r2r", r2r, corpus[1], rootPem, nss, pdfsigFigure: cli is null);
         }
         finally
         {
@@ -123,18 +121,47 @@ public static class VerifySuite
         return await validator.ValidateAsync(stream, options);
     }
 
-    /// <summary>The CLI built next to the repository (Release preferred), found from the bench's own location.</summary>
-    private static string? FindCli()
+    /// <summary>
+    /// One file through the real CLI (a cold .NET process each time) against one pdfsig, interleaved so that load from
+    /// other work on the machine falls on both alike; wall-clock medians and CPU time (user + system) per run.
+    /// </summary>
+    private static Task OneFileAsync(string name, string cli, string file, string rootPem, string nss, bool pdfsigFigure)
+    {
+        Console.WriteLine($"# cli: {cli}");
+        var cliMs = new List<double>();
+        var pdfsigMs = new List<double>();
+        TimeSpan cliCpu = TimeSpan.Zero, pdfsigCpu = TimeSpan.Zero;
+        for (var i = 0; i < OneFileRepetitions; i++)
+        {
+            var before = ChildCpu.Total();
+            cliMs.Add(Time(() => Run("dotnet", cli, "verify", file, "--trust-anchor", rootPem)));
+            var between = ChildCpu.Total();
+            pdfsigMs.Add(Time(() => Run("pdfsig", "-nssdir", "sql:" + nss, file)));
+            cliCpu += between - before;
+            pdfsigCpu += ChildCpu.Total() - between;
+        }
+        Console.WriteLine($"# one file ({name}): cli ms {Join(cliMs)}; pdfsig ms {Join(pdfsigMs)}; CPU per run: cli {cliCpu.TotalMilliseconds / OneFileRepetitions:F0} ms, pdfsig {pdfsigCpu.TotalMilliseconds / OneFileRepetitions:F0} ms");
+        Report.Figure($"{name}_one_file_ms", Median(cliMs), "ms");
+        Report.Figure($"{name}_one_file_cpu_ms", cliCpu.TotalMilliseconds / OneFileRepetitions, "ms");
+        if (pdfsigFigure)
+        {
+            Report.Figure("verify_pdfsig_one_file_ms", Median(pdfsigMs), "ms");
+            Report.Figure("verify_pdfsig_one_file_cpu_ms", pdfsigCpu.TotalMilliseconds / OneFileRepetitions, "ms");
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The CLI next to the repository: the build output (Release preferred) or the ReadyToRun publish, found from the bench's own location.</summary>
+    private static string? FindCli(string flavour)
     {
         for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
         {
             if (!File.Exists(Path.Combine(d.FullName, "Archive.sln"))) continue;
-            foreach (var config in new[] { "Release", "Debug" })
-            {
-                var dll = Path.Combine(d.FullName, "src", "Archive.Cli", "bin", config, "net10.0", "archive.dll");
-                if (File.Exists(dll)) return dll;
-            }
-            return null;
+            var bin = Path.Combine(d.FullName, "src", "Archive.Cli", "bin");
+            var candidates = flavour == "r2r"
+                ? new[] { Path.Combine(bin, "r2r", "archive.dll") }
+                : new[] { Path.Combine(bin, "Release", flavour, "archive.dll"), Path.Combine(bin, "Debug", flavour, "archive.dll") };
+            return candidates.FirstOrDefault(File.Exists);
         }
         return null;
     }

@@ -48,9 +48,23 @@ public sealed class IncrementalUpdate
     /// <summary>Writes original bytes + this update. Returns the file and the offset of each object.</summary>
     public (byte[] File, Dictionary<int, long> Offsets) Build()
     {
-        using var ms = new MemoryStream();
+        var (tail, offsets) = BuildTail();
         var original = _doc.Data;
-        ms.Write(original);
+        var file = new byte[original.Length + tail.Length];
+        original.CopyTo(file, 0);
+        tail.CopyTo(file, original.Length);
+        return (file, offsets);
+    }
+
+    /// <summary>
+    /// Only the bytes this update appends after the untouched original (a separating newline first when the original
+    /// does not end with one); offsets are absolute in the resulting file. Lets a signer write original + tail without
+    /// ever copying the original.
+    /// </summary>
+    public (byte[] Tail, Dictionary<int, long> Offsets) BuildTail()
+    {
+        var original = _doc.Data;
+        using var ms = new PositionedStream(original.Length);
         if (original.Length > 0 && original[^1] != '\n' && original[^1] != '\r') ms.WriteByte((byte)'\n');
 
         var offsets = new Dictionary<int, long>();
@@ -125,6 +139,12 @@ public sealed class IncrementalUpdate
         }
         ms.Write(Ascii($"startxref\n{xrefOffset}\n%%EOF\n"));
         return (ms.ToArray(), offsets);
+    }
+
+    /// <summary>A memory stream whose Position counts from a base offset (the original's length), so offsets come out absolute.</summary>
+    private sealed class PositionedStream(long origin) : MemoryStream
+    {
+        public override long Position { get => origin + base.Position; set => base.Position = value - origin; }
     }
 
     private static IEnumerable<(int Start, int Count)> Runs(List<int> sorted)

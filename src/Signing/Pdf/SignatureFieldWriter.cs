@@ -1,32 +1,75 @@
+using System.Security.Cryptography;
 using System.Text;
 using Signing.Appearance;
 
 namespace Signing.Pdf;
 
-/// <summary>A file with a signature placeholder whose /ByteRange is already fixed; only /Contents remains to be filled.</summary>
+/// <summary>
+/// A file with a signature placeholder whose /ByteRange is already fixed; only /Contents remains to be filled. Held as
+/// the untouched original (<see cref="Prefix"/>) and the appended update (<see cref="Tail"/>): the original is never
+/// copied, its digest can be computed once and reused, and it is written out as it was read.
+/// </summary>
 public sealed class PreparedSignature
 {
-    internal PreparedSignature(byte[] file, int contentsStart, int contentsEnd)
+    internal PreparedSignature(byte[] prefix, byte[] tail, int contentsStart, int contentsEnd)
     {
-        File = file;
+        Prefix = prefix;
+        Tail = tail;
         ContentsStart = contentsStart;
         ContentsEnd = contentsEnd;
     }
 
-    public byte[] File { get; }
+    /// <summary>The input, byte for byte; the output starts with it.</summary>
+    public byte[] Prefix { get; }
+    /// <summary>The incremental update appended after <see cref="Prefix"/>, holding the placeholder.</summary>
+    public byte[] Tail { get; }
+    /// <summary>Absolute offsets (in prefix + tail) of the /Contents hex string, angle brackets included.</summary>
     public int ContentsStart { get; }
     public int ContentsEnd { get; }
+    public long Length => (long)Prefix.Length + Tail.Length;
     public int Capacity => (ContentsEnd - ContentsStart - 2) / 2;
-    public long[] ByteRange => [0, ContentsStart, ContentsEnd, File.Length - ContentsEnd];
-    public byte[] SignedBytes() => ByteRanges.Concat(File, ByteRange);
+    public long[] ByteRange => [0, ContentsStart, ContentsEnd, Length - ContentsEnd];
+
+    /// <summary>The whole file (one copy): for the steps that must parse it again (DSS, document timestamp).</summary>
+    public byte[] ToArray()
+    {
+        var file = new byte[Length];
+        Prefix.CopyTo(file, 0);
+        Tail.CopyTo(file, Prefix.Length);
+        return file;
+    }
+
+    /// <summary>
+    /// Digest of the signed byte ranges. <paramref name="prefixState"/>, when given, has already consumed
+    /// <see cref="Prefix"/> with the same algorithm and is cloned, so repeated layouts hash the original only once.
+    /// </summary>
+    public byte[] Digest(HashAlgorithmName algorithm, IncrementalHash? prefixState = null)
+    {
+        using var h = prefixState?.Clone() ?? IncrementalHash.CreateHash(algorithm);
+        if (prefixState is null) h.AppendData(Prefix);
+        h.AppendData(Tail.AsSpan(0, ContentsStart - Prefix.Length));
+        h.AppendData(Tail.AsSpan(ContentsEnd - Prefix.Length));
+        return h.GetHashAndReset();
+    }
 
     /// <summary>Writes the DER into the placeholder; false if it does not fit (never truncates).</summary>
     public bool TryFill(byte[] der)
     {
         if (der.Length > Capacity) return false;
         var hex = Encoding.ASCII.GetBytes(Convert.ToHexString(der));
-        hex.CopyTo(File, ContentsStart + 1);
+        hex.CopyTo(Tail, ContentsStart + 1 - Prefix.Length);
         return true;
+    }
+
+    /// <summary>Writes prefix and tail to <paramref name="output"/> and returns the SHA-256 of what was written.</summary>
+    public async Task<byte[]> WriteToAsync(Stream output, IncrementalHash? prefixSha256, CancellationToken ct)
+    {
+        using var h = prefixSha256?.Clone() ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (prefixSha256 is null) h.AppendData(Prefix);
+        h.AppendData(Tail);
+        await output.WriteAsync(Prefix, ct).ConfigureAwait(false);
+        await output.WriteAsync(Tail, ct).ConfigureAwait(false);
+        return h.GetHashAndReset();
     }
 }
 
@@ -83,15 +126,16 @@ internal static class SignatureFieldWriter
         AppendToPageAnnots(doc, update, page, widgetRef);
         AddToAcroForm(doc, update, catalog, widgetRef);
 
-        var (file, offsets) = update.Build();
-        var sigStart = (int)offsets[sigRef.Number];
-        var brPos = PdfLexer.IndexOf(file, Encoding.ASCII.GetBytes("/ByteRange " + ByteRangePlaceholder), sigStart) + "/ByteRange ".Length;
-        var contentsStart = PdfLexer.IndexOf(file, "/Contents <"u8, sigStart) + "/Contents ".Length;
+        var (tail, offsets) = update.BuildTail();
+        var origin = doc.Data.Length;
+        var sigStart = (int)offsets[sigRef.Number] - origin;
+        var brPos = PdfLexer.IndexOf(tail, Encoding.ASCII.GetBytes("/ByteRange " + ByteRangePlaceholder), sigStart) + "/ByteRange ".Length;
+        var contentsStart = PdfLexer.IndexOf(tail, "/Contents <"u8, sigStart) + "/Contents ".Length + origin;
         var contentsEnd = contentsStart + reservedBytes * 2 + 2;
-        var range = $"[0 {contentsStart} {contentsEnd} {file.Length - contentsEnd}]";
+        var range = $"[0 {contentsStart} {contentsEnd} {(long)origin + tail.Length - contentsEnd}]";
         var padded = range.PadRight(ByteRangePlaceholder.Length);
-        Encoding.ASCII.GetBytes(padded).CopyTo(file, brPos);
-        return new PreparedSignature(file, contentsStart, contentsEnd);
+        Encoding.ASCII.GetBytes(padded).CopyTo(tail, brPos);
+        return new PreparedSignature(doc.Data, tail, contentsStart, contentsEnd);
     }
 
     private static void AppendToPageAnnots(PdfDocumentReader doc, IncrementalUpdate update, PageInfo page, PdfReference widget)

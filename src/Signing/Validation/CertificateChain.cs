@@ -46,7 +46,7 @@ internal sealed class CertificateChain
             if (exclude is not null && exclude.Contains(candidate) && !candidate.Equals(cert)) continue;
             if (!candidate.SubjectDN.Equivalent(cert.IssuerDN)) continue;
             if (candidate.Equals(cert) && !IsAnchor(cert)) continue;
-            if (VerificationCache.Verify(() => { cert.Verify(candidate.GetPublicKey()); return true; }, cert.GetEncoded(), candidate.GetEncoded()))
+            if (VerificationCache.Verify(() => { cert.Verify(CertificateCache.PublicKey(candidate)); return true; }, cert.GetEncoded(), candidate.GetEncoded()))
                 return candidate;
         }
         return null;
@@ -73,7 +73,7 @@ internal sealed class CertificateChain
     }
 
     public static int RsaKeyBits(X509Certificate c) =>
-        c.GetPublicKey() is Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters rsa ? rsa.Modulus.BitLength : 0;
+        CertificateCache.PublicKey(c) is Org.BouncyCastle.Crypto.Parameters.RsaKeyParameters rsa ? rsa.Modulus.BitLength : 0;
 
     public static IEnumerable<string> CrlUrls(X509Certificate c)
     {

@@ -10,10 +10,12 @@ namespace Signing.Validation;
 /// </summary>
 internal sealed class ChangeAnalyzer(PdfDocumentModel doc)
 {
-    public List<ChangeReport> ChangesAfter(int signedRevision, int? docMdpPermission)
+    /// <param name="fieldLocks">FieldMDP locks of the signature (ISO 32000-1 12.8.2.4, 12.7.4.5 /Lock): a later fill of a locked field is not allowed.</param>
+    public List<ChangeReport> ChangesAfter(int signedRevision, int? docMdpPermission, FieldLocks? fieldLocks = null)
     {
         var changes = new List<ChangeReport>();
-        var dssObjects = doc.Dss(doc.Data.Length).ObjectNumbers;
+        var dssObjects = doc.Dss(doc.Length).ObjectNumbers;
+        var signedObjects = doc.ObjectsAt(doc.RevisionEnds[signedRevision - 1]);
         for (int rev = signedRevision + 1; rev <= doc.RevisionEnds.Count; rev++)
         {
             var before = doc.ObjectsAt(doc.RevisionEnds[rev - 2]);
@@ -27,20 +29,41 @@ internal sealed class ChangeAnalyzer(PdfDocumentModel doc)
                 if (old is not null && SameContent(old, obj)) continue;
                 var (category, allowed, description) = Classify(num, old, obj, dssObjects, docMdpPermission);
                 if (category is null) continue;
+                // Locks bind the fields that existed when the signature was made; later fields are not theirs.
+                if (allowed && category is "form-fill" or "form-field" && fieldLocks is not null && signedObjects.ContainsKey(num)
+                    && FieldName(obj, after) is { } field && fieldLocks.Locks(field))
+                {
+                    allowed = false;
+                    description += $"; field '{field}' is locked by the signature's FieldMDP ({fieldLocks.Describe()})";
+                }
                 if (addsDocTimestamp && category is "form" or "page-annotations" || addsDocTimestamp && category == "form-field" && old is null && obj.Dict?.NameOf("FT") == "Sig")
                     allowed = true;
                 changes.Add(new ChangeReport(rev, num, category, allowed, description));
             }
         }
         long lastEnd = doc.RevisionEnds[^1];
-        if (doc.Data.AsSpan((int)lastEnd).ContainsAnyExcept(" \r\n\t\0"u8))
+        if (doc.Data.AsSpan((int)lastEnd, doc.Length - (int)lastEnd).ContainsAnyExcept(" \r\n\t\0"u8))
             changes.Add(new ChangeReport(doc.RevisionEnds.Count + 1, 0, "unstructured-bytes", false,
-                $"{doc.Data.Length - lastEnd} bytes appended after the last %%EOF are not covered by any signature"));
+                $"{doc.Length - lastEnd} bytes appended after the last %%EOF are not covered by any signature"));
         return changes;
+    }
+
+    /// <summary>Fully qualified field name (ISO 32000-1 12.7.3.2): partial names /T of the field and its parents, joined by periods.</summary>
+    private string? FieldName(PdfIndirect field, Dictionary<int, PdfIndirect> objects)
+    {
+        var parts = new List<string>();
+        var d = field.Dict;
+        for (int depth = 0; d is not null && depth < 32; depth++)
+        {
+            if (d["T"] is PdfString t) parts.Insert(0, t.Text());
+            d = doc.Resolve(d["Parent"], objects) as PdfDict;
+        }
+        return parts.Count == 0 ? null : string.Join('.', parts);
     }
 
     private bool SameContent(PdfIndirect a, PdfIndirect b)
     {
+        if (ReferenceEquals(a, b) || a.Offset == b.Offset && a.End == b.End && a.Number == b.Number) return true;
         if (a.Value.Canonical() != b.Value.Canonical() || a.IsStream != b.IsStream) return false;
         if (!a.IsStream) return true;
         return SHA256.HashData(doc.Data.AsSpan((int)a.StreamStart, (int)a.StreamLength))
@@ -92,5 +115,47 @@ internal sealed class ChangeAnalyzer(PdfDocumentModel doc)
             return ("auxiliary-object", true, $"supporting object added (object {num}{(type is null ? "" : ", " + type)})");
         var what = now.IsStream ? "stream (e.g. page content or image)" : "object";
         return ("object", false, $"{what} {num}{(type is null ? "" : " of type " + type)} changed after signing");
+    }
+}
+
+/// <summary>
+/// The fields a signature locks: from FieldMDP transforms in its /Reference array and from the /Lock dictionary of its
+/// field (ISO 32000-1 12.8.2.4 and 12.7.4.5). /All locks every field, /Include the listed ones, /Exclude all but them.
+/// </summary>
+internal sealed record FieldLocks(IReadOnlyList<(string Action, IReadOnlyList<string> Fields)> Rules)
+{
+    public bool Locks(string field) => Rules.Any(r => r.Action switch
+    {
+        "All" => true,
+        "Include" => r.Fields.Any(f => Covers(f, field)),
+        "Exclude" => !r.Fields.Any(f => Covers(f, field)),
+        _ => false,
+    });
+
+    /// <summary>A listed name also covers its descendants ("a.b" covers "a.b.c").</summary>
+    private static bool Covers(string listed, string field) =>
+        field == listed || field.StartsWith(listed + ".", StringComparison.Ordinal);
+
+    public string Describe() => string.Join("; ", Rules.Select(r => r.Action == "All" ? "all fields" : $"{r.Action} {string.Join(", ", r.Fields)}"));
+
+    public static FieldLocks? Of(PdfDocumentModel doc, PdfDict signature, PdfDict? field, Dictionary<int, PdfIndirect> objects)
+    {
+        var rules = new List<(string, IReadOnlyList<string>)>();
+        if (doc.Resolve(signature["Reference"], objects) is PdfArray refs)
+            foreach (var r in refs.Items)
+                if (doc.Resolve(r, objects) is PdfDict rd && rd.NameOf("TransformMethod") == "FieldMDP"
+                    && doc.Resolve(rd["TransformParams"], objects) is PdfDict tp && Rule(doc, tp, objects) is { } rule)
+                    rules.Add(rule);
+        if (field is not null && doc.Resolve(field["Lock"], objects) is PdfDict lockDict && Rule(doc, lockDict, objects) is { } locked)
+            rules.Add(locked);
+        return rules.Count == 0 ? null : new FieldLocks(rules);
+    }
+
+    private static (string, IReadOnlyList<string>)? Rule(PdfDocumentModel doc, PdfDict d, Dictionary<int, PdfIndirect> objects)
+    {
+        var action = d.NameOf("Action");
+        if (action is not ("All" or "Include" or "Exclude")) return null;
+        var fields = doc.Resolve(d["Fields"], objects) is PdfArray a ? a.Items.OfType<PdfString>().Select(f => f.Text()).ToList() : [];
+        return (action, fields);
     }
 }

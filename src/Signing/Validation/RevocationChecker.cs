@@ -49,7 +49,7 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
         foreach (var crl in crls)
         {
             if (!crl.IssuerDN.Equivalent(cert.IssuerDN)) continue;
-            try { crl.Verify(issuer.GetPublicKey()); } catch (Exception) { continue; }
+            try { crl.Verify(CertificateCache.PublicKey(issuer)); } catch (Exception) { continue; }
             var entry = crl.GetRevokedCertificate(cert.SerialNumber);
             var issued = new DateTimeOffset(crl.ThisUpdate.ToUniversalTime());
             if (entry is not null) return new RevocationStatus(RevocationState.Revoked, new DateTimeOffset(entry.RevocationDate.ToUniversalTime()), issued, "CRL");
@@ -81,12 +81,12 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
     {
         try
         {
-            if (basic.Verify(issuer.GetPublicKey())) return true;
+            if (basic.Verify(CertificateCache.PublicKey(issuer))) return true;
             foreach (var responder in basic.GetCerts())
             {
                 // Delegated responder: issued by the CA and marked for OCSP signing (RFC 6960 4.2.2.2).
-                responder.Verify(issuer.GetPublicKey());
-                if (CertificateChain.ExtendedKeyUsages(responder).Contains("1.3.6.1.5.5.7.3.9") && basic.Verify(responder.GetPublicKey())) return true;
+                responder.Verify(CertificateCache.PublicKey(issuer));
+                if (CertificateChain.ExtendedKeyUsages(responder).Contains("1.3.6.1.5.5.7.3.9") && basic.Verify(CertificateCache.PublicKey(responder))) return true;
             }
         }
         catch (Exception) { }

@@ -66,11 +66,11 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         var doc = ctx.Doc;
         var data = doc.Data;
         // --- Structure (PAdES: ISO 32000-1 12.8.1) ---
-        if (sig.Dict["ByteRange"] is not PdfArray { Items.Count: 4 } br || br.Items.Any(i => i is not PdfNumber n || n.Value < 0 || n.Value != Math.Floor(n.Value) || n.Value > data.Length))
+        if (sig.Dict["ByteRange"] is not PdfArray { Items.Count: 4 } br || br.Items.Any(i => i is not PdfNumber n || n.Value < 0 || n.Value != Math.Floor(n.Value) || n.Value > doc.Length))
             return Fail(SubIndication.FORMAT_FAILURE, "/ByteRange must hold exactly four non-negative integers within the file");
         long a = ((PdfNumber)br.Items[0]).AsLong, b = ((PdfNumber)br.Items[1]).AsLong, c = ((PdfNumber)br.Items[2]).AsLong, d = ((PdfNumber)br.Items[3]).AsLong;
         if (a != 0) return Fail(SubIndication.FORMAT_FAILURE, "byte range does not start at the beginning of the file");
-        if (b <= 0 || c <= b || c + d > data.Length || d <= 0)
+        if (b <= 0 || c <= b || c + d > doc.Length || d <= 0)
             return Fail(SubIndication.FORMAT_FAILURE, "byte range has gaps, overlaps or points outside the file");
         if (!(sig.Object.Offset < b && c <= sig.Object.End))
             return Fail(SubIndication.FORMAT_FAILURE, "the unsigned hole is not this signature's own /Contents value");
@@ -79,35 +79,41 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Fail(SubIndication.FORMAT_FAILURE, "the /Contents hole holds something other than a hex-encoded signature");
         _revision = doc.RevisionEndingAt(c + d);
         if (_revision == 0) return Fail(SubIndication.FORMAT_FAILURE, "byte range does not end at the end of a revision (%%EOF)");
-        _coversWhole = c + d == data.Length;
+        _coversWhole = c + d == doc.Length;
         _checks.Add($"byte range [0 {b} {c} {d}] covers revision {_revision} of {doc.RevisionEnds.Count} except the /Contents hole");
         byte[] contents = Convert.FromHexString(hole[1..^1].Length % 2 == 0 ? System.Text.Encoding.ASCII.GetString(hole[1..^1]) : System.Text.Encoding.ASCII.GetString(hole[1..^1]) + "0");
-        var signedData = new byte[b + d];
-        data.AsSpan(0, (int)b).CopyTo(signedData);
-        data.AsSpan((int)c, (int)d).CopyTo(signedData.AsSpan((int)b));
+        var signedData = new SignedRanges(data, ctx.Hashes, b, c, d);
 
         // The CMS must be one DER object followed only by zero padding, otherwise bytes in the hole are unaccounted for.
+        // Only the framing is read here (the CMS parser checks the content); BER indefinite lengths are walked to their end.
         int derLength;
-        try
-        {
-            using var asn = new Asn1InputStream(contents);
-            asn.ReadObject();
-            derLength = (int)asn.Position;
-        }
+        try { System.Formats.Asn1.AsnDecoder.ReadEncodedValue(contents, System.Formats.Asn1.AsnEncodingRules.BER, out _, out _, out derLength); }
         catch (Exception) { return Fail(SubIndication.FORMAT_FAILURE, "/Contents is not a CMS (DER) structure"); }
         if (derLength <= 0 || contents.AsSpan(derLength).ContainsAnyExcept((byte)0))
             return Fail(SubIndication.FORMAT_FAILURE, "/Contents holds extra non-zero bytes after the CMS structure");
         var der = contents.AsSpan(0, derLength).ToArray();
 
-        _changes = sig.IsDocumentTimestamp && ctx.DocMdp is null ? new ChangeAnalyzer(doc).ChangesAfter(_revision, null)
-            : new ChangeAnalyzer(doc).ChangesAfter(_revision, ctx.DocMdp?.Permission);
-        return sig.IsDocumentTimestamp ? DecideDocumentTimestamp(der, signedData) : await DecideSignatureAsync(der, signedData);
+        var locks = FieldLocks.Of(doc, sig.Dict, SignatureField(), doc.FinalObjects);
+        if (locks is not null) _checks.Add("FieldMDP: this signature locks " + locks.Describe());
+        _changes = new ChangeAnalyzer(doc).ChangesAfter(_revision, ctx.DocMdp?.Permission, locks);
+        return sig.IsDocumentTimestamp ? await DecideDocumentTimestampAsync(der, signedData) : await DecideSignatureAsync(der, signedData);
     }
 
-    private (Indication, SubIndication, string) DecideDocumentTimestamp(byte[] der, byte[] signedData)
+    private async Task<(Indication, SubIndication, string)> DecideDocumentTimestampAsync(byte[] der, SignedRanges signedData)
     {
         var trust = new CertificateChain(ctx.Anchors, ctx.ExtraCertificates);
-        var ts = TimestampCheck.Validate(der, signedData, trust, ctx.Now);
+        var ts = TimestampCheck.Validate(der, signedData.Digest, trust, ctx.Now);
+        if (ts.Valid)
+        {
+            var revocation = RevocationChecker.FromEncoded(ctx.Options, ctx.FinalDss.Crls, ctx.FinalDss.Ocsps, _checks);
+            if (await TsaRevocationProblemAsync(ts, revocation) is { } revoked)
+            {
+                _signingTime = ts.Time;
+                _signer = ts.TsaCertificate?.SubjectDN.ToString();
+                _integrity = true;
+                return Indeterminate(SubIndication.REVOKED_NO_POE, "document timestamp: " + revoked);
+            }
+        }
         _signingTime = ts.Time;
         _proof = ts.Valid ? SigningTimeProof.Timestamp : SigningTimeProof.None;
         _signer = ts.TsaCertificate?.SubjectDN.ToString();
@@ -127,6 +133,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         return ChangesVerdict() ?? (Indication.TOTAL_PASSED, SubIndication.NONE, "");
     }
 
+    /// <summary>The signature field whose /V is this signature (it may carry a /Lock dictionary).</summary>
+    private PdfDict? SignatureField() =>
+        ctx.Doc.FinalObjects.Values.Select(o => o.Dict).FirstOrDefault(d => d?["V"] is PdfRef v && v.Number == sig.Object.Number);
+
     private (Indication, SubIndication, string)? ChangesVerdict()
     {
         var bad = _changes.Where(ch => !ch.Allowed).ToList();
@@ -138,14 +148,15 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         return Fail(SubIndication.SIG_CONSTRAINTS_FAILURE, "changes after signing that are not allowed: " + string.Join("; ", bad.Select(ch => $"revision {ch.Revision}: {ch.Description}")));
     }
 
-    private async Task<(Indication, SubIndication, string)> DecideSignatureAsync(byte[] der, byte[] signedData)
+    private async Task<(Indication, SubIndication, string)> DecideSignatureAsync(byte[] der, SignedRanges signedData)
     {
         // --- Format and signer identification (EN 319 102-1 5.2.2, 5.2.3) ---
         CmsSignedData cms;
         SignerInformation si;
         try
         {
-            cms = new CmsSignedData(new CmsProcessableByteArray(signedData), der);
+            // Detached content given as precomputed digests: BouncyCastle never sees (or copies) the covered bytes.
+            cms = new CmsSignedData(new PrecomputedDigests(signedData), der);
             var signers = cms.GetSignerInfos().GetSigners().Cast<SignerInformation>().ToList();
             if (signers.Count != 1) return Fail(SubIndication.FORMAT_FAILURE, $"CMS holds {signers.Count} signer infos; PAdES requires exactly one");
             si = signers[0];
@@ -153,7 +164,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         catch (Exception e) { return Fail(SubIndication.FORMAT_FAILURE, $"/Contents is not a CMS SignedData ({e.GetType().Name})"); }
         if (si.SignedAttributes is null) return Fail(SubIndication.FORMAT_FAILURE, "CMS has no signed attributes");
 
-        var cmsCerts = cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
         var trust = new CertificateChain(ctx.Anchors, cmsCerts.Concat(ctx.ExtraCertificates));
         var signerCert = trust.Pool.FirstOrDefault(cert => si.SignerID.Match(cert));
         if (signerCert is null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, "the signer's certificate is not in the CMS, the DSS or the configured intermediates");
@@ -171,9 +182,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _proof = _signingTime is null ? SigningTimeProof.None : SigningTimeProof.Claimed;
 
         // --- Integrity (5.2.7): our own digest first, so a changed document reads HASH_FAILURE, not a crypto error ---
-        byte[] digest;
-        try { digest = DigestUtilities.DoFinal(DigestUtilities.GetDigest(si.DigestAlgOid), signedData); }
-        catch (Exception) { return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}"); }
+        if (signedData.Digest(si.DigestAlgOid) is not { } digest) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}");
         if (si.SignedAttributes[Org.BouncyCastle.Asn1.Cms.CmsAttributes.MessageDigest]?.AttrValues[0] is not Asn1OctetString md)
             return Fail(SubIndication.FORMAT_FAILURE, "message-digest signed attribute missing");
         if (!md.GetOctets().AsSpan().SequenceEqual(digest))
@@ -183,7 +192,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         }
         bool sigOk;
         // Verify with the bare key: BouncyCastle's certificate overload would also reject a certificate expired at the claimed time, which is a time question, not an integrity one.
-        sigOk = VerificationCache.Verify(() => si.Verify(signerCert.GetPublicKey()), signerCert.GetEncoded(), si.GetEncodedSignedAttributes(), si.GetSignature(), signedData);
+        sigOk = VerificationCache.Verify(() => si.Verify(CertificateCache.PublicKey(signerCert)), signerCert.GetEncoded(), der, digest);
         _integrity = sigOk;
         if (!sigOk) return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
         _checks.Add("message digest matches and the signature value verifies");
@@ -197,11 +206,21 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         DateTimeOffset? poe = null;
         bool hasSigTs = false;
         string? tsProblem = null;
+        // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
+        var crls = ctx.FinalDss.Crls.ToList();
+        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
+        var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, _checks);
         var tsAttr = si.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
         if (tsAttr is not null)
         {
-            var ts = TimestampCheck.Validate(tsAttr.AttrValues[0].ToAsn1Object().GetEncoded(), si.GetSignature(), trust, ctx.Now);
-            if (ts.Valid)
+            var signatureValue = si.GetSignature();
+            var tokenObject = tsAttr.AttrValues[0].ToAsn1Object();
+            Org.BouncyCastle.Asn1.Cms.ContentInfo? parsedToken = null;
+            try { parsedToken = Org.BouncyCastle.Asn1.Cms.ContentInfo.GetInstance(tokenObject); } catch (Exception) { /* TimestampCheck reports the bytes as not a token */ }
+            var ts = TimestampCheck.Validate(tokenObject.GetEncoded(), oid => SignedRanges.DigestOf(oid, signatureValue), trust, ctx.Now, parsedToken);
+            if (ts.Valid && await TsaRevocationProblemAsync(ts, revocation) is { } revoked)
+                tsProblem = "signature timestamp rejected: " + revoked;
+            else if (ts.Valid)
             {
                 hasSigTs = true;
                 poe = ts.Time;
@@ -241,11 +260,6 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
                 $"{(Sha1Oids.Contains(si.DigestAlgOid) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
 
         // --- Revocation and validity in time (5.2.5, 5.6.2) ---
-        // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
-        var log = _checks;
-        var crls = ctx.FinalDss.Crls.ToList();
-        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
-        var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, log);
         for (int i = 0; i < chain.Count - 1; i++)
         {
             var cert = chain[i];
@@ -279,6 +293,36 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             return Indeterminate(SubIndication.OUT_OF_BOUNDS_NO_POE, "the trust anchor certificate is outside its validity period");
 
         return ChangesVerdict() ?? (Indication.TOTAL_PASSED, SubIndication.NONE, "");
+    }
+
+    /// <summary>
+    /// Revocation of the TSA's chain (EN 319 102-1 5.4: a time-stamp is validated like a signature). A certificate
+    /// revoked at or before the time-stamp time makes the token worthless as a proof; one revoked later does not. When
+    /// no revocation data is available the check says so and the token is still used, as before this check existed.
+    /// </summary>
+    private async Task<string?> TsaRevocationProblemAsync(TimestampResult ts, RevocationChecker revocation)
+    {
+        var chain = ts.Chain;
+        for (int i = 0; i < chain.Count - 1; i++)
+        {
+            var status = await revocation.StatusAsync(chain[i], chain[i + 1], ctx.Ct);
+            var who = i == 0 ? "TSA certificate" : $"TSA's CA certificate {chain[i].SubjectDN}";
+            switch (status.State)
+            {
+                case RevocationState.Revoked when status.RevokedAt <= ts.Time:
+                    return $"the {who} was revoked at {status.RevokedAt:u}, before the time-stamp time {ts.Time:u}";
+                case RevocationState.Revoked:
+                    _checks.Add($"{who} revoked at {status.RevokedAt:u}, after the time-stamp time {ts.Time:u}");
+                    break;
+                case RevocationState.Good:
+                    _checks.Add($"{who}: not revoked ({status.Source} issued {status.IssuedAt:u})");
+                    break;
+                default:
+                    _checks.Add($"{who}: no revocation information, its revocation status is not proven");
+                    break;
+            }
+        }
+        return null;
     }
 
     private DateTimeOffset? ClaimedTime(SignerInformation si)

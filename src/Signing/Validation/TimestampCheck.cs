@@ -13,24 +13,22 @@ internal sealed record TimestampResult(bool Valid, DateTimeOffset? Time, string 
 /// <summary>Validates an RFC 3161 token: imprint over the expected data, TSA signature, TSA certificate purpose and chain.</summary>
 internal static class TimestampCheck
 {
-    public static TimestampResult Validate(byte[] token, byte[] imprintedData, CertificateChain trust, DateTimeOffset validationTime)
+    /// <param name="imprintedDigest">digest of the time-stamped data by algorithm OID (null when unsupported), so a whole document need not be copied.</param>
+    /// <param name="parsed">the token already parsed (e.g. as an unsigned attribute of a CMS), to spare a second parse of <paramref name="token"/>.</param>
+    public static TimestampResult Validate(byte[] token, Func<string, byte[]?> imprintedDigest, CertificateChain trust, DateTimeOffset validationTime, Org.BouncyCastle.Asn1.Cms.ContentInfo? parsed = null)
     {
         TimeStampToken tst;
-        try { tst = new TimeStampToken(new CmsSignedData(token)); }
+        try { tst = new TimeStampToken(parsed is null ? new CmsSignedData(token) : new CmsSignedData(parsed)); }
         catch (Exception e) { return Fail($"not an RFC 3161 time-stamp token ({e.GetType().Name})"); }
 
         var time = new DateTimeOffset(tst.TimeStampInfo.GenTime.ToUniversalTime());
-        byte[] expected;
-        try
-        {
-            var digest = DigestUtilities.GetDigest(tst.TimeStampInfo.MessageImprintAlgOid);
-            expected = DigestUtilities.DoFinal(digest, imprintedData);
-        }
-        catch (Exception) { return Fail($"unsupported imprint algorithm {tst.TimeStampInfo.MessageImprintAlgOid}", time); }
+        if (imprintedDigest(tst.TimeStampInfo.MessageImprintAlgOid) is not { } expected)
+            return Fail($"unsupported imprint algorithm {tst.TimeStampInfo.MessageImprintAlgOid}", time);
         if (!expected.AsSpan().SequenceEqual(tst.TimeStampInfo.GetMessageImprintDigest()))
             return Fail("message imprint does not match the time-stamped data", time);
 
-        var candidates = tst.GetCertificates("Collection").GetMatches(tst.SignerID).Cast<X509Certificate>().ToList();
+        var tokenCertificates = CertificateCache.FromCms(token) ?? tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var candidates = tokenCertificates.Where(c => tst.SignerID.Match(c)).ToList();
         if (candidates.Count == 0)
             candidates = trust.Pool.Where(c => tst.SignerID.Match(c)).ToList();
         var tsa = candidates.FirstOrDefault();
@@ -39,7 +37,7 @@ internal static class TimestampCheck
         if (!VerificationCache.Verify(() => { tst.Validate(tsa); return true; }, token, tsa.GetEncoded()))
             return Fail("time-stamp token does not verify with the TSA certificate (signature, certificate id or timeStamping usage)", time, tsa);
 
-        var pool = new CertificateChain([], trust.Pool.Concat(tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>()));
+        var pool = new CertificateChain([], trust.Pool.Concat(tokenCertificates));
         var chain = new CertificateChain(trust.Pool.Where(trust.IsAnchor), pool.Pool).Build(tsa);
         if (chain is null) return Fail("TSA certificate does not chain to a trust anchor", time, tsa);
         // The token proves nothing if its own certificate was not valid when it was issued.

@@ -16,21 +16,23 @@ internal sealed class PdfDocumentModel
     private readonly Dictionary<long, Dictionary<int, PdfIndirect>> _objectsAt = new();
 
     public PdfParser Parser { get; }
+    /// <summary>The buffer holding the file; only Data[0..Length) belongs to it.</summary>
     public byte[] Data => Parser.Data;
+    public int Length => Parser.Length;
     public List<long> RevisionEnds { get; }
     public Dictionary<int, PdfIndirect> FinalObjects { get; }
 
     private readonly ValidationOptions _options;
     private readonly CancellationToken _ct;
 
-    public PdfDocumentModel(byte[] data, ValidationOptions options, CancellationToken ct)
+    public PdfDocumentModel(byte[] data, int length, ValidationOptions options, CancellationToken ct)
     {
         _options = options;
         _ct = ct;
-        Parser = new PdfParser(data, options.MaxNesting, options.MaxObjects, ct);
+        Parser = new PdfParser(data, length, options.MaxNesting, options.MaxObjects, ct);
         RevisionEnds = Parser.RevisionEnds();
         if (RevisionEnds.Count == 0) throw new PdfFormatException("no %%EOF marker: not a complete PDF");
-        FinalObjects = ObjectsAt(data.Length);
+        FinalObjects = ObjectsAt(length);
     }
 
     public Dictionary<int, PdfIndirect> ObjectsAt(long end)

@@ -11,9 +11,13 @@ internal sealed class PdfFormatException(string message) : Exception(message);
 /// That makes it robust to broken or hostile xref data and lets us look at any revision prefix of the file.
 /// Objects inside compressed object streams are not seen (documented limitation).
 /// </summary>
-internal sealed class PdfParser(byte[] data, int maxDepth, int maxObjects, CancellationToken ct)
+internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxObjects, CancellationToken ct)
 {
+    public PdfParser(byte[] data, int maxDepth, int maxObjects, CancellationToken ct) : this(data, data.Length, maxDepth, maxObjects, ct) { }
+
+    /// <summary>The buffer; only data[0..Length) is the file (the buffer may be pooled and longer).</summary>
     public byte[] Data => data;
+    public int Length => length;
 
     /// <summary>Offsets just after every "%%EOF" marker (and its end-of-line), i.e. where each revision ends.</summary>
     public List<long> RevisionEnds()
@@ -21,13 +25,13 @@ internal sealed class PdfParser(byte[] data, int maxDepth, int maxObjects, Cance
         var ends = new List<long>();
         var marker = "%%EOF"u8;
         int from = 0;
-        while (from < data.Length)
+        while (from < length)
         {
-            int idx = data.AsSpan(from).IndexOf(marker);
+            int idx = data.AsSpan(from, length - from).IndexOf(marker);
             if (idx < 0) break;
             long end = from + idx + marker.Length;
-            if (end < data.Length && data[end] == '\r') end++;
-            if (end < data.Length && data[end] == '\n') end++;
+            if (end < length && data[end] == '\r') end++;
+            if (end < length && data[end] == '\n') end++;
             ends.Add(end);
             from = (int)end;
         }

@@ -18,6 +18,7 @@ public sealed class MinimalPadesWriter
     private int? _acroForm, _dss, _perms;
     private readonly List<int> _extraPages = [];
     private int _signatureCount;
+    private readonly Dictionary<string, int> _textFields = [];
 
     public MinimalPadesWriter(string text = "Hop dong so 42 / Contract no. 42")
     {
@@ -51,7 +52,10 @@ public sealed class MinimalPadesWriter
         + (_annots.Count > 0 ? $" /Annots [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}]" : "") + " >>";
 
     /// <summary>Appends a revision holding a signature (or document timestamp) and fills its /Contents via <paramref name="sign"/>.</summary>
-    public MinimalPadesWriter AppendSignature(Func<byte[], byte[]> sign, bool documentTimestamp = false, int? docMdpPermission = null, int placeholderBytes = 12000)
+    /// <param name="fieldMdp">FieldMDP transform parameters for the signature's /Reference, e.g. "/Action /Include /Fields [(Amount)]".</param>
+    /// <param name="fieldLock">A /Lock dictionary body for the signature field, e.g. "/Action /All".</param>
+    public MinimalPadesWriter AppendSignature(Func<byte[], byte[]> sign, bool documentTimestamp = false, int? docMdpPermission = null, int placeholderBytes = 12000,
+        string? fieldMdp = null, string? fieldLock = null)
     {
         int sigObj = _nextObject++, fieldObj = _nextObject++;
         bool newForm = _acroForm is null;
@@ -63,10 +67,12 @@ public sealed class MinimalPadesWriter
         offsets[1] = Obj(1, Catalog());
         offsets[3] = Obj(3, Page());
         offsets[_acroForm!.Value] = Obj(_acroForm.Value, $"<< /Fields [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}] /SigFlags 3 >>");
-        offsets[fieldObj] = Obj(fieldObj, $"<< /Type /Annot /Subtype /Widget /FT /Sig /T ({name}) /V {sigObj} 0 R /F 132 /Rect [0 0 0 0] /P 3 0 R >>");
+        var lockEntry = fieldLock is null ? "" : $" /Lock << /Type /SigFieldLock {fieldLock} >>";
+        offsets[fieldObj] = Obj(fieldObj, $"<< /Type /Annot /Subtype /Widget /FT /Sig /T ({name}) /V {sigObj} 0 R /F 132 /Rect [0 0 0 0] /P 3 0 R{lockEntry} >>");
 
         string reference = docMdpPermission is { } p
-            ? $" /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P {p} /V /1.2 >> >>]" : "";
+            ? $" /Reference [<< /Type /SigRef /TransformMethod /DocMDP /TransformParams << /Type /TransformParams /P {p} /V /1.2 >> >>]"
+            : fieldMdp is not null ? $" /Reference [<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams {fieldMdp} /V /1.2 >> >>]" : "";
         string head = documentTimestamp
             ? $"{sigObj} 0 obj\n<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161{reference} /ByteRange "
             : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
@@ -93,6 +99,35 @@ public sealed class MinimalPadesWriter
         _out.Write(bytes);
         return this;
     }
+
+    /// <summary>Appends a revision adding a text form field (widget and field in one object) with an empty value.</summary>
+    public MinimalPadesWriter AppendTextField(string name)
+    {
+        int field = _nextObject++;
+        _acroForm ??= _nextObject++;
+        _annots.Add(field);
+        _textFields[name] = field;
+        var offsets = new SortedDictionary<int, long>
+        {
+            [field] = Obj(field, TextField(name, "")),
+            [3] = Obj(3, Page()),
+            [_acroForm.Value] = Obj(_acroForm.Value, $"<< /Fields [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}] /SigFlags 3 >>"),
+            [1] = Obj(1, Catalog()),
+        };
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>Appends a revision that fills in a text field's value (a form fill).</summary>
+    public MinimalPadesWriter AppendFormFill(string name, string value)
+    {
+        int field = _textFields[name];
+        FinishRevision(new SortedDictionary<int, long> { [field] = Obj(field, TextField(name, value)) }, fullTable: false);
+        return this;
+    }
+
+    private static string TextField(string name, string value) =>
+        $"<< /Type /Annot /Subtype /Widget /FT /Tx /T ({name}) /V ({value}) /Rect [72 600 300 620] /P 3 0 R >>";
 
     /// <summary>Appends a DSS with the given certificates and CRLs (B-LT material).</summary>
     public MinimalPadesWriter AppendDss(IEnumerable<byte[]> certificates, IEnumerable<byte[]> crls, IEnumerable<byte[]>? ocsps = null)

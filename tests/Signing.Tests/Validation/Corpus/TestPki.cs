@@ -88,6 +88,18 @@ public sealed class TestPki : IDisposable
         return id;
     }
 
+    /// <summary>Issues another timestamping certificate (the TSA's key, timeStamping EKU) and revokes it at <paramref name="revokedAt"/>.</summary>
+    public Identity IssueRevokedTsa(string cn, DateTimeOffset revokedAt)
+    {
+        var id = Issue($"CN={cn},O=Archive Test", Tsa.PrivateKey, Intermediate, Now.AddYears(-3), Now.AddYears(3), crlUrl: BaseUrl + "int.crl", tsa: true, publicKey: Tsa.Certificate.GetPublicKey());
+        lock (_served)
+        {
+            _revokedByIntermediate.Add((id.Certificate.SerialNumber, revokedAt.UtcDateTime));
+            _served["int.crl"] = Crl(Intermediate, _revokedByIntermediate).GetEncoded();
+        }
+        return id;
+    }
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)
