@@ -97,6 +97,29 @@ public static class ApiSchema
         await TryTrigramIndexAsync(conn, ct);
     }
 
+    /// <summary>
+    /// Indexes the API needs on the event store's own table, created after the store's migrations (the
+    /// store knows no archive vocabulary). Both are partial, so appends of other event types pay nothing:
+    /// a document's filings are looked up by <c>documentId</c> for every projected document (without the
+    /// index the search projection's catch-up was quadratic), and the transfer-due and alert lists look
+    /// for streams holding one event type.
+    /// </summary>
+    public static async Task EnsureStoreIndexesAsync(NpgsqlDataSource db, string storeSchema, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
+            await lockCmd.ExecuteScalarAsync(ct);
+        await using (var cmd = new NpgsqlCommand($"""
+            create index if not exists events_filed_document on {storeSchema}.events ((data->>'documentId'), position)
+                where type = 'dossier.document.filed.v1';
+            create index if not exists events_listed_types on {storeSchema}.events (type, stream_id)
+                where type in ('dossier.closed.v1', 'access.change.alert.raised.v1');
+            """, conn, tx))
+            await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+
     // pg_trgm only speeds up substring search; the search stays correct without it, so a
     // server lacking contrib must not stop the API from starting.
     private static async Task TryTrigramIndexAsync(NpgsqlConnection conn, CancellationToken ct)

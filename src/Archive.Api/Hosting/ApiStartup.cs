@@ -17,6 +17,7 @@ public static class ApiStartup
         var db = services.GetRequiredService<NpgsqlDataSource>();
         await ApiSchema.EnsureAsync(db, ct);
         await services.GetRequiredService<Archive.EventStore.EventStore>().MigrateAsync(ct);
+        await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
         await EnsureAdminKeyAsync(services, ct);
     }
 

@@ -69,42 +69,67 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         new[] { r.Title, r.Subject, string.Join(' ', r.Codes), string.Join(' ', r.Keywords), r.DocumentType, string.Join(' ', r.Metadata.Values) }
             .Where(s => !string.IsNullOrWhiteSpace(s))));
 
-    public async Task UpsertAsync(SearchRecord r, CancellationToken ct)
+    /// <summary>One row change of a projection batch.</summary>
+    public sealed record Write(SearchRecord? Record, string Id)
     {
-        await using var cmd = db.CreateCommand("""
-            insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
-                has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
-            on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
-                retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
-                record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
-                title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
-                norm_text = excluded.norm_text, sort_date = excluded.sort_date, updated_at = now()
-            """);
-        cmd.Parameters.AddWithValue(r.Id);
-        cmd.Parameters.AddWithValue(r.Kind);
-        cmd.Parameters.AddWithValue((object?)r.FondsId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.Year ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.AccessRegime);
-        cmd.Parameters.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.HasDigitizationWarnings);
-        cmd.Parameters.AddWithValue(r.Codes.ToArray());
-        cmd.Parameters.AddWithValue((object?)r.Title ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.Subject ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.Keywords.ToArray());
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
-        cmd.Parameters.AddWithValue(IndexText(r));
-        cmd.Parameters.AddWithValue(r.Date ?? Undated);
-        await cmd.ExecuteNonQueryAsync(ct);
+        public static Write Upsert(SearchRecord r) => new(r, r.Id);
+        public static Write Delete(string id) => new(null, id);
     }
 
-    public async Task DeleteAsync(string id, CancellationToken ct)
+    private const string UpsertSql = """
+        insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
+            has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+        on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
+            retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
+            record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
+            title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
+            norm_text = excluded.norm_text, sort_date = excluded.sort_date, updated_at = now()
+        """;
+
+    private const string DeleteSql = "delete from archive_api.search_index where id = $1";
+
+    public Task UpsertAsync(SearchRecord r, CancellationToken ct) => WriteAsync([Write.Upsert(r)], null, ct);
+
+    public Task DeleteAsync(string id, CancellationToken ct) => WriteAsync([Write.Delete(id)], null, ct);
+
+    /// <summary>
+    /// Applies row changes in one round trip, inside <paramref name="tx"/> when given (the projection's batch: one
+    /// commit per batch, together with its checkpoint).
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<Write> writes, NpgsqlTransaction? tx, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("delete from archive_api.search_index where id = $1");
-        cmd.Parameters.AddWithValue(id);
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (writes.Count == 0) return;
+        await using var conn = tx is null ? await db.OpenConnectionAsync(ct) : null;
+        await using var batch = new NpgsqlBatch(tx?.Connection ?? conn, tx);
+        foreach (var w in writes)
+        {
+            var cmd = new NpgsqlBatchCommand(w.Record is null ? DeleteSql : UpsertSql);
+            if (w.Record is { } r) AddUpsertParameters(cmd.Parameters, r);
+            else cmd.Parameters.AddWithValue(w.Id);
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void AddUpsertParameters(NpgsqlParameterCollection p, SearchRecord r)
+    {
+        p.AddWithValue(r.Id);
+        p.AddWithValue(r.Kind);
+        p.AddWithValue((object?)r.FondsId ?? DBNull.Value);
+        p.AddWithValue((object?)r.Year ?? DBNull.Value);
+        p.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
+        p.AddWithValue(r.AccessRegime);
+        p.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
+        p.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
+        p.AddWithValue(r.HasDigitizationWarnings);
+        p.AddWithValue(r.Codes.ToArray());
+        p.AddWithValue((object?)r.Title ?? DBNull.Value);
+        p.AddWithValue((object?)r.Subject ?? DBNull.Value);
+        p.AddWithValue(r.Keywords.ToArray());
+        p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
+        p.AddWithValue(IndexText(r));
+        p.AddWithValue(r.Date ?? Undated);
     }
 
     /// <summary>Searches what <paramref name="caller"/> may see: regime 03 only with clearance.</summary>
