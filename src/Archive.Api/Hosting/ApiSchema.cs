@@ -78,12 +78,29 @@ public static class ApiSchema
             metadata jsonb,
             norm_text text not null,
             sort_date date not null default '0001-01-01',
-            updated_at timestamptz not null default now());
+            updated_at timestamptz not null default now(),
+            terms text[] not null default '{}');
         create index if not exists search_index_order on archive_api.search_index (sort_date desc, id);
         -- Filters without text must not scan the table: the usual ones are fonds+year and type.
         create index if not exists search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id);
         create index if not exists search_index_year on archive_api.search_index (year, sort_date desc, id);
         create index if not exists search_index_date on archive_api.search_index (record_date);
+        create index if not exists search_index_fonds on archive_api.search_index (fonds_id, sort_date desc, id);
+        -- The word index (SearchTerms): prefix queries on each term; it replaced the trigram index on norm_text.
+        create index if not exists search_index_terms on archive_api.search_index using gin (array_to_tsvector(terms));
+        drop index if exists archive_api.search_index_text;
+        """;
+
+    // A search table from before the word index has no terms: add the column, empty the table and rewind the
+    // search projection so the daemon rebuilds every row with its terms (the read model is derived; events are not touched).
+    private const string AddTerms = """
+        alter table archive_api.search_index add column terms text[] not null default '{}';
+        delete from archive_api.search_index;
+        do $$ begin
+            if to_regclass('event_store.projection_checkpoints') is not null then
+                update event_store.projection_checkpoints set position = 0, updated = now() where name = 'search-index';
+            end if;
+        end $$;
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -92,9 +109,14 @@ public static class ApiSchema
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
             await lockCmd.ExecuteScalarAsync(ct);
+        await using (var check = new NpgsqlCommand("""
+            select to_regclass('archive_api.search_index') is not null and not exists (select 1 from information_schema.columns
+                where table_schema = 'archive_api' and table_name = 'search_index' and column_name = 'terms')
+            """, conn, tx))
+            if ((bool)(await check.ExecuteScalarAsync(ct))!)
+                await using (var add = new NpgsqlCommand(AddTerms, conn, tx)) await add.ExecuteNonQueryAsync(ct);
         await using (var cmd = new NpgsqlCommand(Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
-        await TryTrigramIndexAsync(conn, ct);
     }
 
     /// <summary>
@@ -118,20 +140,5 @@ public static class ApiSchema
             """, conn, tx))
             await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
-    }
-
-    // pg_trgm only speeds up substring search; the search stays correct without it, so a
-    // server lacking contrib must not stop the API from starting.
-    private static async Task TryTrigramIndexAsync(NpgsqlConnection conn, CancellationToken ct)
-    {
-        try
-        {
-            await using var cmd = new NpgsqlCommand("""
-                create extension if not exists pg_trgm;
-                create index if not exists search_index_text on archive_api.search_index using gin (norm_text gin_trgm_ops);
-                """, conn);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        catch (PostgresException) { }
     }
 }

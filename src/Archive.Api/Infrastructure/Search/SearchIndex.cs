@@ -78,13 +78,13 @@ public sealed class SearchIndex(NpgsqlDataSource db)
 
     private const string UpsertSql = """
         insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
-            has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, updated_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
+            has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, terms, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
         on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
             retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
             record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
             title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
-            norm_text = excluded.norm_text, sort_date = excluded.sort_date, updated_at = now()
+            norm_text = excluded.norm_text, sort_date = excluded.sort_date, terms = excluded.terms, updated_at = now()
         """;
 
     private const string DeleteSql = "delete from archive_api.search_index where id = $1";
@@ -128,31 +128,41 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         p.AddWithValue((object?)r.Subject ?? DBNull.Value);
         p.AddWithValue(r.Keywords.ToArray());
         p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
-        p.AddWithValue(IndexText(r));
+        var text = IndexText(r);
+        p.AddWithValue(text);
         p.AddWithValue(r.Date ?? Undated);
+        p.AddWithValue(SearchTerms.Of(text));
     }
 
-    /// <summary>Searches what <paramref name="caller"/> may see: regime 03 only with clearance.</summary>
+    /// <summary>Rows of the date order read before the word index is asked (see <see cref="QueryAsync"/>).</summary>
+    private const int OrderedScanRows = 2000;
+
+    /// <summary>Query terms at least this long are taken to be rare (codes, numbers): straight to the word index.</summary>
+    private const int RareTermLength = 12;
+
+    private const string Columns = """
+        id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date, has_digitization_warnings,
+        codes, title, subject, keywords, sort_date
+        """;
+
+    /// <summary>
+    /// Searches what <paramref name="caller"/> may see: regime 03 only with clearance. Text terms use the word index
+    /// (<see cref="SearchTerms"/>). Common words match a large part of the table, where walking the date order and
+    /// stopping at a page is cheap and intersecting posting lists is not; rare ones are the other way round. So a text
+    /// query first reads the newest <see cref="OrderedScanRows"/> rows that pass the filters and keeps those that match:
+    /// a full page among them is exactly the first page (every earlier match is among those rows). Otherwise the
+    /// indexed query answers. Both give the same rows in the same order.
+    /// </summary>
     public async Task<SearchPage> QueryAsync(SearchQuery q, ClaimsPrincipal caller, string? cursor, int pageSize, CancellationToken ct)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        var sql = new StringBuilder("""
-            select id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date, has_digitization_warnings,
-                   codes, title, subject, keywords, sort_date
-            from archive_api.search_index where access_regime = any(@visible)
-            """);
+        var where = new StringBuilder("access_regime = any(@visible)");
         await using var cmd = db.CreateCommand();
         cmd.Parameters.AddWithValue("visible", AccessRegimes.VisibleTo(caller));
-        var terms = TextNormalizer.Terms(q.Text);
-        for (var i = 0; i < terms.Length; i++)
-        {
-            sql.Append($" and norm_text like @t{i} escape '\\'");
-            cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
-        }
         void Filter(string column, string name, object? value)
         {
             if (value is null) return;
-            sql.Append($" and {column} = @{name}");
+            where.Append($" and {column} = @{name}");
             cmd.Parameters.AddWithValue(name, value);
         }
         Filter("kind", "kind", q.Kind);
@@ -162,18 +172,48 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         Filter("access_regime", "regime", q.AccessRegime);
         Filter("document_type", "doctype", q.DocumentType);
         Filter("has_digitization_warnings", "warnings", q.HasDigitizationWarnings);
-        if (q.DateFrom is { } from) { sql.Append(" and record_date >= @from"); cmd.Parameters.AddWithValue("from", from); }
-        if (q.DateTo is { } to) { sql.Append(" and record_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        if (q.DateFrom is { } from) { where.Append(" and record_date >= @from"); cmd.Parameters.AddWithValue("from", from); }
+        if (q.DateTo is { } to) { where.Append(" and record_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
         if (Cursor.TryDecode(cursor, out var afterDate, out var afterId))
         {
-            sql.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
+            where.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
             cmd.Parameters.AddWithValue("cdate", afterDate);
             cmd.Parameters.AddWithValue("cid", afterId);
         }
-        sql.Append(" order by sort_date desc, id limit @limit");
         cmd.Parameters.AddWithValue("limit", pageSize + 1);
-        cmd.CommandText = sql.ToString();
+        const string order = " order by sort_date desc, id limit @limit";
 
+        var terms = TextNormalizer.Terms(q.Text);
+        if (terms.Length == 0)
+        {
+            cmd.CommandText = $"select {Columns} from archive_api.search_index where {where}{order}";
+            return await ReadPageAsync(cmd, pageSize, ct);
+        }
+        var match = new StringBuilder("array_to_tsvector(terms) @@ @query::tsquery");
+        cmd.Parameters.AddWithValue("query", SearchTerms.Query(terms));
+        // Beyond the indexed length only the substring check is exact.
+        for (var i = 0; i < terms.Length; i++)
+            if (terms[i].Length > SearchTerms.MaxLength)
+            {
+                match.Append($" and norm_text like @t{i} escape '\\'");
+                cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
+            }
+        if (terms.All(t => t.Length < RareTermLength))
+        {
+            cmd.CommandText = $"""
+                select {Columns} from (select {Columns}, terms, norm_text from archive_api.search_index where {where}
+                    order by sort_date desc, id limit {OrderedScanRows}) s
+                where {match}{order}
+                """;
+            var page = await ReadPageAsync(cmd, pageSize, ct);
+            if (page.NextCursor is not null) return page;
+        }
+        cmd.CommandText = $"select {Columns} from archive_api.search_index where {where} and {match}{order}";
+        return await ReadPageAsync(cmd, pageSize, ct);
+    }
+
+    private static async Task<SearchPage> ReadPageAsync(NpgsqlCommand cmd, int pageSize, CancellationToken ct)
+    {
         var items = new List<SearchHit>();
         DateOnly lastDate = default;
         await using var r = await cmd.ExecuteReaderAsync(ct);
