@@ -86,6 +86,7 @@ public static class ApiSchema
         create index if not exists search_index_year on archive_api.search_index (year, sort_date desc, id);
         create index if not exists search_index_date on archive_api.search_index (record_date);
         create index if not exists search_index_fonds on archive_api.search_index (fonds_id, sort_date desc, id);
+        create index if not exists search_index_warnings on archive_api.search_index (sort_date desc, id) where has_digitization_warnings;
         -- The word index (SearchTerms): prefix queries on each term; it replaced the trigram index on norm_text.
         create index if not exists search_index_terms on archive_api.search_index using gin (array_to_tsvector(terms));
         drop index if exists archive_api.search_index_text;

@@ -135,7 +135,10 @@ public sealed class SearchIndex(NpgsqlDataSource db)
     }
 
     /// <summary>Rows of the date order read before the word index is asked (see <see cref="QueryAsync"/>).</summary>
-    private const int OrderedScanRows = 2000;
+    private const int OrderedScanRows = 500;
+
+    /// <summary>The longest second read of the date order, when the first one showed the terms to be common enough.</summary>
+    private const int MaxOrderedScanRows = 10_000;
 
     /// <summary>Query terms at least this long are taken to be rare (codes, numbers): straight to the word index.</summary>
     private const int RareTermLength = 12;
@@ -150,8 +153,9 @@ public sealed class SearchIndex(NpgsqlDataSource db)
     /// (<see cref="SearchTerms"/>). Common words match a large part of the table, where walking the date order and
     /// stopping at a page is cheap and intersecting posting lists is not; rare ones are the other way round. So a text
     /// query first reads the newest <see cref="OrderedScanRows"/> rows that pass the filters and keeps those that match:
-    /// a full page among them is exactly the first page (every earlier match is among those rows). Otherwise the
-    /// indexed query answers. Both give the same rows in the same order.
+    /// a full page among them is exactly the first page (every earlier match is among those rows). If it found some
+    /// matches but not a page, one longer read sized from their density follows (up to <see cref="MaxOrderedScanRows"/>).
+    /// Otherwise the indexed query answers. All give the same rows in the same order.
     /// </summary>
     public async Task<SearchPage> QueryAsync(SearchQuery q, ClaimsPrincipal caller, string? cursor, int pageSize, CancellationToken ct)
     {
@@ -172,8 +176,15 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         Filter("access_regime", "regime", q.AccessRegime);
         Filter("document_type", "doctype", q.DocumentType);
         Filter("has_digitization_warnings", "warnings", q.HasDigitizationWarnings);
-        if (q.DateFrom is { } from) { where.Append(" and record_date >= @from"); cmd.Parameters.AddWithValue("from", from); }
-        if (q.DateTo is { } to) { where.Append(" and record_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        // Date bounds go on sort_date, which is record_date for dated rows and Undated otherwise: a lower bound above
+        // Undated excludes undated rows exactly as "record_date >= from" does, and the date-order index range-scans it.
+        if (q.DateFrom is not null || q.DateTo is not null)
+        {
+            var lower = q.DateFrom is { } f && f > Undated ? f : Undated.AddDays(1);
+            where.Append(" and sort_date >= @from");
+            cmd.Parameters.AddWithValue("from", lower);
+            if (q.DateTo is { } to) { where.Append(" and sort_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        }
         if (Cursor.TryDecode(cursor, out var afterDate, out var afterId))
         {
             where.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
@@ -200,15 +211,24 @@ public sealed class SearchIndex(NpgsqlDataSource db)
             }
         if (terms.All(t => t.Length < RareTermLength))
         {
-            cmd.CommandText = $"""
-                select {Columns} from (select {Columns}, terms, norm_text from archive_api.search_index where {where}
-                    order by sort_date desc, id limit {OrderedScanRows}) s
-                where {match}{order}
-                """;
-            var page = await ReadPageAsync(cmd, pageSize, ct);
-            if (page.NextCursor is not null) return page;
+            // A second, longer read when the first found matches but not a page: sized from their density.
+            for (int scan = OrderedScanRows, attempt = 0; attempt < 2; attempt++)
+            {
+                cmd.CommandText = $"""
+                    select {Columns} from (select {Columns}, terms, norm_text from archive_api.search_index where {where}
+                        order by sort_date desc, id limit {scan}) s
+                    where {match}{order}
+                    """;
+                var page = await ReadPageAsync(cmd, pageSize, ct);
+                if (page.NextCursor is not null) return page;
+                var needed = page.Items.Count == 0 ? long.MaxValue : (long)(pageSize + 1) * scan * 3 / 2 / page.Items.Count;
+                if (needed > MaxOrderedScanRows) break;
+                scan = (int)needed;
+            }
         }
-        cmd.CommandText = $"select {Columns} from archive_api.search_index where {where} and {match}{order}";
+        // "sort_date + 0" keeps the planner off the date-order index here: it underestimates rare prefix terms and
+        // would walk the whole order filtering every row (measured: 72 s for one exact code over 1,000,000 rows).
+        cmd.CommandText = $"select {Columns} from archive_api.search_index where {where} and {match} order by sort_date + 0 desc, id limit @limit";
         return await ReadPageAsync(cmd, pageSize, ct);
     }
 
