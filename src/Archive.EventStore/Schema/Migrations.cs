@@ -384,8 +384,9 @@ internal static class Migrations
                                      || octet_length(t.d) || ':' || t.d || ','
                                      || octet_length(t.m) || ':' || t.m || ',' || v_micros order by t.ord)
                       into v_tails
+                      -- offset 0: not flattened, so each jsonb is written out as text once, not twice.
                       from (select u.type, u.data::text as d, u.meta::text as m, u.ord
-                              from unnest(p_types, p_data, p_metadata) with ordinality as u(type, data, meta, ord)) t;
+                              from unnest(p_types, p_data, p_metadata) with ordinality as u(type, data, meta, ord) offset 0) t;
                     i := 0;
                     foreach v_tail in array v_tails loop
                         i := i + 1;

@@ -39,6 +39,19 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
     public Task<(DocumentState State, long Version)> LoadDocumentAsync(string id, CancellationToken ct) =>
         store.AggregateAsync(DocumentStream(id), DocumentState.Initial, (s, e) => e.Data is IDomainEvent d ? DocumentDecider.Evolve(s, d) : s, ct);
 
+    /// <summary>
+    /// Folds many streams read in one round trip (lists without a read model); results follow <paramref name="streams"/>,
+    /// a stream without events giving (<paramref name="initial"/>, 0).
+    /// </summary>
+    public async Task<IReadOnlyList<(TState State, long Version)>> LoadManyAsync<TState>(IReadOnlyList<string> streams, TState initial,
+        Func<TState, IDomainEvent, TState> evolve, CancellationToken ct)
+    {
+        var read = await store.ReadStreamsAsync(streams, ct);
+        return streams.Select(id => read.TryGetValue(id, out var events)
+            ? (events.Select(e => e.Data).OfType<IDomainEvent>().Aggregate(initial, evolve), events[^1].Version)
+            : (initial, 0L)).ToList();
+    }
+
     public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
         string? reason, CancellationToken ct) =>
         store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
