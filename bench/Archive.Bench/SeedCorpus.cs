@@ -13,13 +13,19 @@ public sealed class SeedCorpus
 
     public static SeedCorpus Load()
     {
-        var dir = Path.Combine(RepoRoot.Find(), "..", "shared", "seeds");
+        // ARCHIVE_BENCH_SEEDS names the folder when the checkout is not next to ../shared (a git worktree).
+        var dir = Environment.GetEnvironmentVariable("ARCHIVE_BENCH_SEEDS") is { Length: > 0 } configured
+            ? configured : Path.Combine(RepoRoot.Find(), "..", "shared", "seeds");
         var text = Directory.Exists(dir)
             ? Directory.GetFiles(dir, "*.txt").OrderBy(f => f, StringComparer.Ordinal).SelectMany(File.ReadLines)
             : Fallback;
         var lines = text.Select(l => l.Replace('\u00A0', ' ').Trim())
             .Where(l => l.Length is >= 20 and <= 400 && l.Any(char.IsLetter)).Distinct().ToArray();
-        if (lines.Length < 50) lines = Fallback;
+        if (lines.Length < 50)
+        {
+            Console.WriteLine($"# WARNING: no seed corpus in {Path.GetFullPath(dir)} (set ARCHIVE_BENCH_SEEDS): generated text is 5 lines, figures not comparable");
+            lines = Fallback;
+        }
         var words = lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Select(w => w.Trim(',', '.', ';', ':', '(', ')', '"')).Where(w => w.Length >= 3).Distinct().ToArray();
         return new SeedCorpus(lines, words);

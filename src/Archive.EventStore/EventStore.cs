@@ -222,6 +222,22 @@ public sealed class EventStore
     }
 
     /// <summary>
+    /// Reads several whole streams in one round trip (projections that re-read every record a batch
+    /// touched); each list is in version order, and a stream without events is absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<RecordedEvent>>> ReadStreamsAsync(IReadOnlyCollection<string> streamIds,
+        CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<RecordedEvent>>();
+        if (streamIds.Count == 0) return result;
+        await using var cmd = DataSource.CreateCommand($"select {Columns} from {_s}.events where stream_id = any($1) order by stream_id, version");
+        cmd.Parameters.AddWithValue(streamIds.ToArray());
+        foreach (var stream in (await ReadEventsAsync(cmd, ct)).GroupBy(e => e.StreamId))
+            result[stream.Key] = stream.ToList();
+        return result;
+    }
+
+    /// <summary>
     /// The highest position below which every event is final: all transactions that could still
     /// add a lower position have ended. Caveat: any long-open transaction in the cluster holds it back.
     /// </summary>

@@ -32,6 +32,28 @@ public class hash_chain : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task single_event_appends_hash_exactly_as_the_csharp_encoding_does()
+    {
+        // The append function hashes one event and several events by different code paths.
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("Quyết định", 1)]);
+        await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(1), [new ThingRenamed("Ủy ban")],
+            new EventMetadata { Actor = "ü-ñ", Headers = { ["reason"] = "multi\nline" } });
+        await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(2), [new ThingRenamed("x"), new ThingRenamed("y"), new ThingRenamed("z")]);
+        var events = await _f.Store.ReadStreamAsync(id);
+        var rows = await _f.RowsAsync($"select data::text, metadata::text from event_store.events where stream_id = '{id}' order by version");
+
+        events.Count.ShouldBe(5);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var row = rows[i].Split('|');
+            EventHash.Compute(i == 0 ? null : events[i - 1].Hash, id, i + 1, events[i].StoredTypeName, row[0], row[1], events[i].RecordedAt)
+                .ShouldBe(events[i].Hash, $"version {i + 1}");
+        }
+        (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
+    }
+
+    [Fact]
     public async Task editing_an_event_rows_data_is_reported_with_its_stream_and_version()
     {
         var id = await StreamOfFourAsync();

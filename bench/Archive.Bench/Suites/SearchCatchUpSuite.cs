@@ -32,6 +32,7 @@ public static class SearchCatchUpSuite
         var store = new Store(source, options);
         await store.MigrateAsync();
         await ApiSchema.EnsureAsync(source, CancellationToken.None);
+        await ApiSchema.EnsureStoreIndexesAsync(source, EventStoreSetup.Schema, CancellationToken.None);
         await db.ExecAsync("truncate archive_api.search_index");
 
         Console.WriteLine($"# search-catchup: appending {docs:N0} documents in {dossiers:N0} dossiers");

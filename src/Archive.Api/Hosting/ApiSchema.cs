@@ -82,7 +82,8 @@ public static class ApiSchema
             metadata jsonb,
             norm_text text not null,
             sort_date date not null default '0001-01-01',
-            updated_at timestamptz not null default now());
+            updated_at timestamptz not null default now(),
+            terms text[] not null default '{}');
         create index if not exists search_index_order on archive_api.search_index (sort_date desc, id);
         -- Filters without text must not scan the table: the usual ones are fonds+year and type.
         create index if not exists search_index_fonds_year on archive_api.search_index (fonds_id, year, sort_date desc, id);
@@ -102,6 +103,23 @@ public static class ApiSchema
             access_regime text not null default '01',
             updated_at timestamptz not null default now());
         create index if not exists disposition_review_due on archive_api.disposition_review (keep_until, id);
+        create index if not exists search_index_fonds on archive_api.search_index (fonds_id, sort_date desc, id);
+        create index if not exists search_index_warnings on archive_api.search_index (sort_date desc, id) where has_digitization_warnings;
+        -- The word index (SearchTerms): prefix queries on each term; it replaced the trigram index on norm_text.
+        create index if not exists search_index_terms on archive_api.search_index using gin (array_to_tsvector(terms));
+        drop index if exists archive_api.search_index_text;
+        """;
+
+    // A search table from before the word index has no terms: add the column, empty the table and rewind the
+    // search projection so the daemon rebuilds every row with its terms (the read model is derived; events are not touched).
+    private const string AddTerms = """
+        alter table archive_api.search_index add column terms text[] not null default '{}';
+        delete from archive_api.search_index;
+        do $$ begin
+            if to_regclass('event_store.projection_checkpoints') is not null then
+                update event_store.projection_checkpoints set position = 0, updated = now() where name = 'search-index';
+            end if;
+        end $$;
         """;
 
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)
@@ -110,23 +128,36 @@ public static class ApiSchema
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
             await lockCmd.ExecuteScalarAsync(ct);
+        await using (var check = new NpgsqlCommand("""
+            select to_regclass('archive_api.search_index') is not null and not exists (select 1 from information_schema.columns
+                where table_schema = 'archive_api' and table_name = 'search_index' and column_name = 'terms')
+            """, conn, tx))
+            if ((bool)(await check.ExecuteScalarAsync(ct))!)
+                await using (var add = new NpgsqlCommand(AddTerms, conn, tx)) await add.ExecuteNonQueryAsync(ct);
         await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
-        await TryTrigramIndexAsync(conn, ct);
     }
 
-    // pg_trgm only speeds up substring search; the search stays correct without it, so a
-    // server lacking contrib must not stop the API from starting.
-    private static async Task TryTrigramIndexAsync(NpgsqlConnection conn, CancellationToken ct)
+    /// <summary>
+    /// Indexes the API needs on the event store's own table, created after the store's migrations (the
+    /// store knows no archive vocabulary). Both are partial, so appends of other event types pay nothing:
+    /// a document's filings are looked up by <c>documentId</c> for every projected document (without the
+    /// index the search projection's catch-up was quadratic), and the transfer-due and alert lists look
+    /// for streams holding one event type.
+    /// </summary>
+    public static async Task EnsureStoreIndexesAsync(NpgsqlDataSource db, string storeSchema, CancellationToken ct)
     {
-        try
-        {
-            await using var cmd = new NpgsqlCommand("""
-                create extension if not exists pg_trgm;
-                create index if not exists search_index_text on archive_api.search_index using gin (norm_text gin_trgm_ops);
-                """, conn);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx))
+            await lockCmd.ExecuteScalarAsync(ct);
+        await using (var cmd = new NpgsqlCommand($"""
+            create index if not exists events_filed_document on {storeSchema}.events ((data->>'documentId'), position)
+                where type = 'dossier.document.filed.v1';
+            create index if not exists events_listed_types on {storeSchema}.events (type, stream_id)
+                where type in ('dossier.closed.v1', 'access.change.alert.raised.v1');
+            """, conn, tx))
             await cmd.ExecuteNonQueryAsync(ct);
-        }
-        catch (PostgresException) { }
+        await tx.CommitAsync(ct);
     }
 }

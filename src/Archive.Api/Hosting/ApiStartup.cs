@@ -18,6 +18,7 @@ public static class ApiStartup
         await ApiSchema.EnsureAsync(db, ct);
         await services.GetRequiredService<Archive.EventStore.EventStore>().MigrateAsync(ct);
         await Archive.EventStore.Integrity.Seals.SealSchema.EnsureAsync(db, EventStoreSetup.Schema, ct);
+        await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
         await EnsureAdminKeyAsync(services, ct);
     }
 

@@ -306,6 +306,143 @@ internal static class Migrations
             $fn$;
             """),
         (3, """
+            -- Same contract and hash encoding as step 2, fewer PL/pgSQL statements per event (each
+            -- statement's expression is set up again in every transaction): a single event is hashed
+            -- in one expression; for several events the fields that do not depend on the chain are
+            -- built in one set-based query, leaving one hashing statement per event.
+            create or replace function {s}.append_events(
+                p_stream_id text, p_stream_type text, p_expected bigint,
+                p_types text[], p_data jsonb[], p_metadata jsonb[],
+                -- Positions run first_position.. and versions first_version.. in input order.
+                out first_position bigint, out first_version bigint, out recorded_at timestamptz,
+                out hashes bytea[], out first_previous_hash bytea)
+            language plpgsql as $fn$
+            declare
+                v_n int := coalesce(array_length(p_types, 1), 0);
+                v_current bigint := 0;
+                v_archived boolean := false;
+                v_prev bytea;
+                v_now timestamptz;
+                v_micros text;
+                v_hashes bytea[] := '{}';
+                v_prevs bytea[] := '{}';
+                v_first_prev bytea;
+                v_stream_field text;
+                v_tails text[];
+                v_tail text;
+                v_had_xid xid8;
+                v_tx xid8;
+                v_first bigint;
+                v_base bigint;
+                v_lock text;
+                i int;
+            begin
+                if v_n = 0 or array_length(p_data, 1) is distinct from v_n or array_length(p_metadata, 1) is distinct from v_n then
+                    raise exception 'append needs one type, data and metadata per event' using errcode = '22023';
+                end if;
+                if array_position(p_types, null) is not null or array_position(p_data, null) is not null
+                   or array_position(p_metadata, null) is not null then
+                    raise exception 'event type, data and metadata must not be null' using errcode = '22004';
+                end if;
+
+                -- Serializes appends to one stream until commit, also while the stream has no row
+                -- yet. An assignment rather than PERFORM: a simple expression skips the executor.
+                v_lock := pg_advisory_xact_lock({schema_hash}, hashtext(p_stream_id))::text;
+                select s.version, s.archived, s.last_hash into v_current, v_archived, v_prev
+                  from {s}.streams s where s.id = p_stream_id;
+                if not found then v_current := 0; v_archived := false; v_prev := null; end if;
+                if v_archived then
+                    raise exception 'stream % is archived', p_stream_id using errcode = 'ES003';
+                end if;
+                -- Marten #4765: the version is checked before any position is drawn.
+                if p_expected <> -1 and p_expected <> v_current then
+                    raise exception 'stream % expected at version % but is at %', p_stream_id, p_expected, v_current
+                        using errcode = 'ES001', detail = v_current::text;
+                end if;
+
+                v_now := clock_timestamp();
+                v_micros := (extract(epoch from v_now) * 1000000)::bigint::text;
+                v_micros := octet_length(v_micros) || ':' || v_micros || ',';
+                v_stream_field := octet_length(p_stream_id) || ':' || p_stream_id || ',';
+                v_first_prev := v_prev;
+                -- Canonical encoding: see EventHash.cs; each field is "<utf8 length>:<utf8 text>,"
+                -- (octet_length is the UTF-8 length: the migration requires a UTF8 database). The
+                -- previous hash is 64 hex digits or empty; the version is ASCII digits.
+                if v_n = 1 then
+                    -- One expression for the common single event: PL/pgSQL pays per statement.
+                    v_prev := sha256(convert_to(
+                        case when v_prev is null then '0:,' else '64:' || encode(v_prev, 'hex') || ',' end
+                        || v_stream_field || length((v_current + 1)::text) || ':' || (v_current + 1) || ','
+                        || octet_length(p_types[1]) || ':' || p_types[1] || ','
+                        || octet_length(p_data[1]::text) || ':' || p_data[1]::text || ','
+                        || octet_length(p_metadata[1]::text) || ':' || p_metadata[1]::text || ',' || v_micros, 'UTF8'));
+                    v_hashes := array[v_prev];
+                else
+                    -- The fields after the version do not depend on the chain: built for all events
+                    -- in one query, so the loop is one statement per event plus bookkeeping.
+                    select array_agg(octet_length(t.type) || ':' || t.type || ','
+                                     || octet_length(t.d) || ':' || t.d || ','
+                                     || octet_length(t.m) || ':' || t.m || ',' || v_micros order by t.ord)
+                      into v_tails
+                      -- offset 0: not flattened, so each jsonb is written out as text once, not twice.
+                      from (select u.type, u.data::text as d, u.meta::text as m, u.ord
+                              from unnest(p_types, p_data, p_metadata) with ordinality as u(type, data, meta, ord) offset 0) t;
+                    i := 0;
+                    foreach v_tail in array v_tails loop
+                        i := i + 1;
+                        v_prevs[i] := v_prev;
+                        v_prev := sha256(convert_to(
+                            case when v_prev is null then '0:,' else '64:' || encode(v_prev, 'hex') || ',' end
+                            || v_stream_field || length((v_current + i)::text) || ':' || (v_current + i) || ',' || v_tail, 'UTF8'));
+                        v_hashes[i] := v_prev;
+                    end loop;
+                end if;
+
+                -- Positions are (xid << 20) + offset, so xid order equals position order without a
+                -- shared lock: the daemon's "tx_id below the snapshot's xmin" rule then always selects
+                -- a prefix of the log. A transaction that already had an xid may have appended before:
+                -- continue after its highest position (one probe of the primary key).
+                v_had_xid := pg_current_xact_id_if_assigned();
+                v_tx := pg_current_xact_id();
+                v_base := v_tx::text::bigint;
+                if v_base >= 8796093022208 then  -- 2^43: (xid << 20) would leave bigint
+                    raise exception 'transaction id % is beyond the position range', v_base using errcode = 'ES004';
+                end if;
+                v_base := v_base << 20;
+                v_first := v_base;
+                if v_had_xid is not null then
+                    select coalesce(max(e.position) + 1, v_base) into v_first
+                      from {s}.events e where e.position >= v_base and e.position < v_base + 1048576;
+                end if;
+                if v_first + v_n > v_base + 1048576 then
+                    raise exception 'a transaction may append at most 1048576 events' using errcode = 'ES005';
+                end if;
+
+                if v_n = 1 then
+                    insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
+                    values (v_first, p_stream_id, v_current + 1, p_types[1], p_data[1], p_metadata[1], v_now, v_prev, v_first_prev, v_tx);
+                else
+                    insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
+                    select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data, t.meta, v_now, t.hash, t.prev, v_tx
+                      from unnest(p_types, p_data, p_metadata, v_hashes, v_prevs) with ordinality as t(type, data, meta, hash, prev, ord);
+                end if;
+
+                if v_current = 0 then
+                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash)
+                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev);
+                else
+                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev where id = p_stream_id;
+                end if;
+
+                first_position := v_first;
+                first_version := v_current + 1;
+                recorded_at := v_now;
+                hashes := v_hashes;
+                first_previous_hash := v_first_prev;
+            end
+            $fn$;
+            """),
+        (4, """
             -- Per-stream data keys for protected event types (docs/architecture.md "Encryption and
             -- crypto-shredding"). A key is 32 random bytes wrapped by the master key, which is never in
             -- the database. Shredding sets wrapped_key to null and keeps the row as the record that the

@@ -247,22 +247,20 @@ public static class DocumentsApi
         routes.MapGet("/api/v1/access-alerts", async Task<IResult> (bool? open, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
             var items = new List<AccessAlertListItem>();
-            foreach (var stream in await repo.StreamsWithEventAsync("access.change.alert.raised.v1", ct))
+            var streams = await repo.StreamsWithEventAsync("access.change.alert.raised.v1", ct);
+            var documents = streams.Where(x => x.StartsWith("document-", StringComparison.Ordinal)).ToList();
+            var dossiers = streams.Where(x => x.StartsWith("dossier-", StringComparison.Ordinal)).ToList();
+            foreach (var (stream, (doc, _)) in documents.Zip(await repo.LoadManyAsync(documents, DocumentState.Initial, DocumentDecider.Evolve, ct)))
             {
-                if (stream.StartsWith("document-", StringComparison.Ordinal))
-                {
-                    var docId = stream["document-".Length..];
-                    var (doc, _) = await repo.LoadDocumentAsync(docId, ct);
-                    if (!RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) continue;
-                    items.AddRange(doc.AccessAlerts.Select(a => Item("document", docId, a, $"/api/v1/documents/{docId}/access-alerts/{a.AlertNumber}/confirm")));
-                }
-                else if (stream.StartsWith("dossier-", StringComparison.Ordinal))
-                {
-                    var code = stream["dossier-".Length..];
-                    var (dossier, _) = await repo.LoadDossierAsync(code, ct);
-                    if (!RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode)) continue;
-                    items.AddRange(dossier.AccessAlerts.Select(a => Item("dossier", code, a, $"{DossiersApi.Location(code)}/access-alerts/{a.AlertNumber}/confirm")));
-                }
+                var docId = stream["document-".Length..];
+                if (!RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) continue;
+                items.AddRange(doc.AccessAlerts.Select(a => Item("document", docId, a, $"/api/v1/documents/{docId}/access-alerts/{a.AlertNumber}/confirm")));
+            }
+            foreach (var (stream, (dossier, _)) in dossiers.Zip(await repo.LoadManyAsync(dossiers, DossierState.Initial, DossierDecider.Evolve, ct)))
+            {
+                var code = stream["dossier-".Length..];
+                if (!RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode)) continue;
+                items.AddRange(dossier.AccessAlerts.Select(a => Item("dossier", code, a, $"{DossiersApi.Location(code)}/access-alerts/{a.AlertNumber}/confirm")));
             }
             return TypedResults.Ok(items.Where(a => open != true || a.ConfirmedBy is null).OrderBy(a => a.RaisedAt).ToList());
         }).WithTags("Access alerts").RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);

@@ -111,12 +111,8 @@ public static class DossiersApi
         {
             if (days is < 0 or > 3650)
                 return new ValidationProblemBuilder().Add("days", "out-of-range", "days phải từ 0 đến 3650.", "days must be 0 to 3650.").ToResult();
-            var states = new List<DossierState>();
-            foreach (var stream in await repo.StreamsWithEventAsync("dossier.closed.v1", ct))
-            {
-                var (state, _) = await repo.LoadDossierAsync(stream["dossier-".Length..], ct);
-                if (RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) states.Add(state);
-            }
+            var loaded = await repo.LoadManyAsync(await repo.StreamsWithEventAsync("dossier.closed.v1", ct), DossierState.Initial, DossierDecider.Evolve, ct);
+            var states = loaded.Select(x => x.State).Where(state => RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)).ToList();
             var today = RecordsRepository.Context(http, clock).Today;
             return TypedResults.Ok(TransferSchedule.DueSoon(states, today, days ?? TransferSchedule.DefaultWarningDays)
                 .Select(t => new { t.DossierCode, t.DueDate, t.DaysLeft, t.IsOverdue }));

@@ -58,13 +58,8 @@ public static class FondsApi
 
         group.MapGet("/", async Task<IResult> (RecordsRepository repo, CancellationToken ct) =>
         {
-            var list = new List<FondsResponse>();
-            foreach (var stream in await repo.StreamsOfTypeAsync("fonds", ct))
-            {
-                var (state, version) = await repo.LoadFondsAsync(stream["fonds-".Length..], ct);
-                if (state.Status != FondsStatus.None) list.Add(ToResponse(state, version));
-            }
-            return TypedResults.Ok(list);
+            var loaded = await repo.LoadManyAsync(await repo.StreamsOfTypeAsync("fonds", ct), FondsState.Initial, FondsDecider.Evolve, ct);
+            return TypedResults.Ok(loaded.Where(x => x.State.Status != FondsStatus.None).Select(x => ToResponse(x.State, x.Version)).ToList());
         }).RequireAuthorization(Policies.AnyRole);
 
         group.MapPost("/{organId}/dossier-lists/{year:int}/entries", async Task<IResult> (string organId, int year, AddDossierListEntryRequest body,

@@ -39,6 +39,19 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
     public Task<(DocumentState State, long Version)> LoadDocumentAsync(string id, CancellationToken ct) =>
         store.AggregateAsync(DocumentStream(id), DocumentState.Initial, (s, e) => e.Data is IDomainEvent d ? DocumentDecider.Evolve(s, d) : s, ct);
 
+    /// <summary>
+    /// Folds many streams read in one round trip (lists without a read model); results follow <paramref name="streams"/>,
+    /// a stream without events giving (<paramref name="initial"/>, 0).
+    /// </summary>
+    public async Task<IReadOnlyList<(TState State, long Version)>> LoadManyAsync<TState>(IReadOnlyList<string> streams, TState initial,
+        Func<TState, IDomainEvent, TState> evolve, CancellationToken ct)
+    {
+        var read = await store.ReadStreamsAsync(streams, ct);
+        return streams.Select(id => read.TryGetValue(id, out var events)
+            ? (events.Select(e => e.Data).OfType<IDomainEvent>().Aggregate(initial, evolve), events[^1].Version)
+            : (initial, 0L)).ToList();
+    }
+
     public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
         string? reason, CancellationToken ct) =>
         store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
@@ -100,17 +113,27 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         return await ReadStrings(cmd, ct);
     }
 
-    public async Task<IReadOnlyList<Filing>> FilingsOfAsync(string documentId, CancellationToken ct)
+    public async Task<IReadOnlyList<Filing>> FilingsOfAsync(string documentId, CancellationToken ct) =>
+        (await FilingsOfAsync([documentId], ct)).GetValueOrDefault(documentId, []);
+
+    /// <summary>Filings of several documents in one query (index <c>events_filed_document</c>), each in filing order.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Filing>>> FilingsOfAsync(IReadOnlyCollection<string> documentIds, CancellationToken ct)
     {
+        var result = new Dictionary<string, IReadOnlyList<Filing>>();
+        if (documentIds.Count == 0) return result;
         await using var cmd = db.CreateCommand($"""
-            select data->>'dossierCode', (data->>'order')::int, data->>'documentCode' from {store.Options.Schema}.events
-            where type = 'dossier.document.filed.v1' and data->>'documentId' = $1 order by position
+            select data->>'documentId', data->>'dossierCode', (data->>'order')::int, data->>'documentCode' from {store.Options.Schema}.events
+            where type = 'dossier.document.filed.v1' and data->>'documentId' = any($1) order by position
             """);
-        cmd.Parameters.AddWithValue(documentId);
-        var list = new List<Filing>();
+        cmd.Parameters.AddWithValue(documentIds.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(new Filing(r.GetString(0), r.GetInt32(1), r.GetString(2)));
-        return list;
+        while (await r.ReadAsync(ct))
+        {
+            var id = r.GetString(0);
+            if (!result.TryGetValue(id, out var list)) result[id] = list = new List<Filing>();
+            ((List<Filing>)list).Add(new Filing(r.GetString(1), r.GetInt32(2), r.GetString(3)));
+        }
+        return result;
     }
 
     /// <summary>Total number of events: tests use it to prove nothing was stored on an error.</summary>

@@ -12,7 +12,9 @@ namespace Archive.Api.Features.Records;
 /// <summary>
 /// Folds fonds, dossier and document events into <see cref="SearchIndex"/> rows. For every record touched in a
 /// batch it re-reads that record's stream and upserts the whole row, so replays and rebuilds converge on the
-/// current state (upserts are idempotent; a destroyed record's row is removed).
+/// current state (upserts are idempotent; a destroyed record's row is removed). Rows are written in the batch's
+/// transaction, so they commit together with the checkpoint: one commit per batch (a commit per row made catch-up
+/// wait for one WAL flush per document).
 /// </summary>
 public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) : IAsyncProjection
 {
@@ -34,10 +36,21 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
             }
             else if (e.StreamId.StartsWith("document-", StringComparison.Ordinal)) documents.Add(e.StreamId["document-".Length..]);
         }
-        foreach (var id in fonds) await ProjectFondsAsync(id, ct);
-        foreach (var code in dossiers) await ProjectDossierAsync(code, ct);
-        foreach (var id in documents) await ProjectDocumentAsync(id, ct);
+        // One round trip for every touched stream, one for the documents' filings, one for all row writes: on a busy
+        // machine each round trip waits for the scheduler, and per-record round trips made catch-up ~150 documents/s.
+        var streams = await repo.Store.ReadStreamsAsync(
+            [.. fonds.Select(RecordsRepository.FondsStream), .. dossiers.Select(RecordsRepository.DossierStream), .. documents.Select(RecordsRepository.DocumentStream)], ct);
+        var filings = await repo.FilingsOfAsync(documents, ct);
+        var writes = new List<SearchIndex.Write>();
+        foreach (var id in fonds) writes.AddRange(ProjectFonds(id, FondsDecider.Fold(Events(streams, RecordsRepository.FondsStream(id)))));
+        foreach (var code in dossiers) writes.AddRange(ProjectDossier(code, DossierDecider.Fold(Events(streams, RecordsRepository.DossierStream(code)))));
+        foreach (var id in documents)
+            writes.AddRange(ProjectDocument(id, DocumentDecider.Fold(Events(streams, RecordsRepository.DocumentStream(id))), filings.GetValueOrDefault(id, [])));
+        await index.WriteAsync(writes, transaction, ct);
     }
+
+    private static IEnumerable<Domain.Common.IDomainEvent> Events(IReadOnlyDictionary<string, IReadOnlyList<RecordedEvent>> streams, string stream) =>
+        streams.GetValueOrDefault(stream, []).Select(e => e.Data).OfType<Domain.Common.IDomainEvent>();
 
     public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
@@ -46,24 +59,22 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private async Task ProjectFondsAsync(string organId, CancellationToken ct)
+    private static IEnumerable<SearchIndex.Write> ProjectFonds(string organId, FondsState s)
     {
-        var (s, _) = await repo.LoadFondsAsync(organId, ct);
-        if (s.Status == FondsStatus.None) return;
-        await index.UpsertAsync(new SearchRecord
+        if (s.Status == FondsStatus.None) yield break;
+        yield return SearchIndex.Write.Upsert(new SearchRecord
         {
             Id = organId, Kind = RecordKinds.Fonds, FondsId = organId, Title = s.Name, Codes = [organId],
             Metadata = new Dictionary<string, string> { ["status"] = s.Status.ToString().ToLowerInvariant() },
-        }, ct);
+        });
     }
 
-    private async Task ProjectDossierAsync(string code, CancellationToken ct)
+    private static IEnumerable<SearchIndex.Write> ProjectDossier(string code, DossierState s)
     {
-        var (s, _) = await repo.LoadDossierAsync(code, ct);
         // None as well: a shredded stream no longer shows its opening event, and must not be indexed again.
-        if (s.Status is DossierStatus.None or DossierStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(code, ct); return; }
+        if (s.Status is DossierStatus.None or DossierStatus.Destroyed || s.Metadata is null) { yield return SearchIndex.Write.Delete(code); yield break; }
         var m = s.Metadata;
-        await index.UpsertAsync(new SearchRecord
+        yield return SearchIndex.Write.Upsert(new SearchRecord
         {
             Id = code, Kind = RecordKinds.Dossier, FondsId = s.OrganId, Year = s.Year, RetentionCode = m.RetentionCode,
             AccessRegime = m.AccessMode, Date = m.StartDate ?? m.EndDate ?? s.ClosedEndDate, Codes = [code, s.FileNotation],
@@ -73,20 +84,18 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
                 ["creator"] = m.Creator, ["note"] = m.Note, ["informationCode"] = m.InformationCode, ["paperFileCode"] = m.PaperFileCode,
                 ["status"] = s.Status.ToString().ToLowerInvariant(), ["transferDueDate"] = s.TransferDueDate?.ToString("yyyy-MM-dd"),
             }),
-        }, ct);
+        });
     }
 
-    private async Task ProjectDocumentAsync(string id, CancellationToken ct)
+    private static IEnumerable<SearchIndex.Write> ProjectDocument(string id, DocumentState s, IReadOnlyList<Filing> filings)
     {
-        var (s, _) = await repo.LoadDocumentAsync(id, ct);
-        if (s.Status is DocumentStatus.None or DocumentStatus.Destroyed || s.Metadata is null) { await index.DeleteAsync(id, ct); return; }
+        if (s.Status is DocumentStatus.None or DocumentStatus.Destroyed || s.Metadata is null) { yield return SearchIndex.Write.Delete(id); yield break; }
         var m = s.Metadata;
-        var filings = await repo.FilingsOfAsync(id, ct);
         string? fondsId = null;
         if (filings.Count > 0 && DossierCode.TryParse(filings[0].DossierCode, out var organ, out _, out _)) fondsId = organ;
         var typeName = Domain.CodeLists.CodeLists.DocumentTypes.Entries.FirstOrDefault(e => e.Code == m.TypeCode)?.NameVi;
         var warnings = s.CurrentContent?.Warnings ?? [];
-        await index.UpsertAsync(new SearchRecord
+        yield return SearchIndex.Write.Upsert(new SearchRecord
         {
             Id = id, Kind = RecordKinds.Document, FondsId = fondsId, Year = m.IssuedDate.Year, RetentionCode = m.RetentionCode,
             AccessRegime = m.AccessMode, DocumentType = m.TypeCode, Date = m.IssuedDate, HasDigitizationWarnings = warnings.Count > 0,
@@ -98,7 +107,7 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
                 ["note"] = m.Note, ["autograph"] = m.Autograph, ["informationCode"] = m.InformationCode,
                 ["warnings"] = string.Join(" ", warnings.Select(w => w.Code)),
             }),
-        }, ct);
+        });
     }
 
     private static IReadOnlyList<string> SplitKeywords(string? keywords) =>

@@ -69,65 +69,104 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         new[] { r.Title, r.Subject, string.Join(' ', r.Codes), string.Join(' ', r.Keywords), r.DocumentType, string.Join(' ', r.Metadata.Values) }
             .Where(s => !string.IsNullOrWhiteSpace(s))));
 
-    public async Task UpsertAsync(SearchRecord r, CancellationToken ct)
+    /// <summary>One row change of a projection batch.</summary>
+    public sealed record Write(SearchRecord? Record, string Id)
     {
-        await using var cmd = db.CreateCommand("""
-            insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
-                has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())
-            on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
-                retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
-                record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
-                title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
-                norm_text = excluded.norm_text, sort_date = excluded.sort_date, updated_at = now()
-            """);
-        cmd.Parameters.AddWithValue(r.Id);
-        cmd.Parameters.AddWithValue(r.Kind);
-        cmd.Parameters.AddWithValue((object?)r.FondsId ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.Year ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.AccessRegime);
-        cmd.Parameters.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.HasDigitizationWarnings);
-        cmd.Parameters.AddWithValue(r.Codes.ToArray());
-        cmd.Parameters.AddWithValue((object?)r.Title ?? DBNull.Value);
-        cmd.Parameters.AddWithValue((object?)r.Subject ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(r.Keywords.ToArray());
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
-        cmd.Parameters.AddWithValue(IndexText(r));
-        cmd.Parameters.AddWithValue(r.Date ?? Undated);
-        await cmd.ExecuteNonQueryAsync(ct);
+        public static Write Upsert(SearchRecord r) => new(r, r.Id);
+        public static Write Delete(string id) => new(null, id);
     }
 
-    public async Task DeleteAsync(string id, CancellationToken ct)
+    private const string UpsertSql = """
+        insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
+            has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, terms, updated_at)
+        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
+        on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
+            retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
+            record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
+            title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
+            norm_text = excluded.norm_text, sort_date = excluded.sort_date, terms = excluded.terms, updated_at = now()
+        """;
+
+    private const string DeleteSql = "delete from archive_api.search_index where id = $1";
+
+    public Task UpsertAsync(SearchRecord r, CancellationToken ct) => WriteAsync([Write.Upsert(r)], null, ct);
+
+    public Task DeleteAsync(string id, CancellationToken ct) => WriteAsync([Write.Delete(id)], null, ct);
+
+    /// <summary>
+    /// Applies row changes in one round trip, inside <paramref name="tx"/> when given (the projection's batch: one
+    /// commit per batch, together with its checkpoint).
+    /// </summary>
+    public async Task WriteAsync(IReadOnlyList<Write> writes, NpgsqlTransaction? tx, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("delete from archive_api.search_index where id = $1");
-        cmd.Parameters.AddWithValue(id);
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (writes.Count == 0) return;
+        await using var conn = tx is null ? await db.OpenConnectionAsync(ct) : null;
+        await using var batch = new NpgsqlBatch(tx?.Connection ?? conn, tx);
+        foreach (var w in writes)
+        {
+            var cmd = new NpgsqlBatchCommand(w.Record is null ? DeleteSql : UpsertSql);
+            if (w.Record is { } r) AddUpsertParameters(cmd.Parameters, r);
+            else cmd.Parameters.AddWithValue(w.Id);
+            batch.BatchCommands.Add(cmd);
+        }
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Searches what <paramref name="caller"/> may see: regime 03 only with clearance.</summary>
+    private static void AddUpsertParameters(NpgsqlParameterCollection p, SearchRecord r)
+    {
+        p.AddWithValue(r.Id);
+        p.AddWithValue(r.Kind);
+        p.AddWithValue((object?)r.FondsId ?? DBNull.Value);
+        p.AddWithValue((object?)r.Year ?? DBNull.Value);
+        p.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
+        p.AddWithValue(r.AccessRegime);
+        p.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
+        p.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
+        p.AddWithValue(r.HasDigitizationWarnings);
+        p.AddWithValue(r.Codes.ToArray());
+        p.AddWithValue((object?)r.Title ?? DBNull.Value);
+        p.AddWithValue((object?)r.Subject ?? DBNull.Value);
+        p.AddWithValue(r.Keywords.ToArray());
+        p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
+        var text = IndexText(r);
+        p.AddWithValue(text);
+        p.AddWithValue(r.Date ?? Undated);
+        p.AddWithValue(SearchTerms.Of(text));
+    }
+
+    /// <summary>Rows of the date order read before the word index is asked (see <see cref="QueryAsync"/>).</summary>
+    private const int OrderedScanRows = 500;
+
+    /// <summary>The longest second read of the date order, when the first one showed the terms to be common enough.</summary>
+    private const int MaxOrderedScanRows = 10_000;
+
+    /// <summary>Query terms at least this long are taken to be rare (codes, numbers): straight to the word index.</summary>
+    private const int RareTermLength = 12;
+
+    private const string Columns = """
+        id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date, has_digitization_warnings,
+        codes, title, subject, keywords, sort_date
+        """;
+
+    /// <summary>
+    /// Searches what <paramref name="caller"/> may see: regime 03 only with clearance. Text terms use the word index
+    /// (<see cref="SearchTerms"/>). Common words match a large part of the table, where walking the date order and
+    /// stopping at a page is cheap and intersecting posting lists is not; rare ones are the other way round. So a text
+    /// query first reads the newest <see cref="OrderedScanRows"/> rows that pass the filters and keeps those that match:
+    /// a full page among them is exactly the first page (every earlier match is among those rows). If it found some
+    /// matches but not a page, one longer read sized from their density follows (up to <see cref="MaxOrderedScanRows"/>).
+    /// Otherwise the indexed query answers. All give the same rows in the same order.
+    /// </summary>
     public async Task<SearchPage> QueryAsync(SearchQuery q, ClaimsPrincipal caller, string? cursor, int pageSize, CancellationToken ct)
     {
         pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
-        var sql = new StringBuilder("""
-            select id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date, has_digitization_warnings,
-                   codes, title, subject, keywords, sort_date
-            from archive_api.search_index where access_regime = any(@visible)
-            """);
+        var where = new StringBuilder("access_regime = any(@visible)");
         await using var cmd = db.CreateCommand();
         cmd.Parameters.AddWithValue("visible", AccessRegimes.VisibleTo(caller));
-        var terms = TextNormalizer.Terms(q.Text);
-        for (var i = 0; i < terms.Length; i++)
-        {
-            sql.Append($" and norm_text like @t{i} escape '\\'");
-            cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
-        }
         void Filter(string column, string name, object? value)
         {
             if (value is null) return;
-            sql.Append($" and {column} = @{name}");
+            where.Append($" and {column} = @{name}");
             cmd.Parameters.AddWithValue(name, value);
         }
         Filter("kind", "kind", q.Kind);
@@ -137,18 +176,64 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         Filter("access_regime", "regime", q.AccessRegime);
         Filter("document_type", "doctype", q.DocumentType);
         Filter("has_digitization_warnings", "warnings", q.HasDigitizationWarnings);
-        if (q.DateFrom is { } from) { sql.Append(" and record_date >= @from"); cmd.Parameters.AddWithValue("from", from); }
-        if (q.DateTo is { } to) { sql.Append(" and record_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        // Date bounds go on sort_date, which is record_date for dated rows and Undated otherwise: a lower bound above
+        // Undated excludes undated rows exactly as "record_date >= from" does, and the date-order index range-scans it.
+        if (q.DateFrom is not null || q.DateTo is not null)
+        {
+            var lower = q.DateFrom is { } f && f > Undated ? f : Undated.AddDays(1);
+            where.Append(" and sort_date >= @from");
+            cmd.Parameters.AddWithValue("from", lower);
+            if (q.DateTo is { } to) { where.Append(" and sort_date <= @to"); cmd.Parameters.AddWithValue("to", to); }
+        }
         if (Cursor.TryDecode(cursor, out var afterDate, out var afterId))
         {
-            sql.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
+            where.Append(" and (sort_date < @cdate or (sort_date = @cdate and id > @cid))");
             cmd.Parameters.AddWithValue("cdate", afterDate);
             cmd.Parameters.AddWithValue("cid", afterId);
         }
-        sql.Append(" order by sort_date desc, id limit @limit");
         cmd.Parameters.AddWithValue("limit", pageSize + 1);
-        cmd.CommandText = sql.ToString();
+        const string order = " order by sort_date desc, id limit @limit";
 
+        var terms = TextNormalizer.Terms(q.Text);
+        if (terms.Length == 0)
+        {
+            cmd.CommandText = $"select {Columns} from archive_api.search_index where {where}{order}";
+            return await ReadPageAsync(cmd, pageSize, ct);
+        }
+        var match = new StringBuilder("array_to_tsvector(terms) @@ @query::tsquery");
+        cmd.Parameters.AddWithValue("query", SearchTerms.Query(terms));
+        // Beyond the indexed length only the substring check is exact.
+        for (var i = 0; i < terms.Length; i++)
+            if (terms[i].Length > SearchTerms.MaxLength)
+            {
+                match.Append($" and norm_text like @t{i} escape '\\'");
+                cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
+            }
+        if (terms.All(t => t.Length < RareTermLength))
+        {
+            // A second, longer read when the first found matches but not a page: sized from their density.
+            for (int scan = OrderedScanRows, attempt = 0; attempt < 2; attempt++)
+            {
+                cmd.CommandText = $"""
+                    select {Columns} from (select {Columns}, terms, norm_text from archive_api.search_index where {where}
+                        order by sort_date desc, id limit {scan}) s
+                    where {match}{order}
+                    """;
+                var page = await ReadPageAsync(cmd, pageSize, ct);
+                if (page.NextCursor is not null) return page;
+                var needed = page.Items.Count == 0 ? long.MaxValue : (long)(pageSize + 1) * scan * 3 / 2 / page.Items.Count;
+                if (needed > MaxOrderedScanRows) break;
+                scan = (int)needed;
+            }
+        }
+        // "sort_date + 0" keeps the planner off the date-order index here: it underestimates rare prefix terms and
+        // would walk the whole order filtering every row (measured: 72 s for one exact code over 1,000,000 rows).
+        cmd.CommandText = $"select {Columns} from archive_api.search_index where {where} and {match} order by sort_date + 0 desc, id limit @limit";
+        return await ReadPageAsync(cmd, pageSize, ct);
+    }
+
+    private static async Task<SearchPage> ReadPageAsync(NpgsqlCommand cmd, int pageSize, CancellationToken ct)
+    {
         var items = new List<SearchHit>();
         DateOnly lastDate = default;
         await using var r = await cmd.ExecuteReaderAsync(ct);
