@@ -20,7 +20,7 @@ public sealed record ExecutionResponse(ProposalResponse Proposal, IReadOnlyList<
 /// <summary>
 /// Thi hành quyết định hủy (execution). In one transaction: <c>destruction.executed.v1</c> on the list, a
 /// <c>*.destroyed.v1</c> residual on every destroyed dossier and document, their blob references and review rows
-/// removed, and, when an <see cref="IRecordShredder"/> is registered, their metadata shredded. After the commit, the
+/// removed, and their metadata crypto-shredded (<see cref="IRecordShredder"/>). After the commit, the
 /// content blobs no surviving record references are deleted. Blobs are content-addressed, so a blob shared with a
 /// record that survives is kept. A crash between commit and deletion leaves unreferenced blobs, which the sweeper
 /// removes after its grace period; it never leaves a destroyed record's bytes referenced.
@@ -28,7 +28,7 @@ public sealed record ExecutionResponse(ProposalResponse Proposal, IReadOnlyList<
 /// filed in a surviving dossier survives.
 /// </summary>
 public sealed class DestructionExecutor(DispositionStore store, RecordsRepository repo, NpgsqlDataSource db, IContentStore content,
-    TimeProvider clock, IServiceProvider services)
+    TimeProvider clock, IRecordShredder shredder)
 {
     public async Task<IResult> ExecuteAsync(string proposalId, ExecuteRequest body, HttpContext http, CancellationToken ct)
     {
@@ -142,9 +142,8 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
             review.Parameters.AddWithValue(documentIds.Concat(dossierCodes).ToArray());
             await review.ExecuteNonQueryAsync(ct);
         }
-        if (services.GetService<IRecordShredder>() is { } shredder)
-            await shredder.ShredAsync([.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)],
-                conn, tx, ct);
+        await shredder.ShredAsync([.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)],
+            conn, tx, ct);
         await tx.CommitAsync(ct);
         return proposalVersion;
     }

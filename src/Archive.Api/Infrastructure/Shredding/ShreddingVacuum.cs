@@ -76,7 +76,7 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
         }
         await using (var cmd = db.CreateCommand($"""
             vacuum full {store.Options.Schema}.stream_keys, {store.Options.Schema}.dead_letters, archive_api.search_index,
-                archive_api.idempotency, archive_api.access_log, archive_api.shred_vacuum_queue
+                archive_api.disposition_review, archive_api.idempotency, archive_api.access_log, archive_api.shred_vacuum_queue
             """))
         {
             cmd.CommandTimeout = 0;
