@@ -18,11 +18,17 @@ public class disposition_command(AuditDatabase db) : IClassFixture<AuditDatabase
     }
 
     /// <summary>A store in its own schema with the domain's events registered.</summary>
-    private async Task<(EventStore.EventStore Store, string Schema)> StoreAsync()
+    private async Task<(EventStore.EventStore Store, string Schema)> StoreAsync(byte[]? masterKey = null)
     {
         var schema = $"dispo_{Guid.NewGuid():N}"[..18];
         var options = new EventStoreOptions { Schema = schema };
         foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
+        if (masterKey is not null)
+        {
+            // As the API stores them: descriptive metadata encrypted under per-record keys.
+            options.Encryption = new EventStore.Encryption.StreamEncryptionOptions(masterKey);
+            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+        }
         var store = new EventStore.EventStore(db.DataSource, options);
         await store.MigrateAsync();
         return (store, schema);
@@ -73,6 +79,32 @@ public class disposition_command(AuditDatabase db) : IClassFixture<AuditDatabase
         attempt.TypeName.ShouldBe("destruction.blocked.v1");
         ((Archive.Domain.Disposition.DestructionBlocked)attempt.Data!).RecordCode.ShouldBe(permanent);
         attempt.Metadata.Actor.ShouldBe("cli:nguyenvana");
+    }
+
+    [Fact]
+    public async Task an_archive_with_encrypted_metadata_is_read_only_with_its_master_key()
+    {
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var (store, schema) = await StoreAsync(key);
+        var permanent = await ClosedDossierAsync(store, "CLI-ENC", "01");
+        string[] Args(params string[] more) => ["disposition", "propose", "--connection", db.ConnectionString, "--schema", schema,
+            "--proposal-id", "cli-enc", "--organ", Organ, "--dossier", permanent, "--reason", "Hết giá trị", .. more];
+
+        var (withoutKey, _, error) = await RunAsync(Args());
+        withoutKey.ShouldBe(2);
+        error.ShouldContain("--master-key-file");
+        (await CountAsync(schema, "destruction.blocked.v1")).ShouldBe(0);
+
+        var keyFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(keyFile, Convert.ToBase64String(key));
+        try
+        {
+            var (withKey, output, refused) = await RunAsync(Args("--master-key-file", keyFile));
+            withKey.ShouldBe(1, output + refused);
+            refused.ShouldContain($"{permanent} có thời hạn bảo quản vĩnh viễn");
+            (await CountAsync(schema, "destruction.blocked.v1")).ShouldBe(1);
+        }
+        finally { File.Delete(keyFile); }
     }
 
     [Fact]

@@ -1,8 +1,6 @@
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Shredding;
 using Archive.Domain.Common;
-using Archive.Domain.Documents;
-using Archive.Domain.Dossiers;
 using Archive.EventStore;
 using Archive.EventStore.Encryption;
 using Npgsql;
@@ -18,22 +16,6 @@ public static class EventStoreSetup
 {
     public const string Schema = "event_store";
 
-    /// <summary>
-    /// Events that carry descriptive metadata of records that may be destroyed (titles, subjects, keywords, notes,
-    /// issuer, signer, file names, and field changes' old/new values): stored encrypted under the record's key,
-    /// so destruction can shred them. Each keeps its identifiers and codes in clear (SQL lookups use them: shared
-    /// blobs by hash, paper originals by paper file code); codes, dates, retention, hashes and who did what are the
-    /// residual record (docs/architecture.md "Encryption and crypto-shredding").
-    /// </summary>
-    public static readonly IReadOnlyList<(Type Event, string[] ClearFields)> ProtectedEvents =
-    [
-        (typeof(DossierOpened), ["dossierCode", "organId", "year", "fileNotation", "metadata.paperFileCode", "metadata.retentionCode", "metadata.retentionYears"]),
-        (typeof(DossierMetadataChanged), ["dossierCode", "metadata.paperFileCode", "metadata.retentionCode", "metadata.retentionYears"]),
-        (typeof(DocumentRegistered), ["documentId", "metadata.retentionCode", "metadata.retentionYears"]),
-        (typeof(DocumentMetadataChanged), ["documentId", "metadata.retentionCode", "metadata.retentionYears"]),
-        (typeof(ContentVersionAdded), ["documentId", "version", "sha256", "sizeBytes", "mediaType"]),
-    ];
-
     public static IServiceCollection AddArchiveEventStore(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
@@ -44,7 +26,7 @@ public static class EventStoreSetup
             foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
             var data = sp.GetRequiredService<ArchiveDatabase>();
             options.Encryption = new StreamEncryptionOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
-            foreach (var (type, clear) in ProtectedEvents) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();

@@ -30,11 +30,15 @@ public static class DispositionCommand
             Description = "Paper file code of a digitised dossier's original; repeatable", AllowMultipleArgumentsPerToken = true,
         };
         var reason = new Option<string>("--reason") { Description = "Why these records have no further value", Required = true };
+        var masterKey = new Option<FileInfo?>("--master-key-file")
+        {
+            Description = "The archive's master key file (master.key in its data folder); needed to read records whose metadata is encrypted",
+        };
         var actor = new Option<string>("--actor") { Description = "Who proposes (recorded in the events)", DefaultValueFactory = _ => Environment.UserName };
 
         var propose = new Command("propose", "Propose records for destruction; exit 0 proposed, 1 refused (blocked or invalid), 2 usage")
         {
-            connection, schema, proposalId, organ, dossiers, documents, papers, reason, actor,
+            connection, schema, proposalId, organ, dossiers, documents, papers, reason, actor, masterKey,
         };
         propose.SetAction(async (pr, ct) =>
         {
@@ -47,13 +51,14 @@ public static class DispositionCommand
                 return UsageError;
             }
             return await ProposeAsync(pr.GetValue(connection)!, pr.GetValue(schema)!, pr.GetValue(proposalId) ?? Guid.NewGuid().ToString("N"),
-                pr.GetValue(organ)!, items, pr.GetValue(reason)!, pr.GetValue(actor)!, output, error, ct);
+                pr.GetValue(organ)!, items, pr.GetValue(reason)!, pr.GetValue(actor)!, pr.GetValue(masterKey), output, error, ct);
         });
         return new Command("disposition", "Retention and disposition (hủy tài liệu hết giá trị)") { propose };
     }
 
     private static async Task<int> ProposeAsync(string connectionString, string schema, string proposalId, string organId,
-        IReadOnlyList<(RecordKind Kind, string Code)> items, string reason, string actorName, TextWriter output, TextWriter error, CancellationToken ct)
+        IReadOnlyList<(RecordKind Kind, string Code)> items, string reason, string actorName, FileInfo? masterKeyFile, TextWriter output, TextWriter error,
+        CancellationToken ct)
     {
         EventStoreOptions options;
         try { options = new EventStoreOptions { Schema = schema }; }
@@ -64,6 +69,24 @@ public static class DispositionCommand
         }
         foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
         await using var db = NpgsqlDataSource.Create(connectionString);
+        // The API stores records' descriptive metadata encrypted; without the master key the facts (dates, holds)
+        // could not be read, and a decision on unreadable facts must not be made.
+        if (masterKeyFile is not null)
+        {
+            if (MasterKeyFile.TryRead(masterKeyFile, out var key, out var problem) is false)
+            {
+                await error.WriteLineAsync($"archive disposition propose: {problem}");
+                return UsageError;
+            }
+            options.Encryption = new Archive.EventStore.Encryption.StreamEncryptionOptions(key);
+            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+        }
+        else if (await HasEncryptedStreamsAsync(db, options.Schema, ct))
+        {
+            await error.WriteLineAsync("archive disposition propose: this archive keeps record metadata encrypted; give --master-key-file " +
+                "(master.key in the archive's data folder) / kho lưu trữ mã hóa siêu dữ liệu: cần --master-key-file");
+            return UsageError;
+        }
         var records = new RecordFacts(new EventStore.EventStore(db, options), db);
         var context = new DecisionContext(new Actor("cli:" + actorName, actorName), DateTimeOffset.UtcNow);
         var metadata = new EventMetadata
@@ -103,5 +126,11 @@ public static class DispositionCommand
         await error.WriteLineAsync($"  en: {rejection.ReasonEn}");
         foreach (var e in rejection.Errors.Concat(extra))
             await error.WriteLineAsync($"  {e.Field} [{e.Code}]: {e.MessageVi} / {e.MessageEn}");
+    }
+
+    private static async Task<bool> HasEncryptedStreamsAsync(NpgsqlDataSource db, string schema, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select to_regclass('{schema}.stream_keys') is not null and exists (select 1 from {schema}.stream_keys)");
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 }

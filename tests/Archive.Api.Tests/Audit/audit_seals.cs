@@ -73,8 +73,8 @@ public class audit_seals(AuditFixture api) : IClassFixture<AuditFixture>
     }
 }
 
-/// <summary>The default host registers no seal signer.</summary>
-public class audit_seals_without_a_signer(ApiFixture api) : IClassFixture<ApiFixture>
+/// <summary>The host without any seal signer (the default host registers the organization's signing identity).</summary>
+public class audit_seals_without_a_signer(NoSealSignerFixture api) : IClassFixture<NoSealSignerFixture>
 {
     [Fact]
     public async Task without_a_seal_signer_the_seal_job_is_not_scheduled_and_says_why()

@@ -6,6 +6,7 @@ using Archive.EventStore.Integrity.Seals;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Archive.Api.Tests.Support;
 
@@ -40,6 +41,13 @@ public class AuditFixture : ApiFixture
             next(app);
         };
     }
+}
+
+/// <summary>The API with every <see cref="ISealSigner"/> registration removed, as a host with no signing identity would be.</summary>
+public sealed class NoSealSignerFixture : ApiFixture
+{
+    protected override void Configure(IWebHostBuilder builder) =>
+        builder.ConfigureServices(s => s.RemoveAll<ISealSigner>());
 }
 
 /// <summary>Detached CMS over the seal bytes with a self-signed RSA certificate, pinned by thumbprint on verify.</summary>

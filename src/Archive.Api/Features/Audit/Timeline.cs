@@ -28,7 +28,7 @@ public sealed record TimelineFilter(DateTimeOffset? From, DateTimeOffset? To, IR
 /// that names it (its filings, retention updates); a dossier's adds the streams of the documents filed in it;
 /// a fonds' adds its dossiers (codes <c>organId.*</c>) and their documents.
 /// </summary>
-public sealed class Timeline(NpgsqlDataSource db)
+public sealed class Timeline(NpgsqlDataSource db, Archive.EventStore.EventStore store)
 {
     private static readonly string E = $"{EventStoreSetup.Schema}.events";
 
@@ -53,8 +53,54 @@ public sealed class Timeline(NpgsqlDataSource db)
         return new TimelinePage(scope.Record, scope.Kind, items, next);
     }
 
-    /// <summary>Streams the matching events straight from the database reader (exports never buffer the period).</summary>
+    /// <summary>
+    /// Streams the matching events from the database reader in chunks (exports never buffer the period); protected
+    /// events (encrypted data and reason, docs/architecture.md "Encryption and crypto-shredding") are opened through
+    /// the store, so the timeline shows their changes and reason, or the shredded marker after a destruction.
+    /// </summary>
     public async IAsyncEnumerable<TimelineEntry> ReadAsync(TimelineScope scope, TimelineFilter filter, bool clearedForSecret, int? limit,
+        [EnumeratorCancellation] CancellationToken ct)
+    {
+        var chunk = new List<TimelineEntry>(256);
+        await foreach (var e in ReadRowsAsync(scope, filter, clearedForSecret, limit, ct))
+        {
+            chunk.Add(e);
+            if (chunk.Count < 256) continue;
+            foreach (var opened in await OpenAsync(chunk, ct)) yield return opened;
+            chunk.Clear();
+        }
+        foreach (var opened in await OpenAsync(chunk, ct)) yield return opened;
+    }
+
+    private async Task<IReadOnlyList<TimelineEntry>> OpenAsync(List<TimelineEntry> rows, CancellationToken ct)
+    {
+        var sealedRows = rows.Where(e => (e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("enc", out _))
+                                         || e.Reason?.StartsWith("enc:", StringComparison.Ordinal) == true).Select(e => e.Position).ToList();
+        if (sealedRows.Count == 0) return rows.ToList();
+        var opened = (await store.ReadPositionsAsync(sealedRows, ct)).ToDictionary(e => e.Position);
+        // Through jsonb, so opened data reads exactly like plain rows (jsonb's key order and spacing).
+        var canonical = new Dictionary<long, JsonElement>();
+        await using (var cmd = db.CreateCommand("select p, d::text from unnest($1::bigint[], $2::jsonb[]) as t(p, d)"))
+        {
+            cmd.Parameters.AddWithValue(opened.Keys.ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter { Value = opened.Values.Select(o => o.RawData).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) canonical[r.GetInt64(0)] = JsonSerializer.Deserialize<JsonElement>(r.GetString(1));
+        }
+        return rows.Select(e =>
+        {
+            if (!opened.TryGetValue(e.Position, out var o)) return e;
+            var data = canonical[e.Position];
+            return e with
+            {
+                Reason = o.Metadata.Headers.GetValueOrDefault("reason"),
+                Data = data,
+                Changes = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("changes", out var c) ? c : null,
+            };
+        }).ToList();
+    }
+
+    private async IAsyncEnumerable<TimelineEntry> ReadRowsAsync(TimelineScope scope, TimelineFilter filter, bool clearedForSecret, int? limit,
         [EnumeratorCancellation] CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
