@@ -27,6 +27,13 @@ public class audit_seals(AuditFixture api) : IClassFixture<AuditFixture>
         (await job.RunAsync(new JobRunContext(job.Name, 1, "test"), CancellationToken.None))!.ShouldContain("seal(s) over");
     }
 
+    private async Task<long> PositionOfAsync(string stream)
+    {
+        await using var cmd = api.Service<Npgsql.NpgsqlDataSource>().CreateCommand("select position from event_store.events where stream_id = $1 and version = 1");
+        cmd.Parameters.AddWithValue(stream);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     private static IEnumerable<(string Kind, string? Stream, long? Version)> Findings(JsonElement report) =>
         report.GetProperty("findings").EnumerateArray().Select(f => (f.GetProperty("kind").GetString()!, f.GetProperty("streamId").GetString(),
             f.GetProperty("version").ValueKind == JsonValueKind.Null ? (long?)null : f.GetProperty("version").GetInt64()));
@@ -44,9 +51,10 @@ public class audit_seals(AuditFixture api) : IClassFixture<AuditFixture>
     }
 
     [Fact]
-    public async Task sealed_events_verify_and_an_altered_or_removed_one_is_named()
+    public async Task sealed_events_verify_and_an_altered_removed_or_reordered_one_is_named()
     {
         var first = await DossierWithDocumentAsync(api, "SL-01");
+        var second = await DossierWithDocumentAsync(api, "SL-02");
         await SealEverythingAsync();
         var auditor = await api.ClientAsync(Roles.Auditor);
 
@@ -63,13 +71,21 @@ public class audit_seals(AuditFixture api) : IClassFixture<AuditFixture>
         (await api.SqlAsync("update event_store.events set data = jsonb_set(data, '{subject}', '\"Trích yếu bị sửa\"') where stream_id = $1 and version = 1",
             "document-" + first.DocumentId)).ShouldBe(1);
         (await api.SqlAsync("delete from event_store.events where stream_id = $1 and version = 2", "dossier-" + first.Dossier)).ShouldBe(1);
+        // Swap two events' positions (three steps: the primary key is checked row by row).
+        var p1 = await PositionOfAsync("dossier-" + second.Dossier);
+        var p2 = await PositionOfAsync("document-" + second.DocumentId);
+        (await api.SqlAsync("update event_store.events set position = -1 where position = $1", p1)).ShouldBe(1);
+        (await api.SqlAsync("update event_store.events set position = $1 where position = $2", p1, p2)).ShouldBe(1);
+        (await api.SqlAsync("update event_store.events set position = $1 where position = -1", p2)).ShouldBe(1);
 
         var broken = await auditor.GetFromJsonAsync<JsonElement>("/api/v1/audit/seals/verification");
         broken.GetProperty("intact").GetBoolean().ShouldBeFalse();
         var findings = Findings(broken).ToList();
         findings.ShouldContain(("ALTERED", "document-" + first.DocumentId, 1L));
         findings.ShouldContain(("REMOVED", "dossier-" + first.Dossier, 2L));
-        findings.Count.ShouldBe(2, string.Join("; ", findings));
+        findings.ShouldContain(("REORDERED", "dossier-" + second.Dossier, 1L));
+        findings.ShouldContain(("REORDERED", "document-" + second.DocumentId, 1L));
+        findings.Count.ShouldBe(4, string.Join("; ", findings));
     }
 }
 
