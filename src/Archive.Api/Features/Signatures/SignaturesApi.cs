@@ -13,7 +13,10 @@ using Signing.Appearance;
 
 namespace Archive.Api.Features.Signatures;
 
-/// <summary>Body of <c>POST /documents/{id}/signatures</c>: level B-T, B-LT or B-LTA (default: B-LTA for digitized documents, else B-LT).</summary>
+/// <summary>
+/// Body of <c>POST /documents/{id}/signatures</c>: level B-T, B-LT or B-LTA (default: <c>Archive:Signing:Level</c> if set, else
+/// B-LTA for digitized documents and B-LT for others).
+/// </summary>
 public sealed record SignDocumentRequest(string? Level, string? Reason);
 
 public sealed record DocumentSignatureResponse(int Version, string Sha256, long SizeBytes, int SourceVersion, string SourceSha256, string Level,
@@ -46,7 +49,8 @@ public static class SignaturesApi
             var source = doc.CurrentContent;
             if (source is null && doc.Status == DocumentStatus.Registered)
                 return ApiProblems.Conflict(new Text("Tài liệu chưa có tệp nội dung để ký.", "The document has no content to sign."), DocumentSigningRules.NotSignable);
-            var level = body?.Level?.Trim().ToUpperInvariant() ?? (doc.Metadata is null ? SignatureLevels.BLT : SignatureLevels.DefaultFor(doc.Metadata));
+            var level = (body?.Level ?? signing.Settings.Level)?.Trim().ToUpperInvariant()
+                ?? (doc.Metadata is null ? SignatureLevels.BLT : SignatureLevels.DefaultFor(doc.Metadata));
             // Decide first with the facts still unknown, so a refused signing costs no timestamp and stores no blob.
             SignDocumentContent Command(ContentFacts f, SignResult? r = null, DateTimeOffset? until = null) => new(source?.Version ?? 0, source?.Sha256 ?? "", f, level,
                 r?.SignerCertificateSha256.ToLowerInvariant() ?? "", r?.SignerSubject ?? "", r?.SignatureSha256.ToLowerInvariant() ?? "",

@@ -101,7 +101,7 @@ public static class VerificationsApi
         : Results.Text(json ?? ReportRenderer.ToJson(report), "application/json; charset=utf-8");
 
     /// <summary>
-    /// The PDF report signed by the archive's organization identity (B-LT, invisible so it covers no report text), so a
+    /// The PDF report signed by the archive's organization identity (invisible, so it covers no report text), so a
     /// report handed to a court can itself be checked. If it cannot be signed the caller gets a 503 problem, never an
     /// unsigned report that looks like a signed one.
     /// </summary>
@@ -109,7 +109,9 @@ public static class VerificationsApi
     {
         try
         {
-            var signed = await signing.SignAsync(PdfReportRenderer.ToPdf(report), Signing.PadesLevel.B_LT, Signing.Appearance.CopyKind.None, ct, visible: false);
+            // B-LT when a TSA is configured; an identity without one (air-gapped) still signs the report, at B-B.
+            var level = signing.HasTimestampAuthority ? Signing.PadesLevel.B_LT : Signing.PadesLevel.B_B;
+            var signed = await signing.SignAsync(PdfReportRenderer.ToPdf(report), level, Signing.Appearance.CopyKind.None, ct, visible: false);
             return Results.File(signed.Pdf, PdfMediaType);
         }
         catch (Exception e) when (SigningProblems.IsSigningFailure(e)) { return SigningProblems.From(e, http); }

@@ -49,6 +49,9 @@ public sealed class OrganizationSigning : IDisposable
     /// <summary>Anchors the organization's chain builds to: configured, or the development root.</summary>
     public IReadOnlyList<X509Certificate2> TrustAnchors => _identity.Value.Anchors;
 
+    /// <summary>Whether a timestamp authority is configured (always for the development identity): without one only B-B is possible.</summary>
+    public bool HasTimestampAuthority => _identity.Value.Tsa is not null;
+
     /// <summary>Folder of the development identity, null for a configured one.</summary>
     public string? DevelopmentFolder => _identity.Value.DevelopmentFolder;
 
