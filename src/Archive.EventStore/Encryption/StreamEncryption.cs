@@ -153,7 +153,7 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
     /// </summary>
     public (RawEvent Row, ShreddedEvent? Shredded) Open(RawEvent e, IReadOnlyDictionary<string, StreamKey> keys)
     {
-        var ciphertext = Protects(e.Type) ? Envelope(e.Data) : null;
+        var ciphertext = Protects(e.Type) ? Envelope(e) : null;
         if (ciphertext is null && !HasSealedHeaders(e)) return (e, null);
         if (!keys.TryGetValue(e.StreamId, out var k))
             throw new EventDecryptionException(e.StreamId, e.Version, "its stream key is missing and no shredding is recorded");
@@ -167,7 +167,7 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
         if (k.Key is null) throw new EventDecryptionException(e.StreamId, e.Version, "its stream key does not unwrap under this master key");
         var data = ciphertext is null ? e.Data : Open(k.Key, Aad(e.StreamId, e.Version, e.Type, "data"), ciphertext, e);
         var metadata = MapHeaders(e, (name, sealedValue) =>
-            Open(k.Key, Aad(e.StreamId, e.Version, e.Type, "header:" + name), Convert.FromBase64String(sealedValue), e));
+            Open(k.Key, Aad(e.StreamId, e.Version, e.Type, "header:" + name), FromBase64(sealedValue, e), e));
         return (e with { Data = data, Metadata = metadata }, null);
     }
 
@@ -180,7 +180,7 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
         if (!e.Metadata.Contains(HeaderPrefix, StringComparison.Ordinal)) return e.Metadata;
         using var doc = JsonDocument.Parse(e.Metadata);
         if (!doc.RootElement.TryGetProperty("headers", out var headers) || headers.ValueKind != JsonValueKind.Object) return e.Metadata;
-        var node = System.Text.Json.Nodes.JsonNode.Parse(e.Metadata)!;
+        var node = JsonNode.Parse(e.Metadata)!;
         foreach (var h in headers.EnumerateObject())
             if (options.ProtectedHeaders.Contains(h.Name) && h.Value.GetString() is { } v && v.StartsWith(HeaderPrefix, StringComparison.Ordinal))
                 node["headers"]![h.Name] = open(h.Name, v[HeaderPrefix.Length..]);
@@ -208,14 +208,22 @@ internal sealed class StreamEncryption(StreamEncryptionOptions options, string s
         return envelope.ToJsonString();
     }
 
-    private static byte[]? Envelope(string json)
+    /// <summary>The ciphertext of a stored envelope, or null when the row is plain JSON (written before its type was protected).</summary>
+    private static byte[]? Envelope(RawEvent e)
     {
-        if (!json.Contains("\"enc\"", StringComparison.Ordinal)) return null;
-        using var doc = JsonDocument.Parse(json);
+        if (!e.Data.Contains("\"enc\"", StringComparison.Ordinal)) return null;
+        using var doc = JsonDocument.Parse(e.Data);
         var root = doc.RootElement;
-        return root.ValueKind == JsonValueKind.Object && root.TryGetProperty("v", out var v) && v.ValueKind == JsonValueKind.Number
-               && v.GetInt32() == 1 && root.TryGetProperty("enc", out var enc) && enc.ValueKind == JsonValueKind.String
-            ? enc.GetBytesFromBase64() : null;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number
+            || !v.TryGetInt32(out var version) || version != 1 || !root.TryGetProperty("enc", out var enc) || enc.ValueKind != JsonValueKind.String)
+            return null;
+        return FromBase64(enc.GetString()!, e);
+    }
+
+    private static byte[] FromBase64(string value, RawEvent e)
+    {
+        try { return Convert.FromBase64String(value); }
+        catch (FormatException ex) { throw new EventDecryptionException(e.StreamId, e.Version, "a protected header is not base64", ex); }
     }
 
     private static string Open(byte[] key, byte[] aad, byte[] sealedBytes, RawEvent e)

@@ -35,13 +35,14 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _signals.Writer.TryWrite(true);
-        await foreach (var _ in _signals.Reader.ReadAllAsync(stoppingToken))
+        // At start one round for what an earlier run left; after a shredding, rounds until its transaction commits.
+        _signals.Writer.TryWrite(false);
+        await foreach (var waitForCommit in _signals.Reader.ReadAllAsync(stoppingToken))
         {
             try
             {
                 var deadline = DateTime.UtcNow + CommitWait;
-                while (!await RoundAsync(stoppingToken) && DateTime.UtcNow < deadline && !_signals.Reader.TryPeek(out bool _))
+                while (!await RoundAsync(stoppingToken) && waitForCommit && DateTime.UtcNow < deadline && !_signals.Reader.TryPeek(out _))
                     await Task.Delay(200, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
