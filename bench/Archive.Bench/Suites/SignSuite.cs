@@ -108,7 +108,14 @@ public static class SignSuite
     private static async Task<double> FloorOnceAsync(string input, string output, Pkcs12Signer signer, ITimestampClient tsa)
     {
         var sw = Stopwatch.StartNew();
-        var bytes = await File.ReadAllBytesAsync(input);
+        // Read the way the signer reads (one exactly sized read): File.ReadAllBytesAsync was slower than the signer's
+        // own read on this machine, which made the "floor" higher than the signing itself (ratio 0.48 for 20 MB).
+        byte[] bytes;
+        await using (var source = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        {
+            bytes = new byte[source.Length];
+            await source.ReadExactlyAsync(bytes);
+        }
         var digest = SHA256.HashData(bytes);
         var signature = await signer.SignDigestAsync(digest, CancellationToken.None);
         await tsa.GetTokenAsync(SHA256.HashData(signature), HashAlgorithmName.SHA256, CancellationToken.None);
