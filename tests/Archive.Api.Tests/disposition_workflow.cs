@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Content;
+using Archive.Api.Tests.Audit;
 using Archive.Api.Tests.Support;
 using static Archive.Api.Tests.Support.DispositionRecords;
 
@@ -148,6 +149,14 @@ public class disposition_workflow(DispositionFixture api) : IClassFixture<Dispos
         var call = api.Shredder.Calls.Single(c => c.StreamIds.Contains($"dossier-{code}"));
         call.StreamIds.ShouldBe([$"dossier-{code}", $"document-{documentId}"], ignoreOrder: true);
         call.DestroyedEventsVisible.ShouldBe(2);
+        // And it really shredded: the keys are gone and no stored event, search or review row shows the dossier's title.
+        (await api.ScalarAsync<long>("select count(*) from event_store.stream_keys where stream_id = any($1) and wrapped_key is null",
+            (object)new[] { $"dossier-{code}", $"document-{documentId}" })).ShouldBe(2L);
+        (await api.ScalarAsync<long>("""
+            select (select count(*) from event_store.events where data::text like '%' || $1 || '%' or metadata::text like '%' || $1 || '%')
+                 + (select count(*) from archive_api.search_index where title like '%' || $1 || '%')
+                 + (select count(*) from archive_api.disposition_review where title like '%' || $1 || '%')
+            """, "Hồ sơ EX-10")).ShouldBe(0L);
 
         (await store.GetInfoAsync(unique, default)).ShouldBeNull();
         (await store.GetInfoAsync(shared, default)).ShouldNotBeNull();

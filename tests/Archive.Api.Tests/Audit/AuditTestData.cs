@@ -47,4 +47,11 @@ public static class AuditTestData
         foreach (var a in args) cmd.Parameters.AddWithValue(a);
         return await cmd.ExecuteNonQueryAsync();
     }
+
+    public static async Task<T> ScalarAsync<T>(this ApiFixture api, string sql, params object[] args)
+    {
+        await using var cmd = api.Service<NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.AddWithValue(a);
+        return (T)(await cmd.ExecuteScalarAsync())!;
+    }
 }

@@ -20,8 +20,8 @@ public sealed class MovableClock : TimeProvider
 }
 
 /// <summary>
-/// Stands in for the crypto-shredder (built separately): records each call and what its transaction could see, and
-/// can be told to fail so the test can prove the destruction and the shredding commit or roll back together.
+/// Wraps the real crypto-shredder: records each call and what its transaction could see, and can be told to fail
+/// before shredding so the test can prove the destruction and the shredding commit or roll back together.
 /// </summary>
 public sealed class RecordingShredder : IRecordShredder
 {
@@ -29,6 +29,7 @@ public sealed class RecordingShredder : IRecordShredder
 
     public List<Call> Calls { get; } = [];
     public bool Fail { get; set; }
+    public IRecordShredder? Inner { get; set; }
 
     public async Task ShredAsync(IReadOnlyList<string> streamIds, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
@@ -39,17 +40,22 @@ public sealed class RecordingShredder : IRecordShredder
         cmd.Parameters.AddWithValue(streamIds.ToArray());
         Calls.Add(new(streamIds, (long)(await cmd.ExecuteScalarAsync(ct))!));
         if (Fail) throw new InvalidOperationException("shredding failed (test)");
+        await Inner!.ShredAsync(streamIds, connection, transaction, ct);
     }
 }
 
-/// <summary>The API host with a <see cref="MovableClock"/> as its TimeProvider and a <see cref="RecordingShredder"/>.</summary>
+/// <summary>The API host with a <see cref="MovableClock"/> as its TimeProvider and a <see cref="RecordingShredder"/> around the real shredder.</summary>
 public sealed class DispositionFixture : ApiFixture
 {
     public MovableClock Clock { get; } = new();
     public RecordingShredder Shredder { get; } = new();
 
     protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
-        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock).AddSingleton<IRecordShredder>(Shredder));
+        builder.ConfigureServices(s => s.AddSingleton<TimeProvider>(Clock).AddSingleton<IRecordShredder>(sp =>
+        {
+            Shredder.Inner = ActivatorUtilities.CreateInstance<RecordShredder>(sp);
+            return Shredder;
+        }));
 }
 
 /// <summary>Builders for the disposition tests, all through the HTTP API.</summary>

@@ -17,6 +17,8 @@ namespace Archive.Api.Infrastructure.Shredding;
 public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<ShreddingVacuum> log) : BackgroundService
 {
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+    private const int MaxAttempts = 30;
     private readonly Channel<bool> _signals = Channel.CreateUnbounded<bool>();
     private long _completed;
 
@@ -70,23 +72,56 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
             try { await store.WaitForProjectionAsync(SearchProjection.ProjectionName, last, CommitWait, ct); }
             catch (TimeoutException) { /* vacuum what can be vacuumed now; the projection deletes its row when it gets there */ }
         }
+        var s = store.Options.Schema;
+        await VacuumFullAsync([$"{s}.stream_keys", $"{s}.dead_letters", "archive_api.search_index", "archive_api.disposition_review",
+            "archive_api.idempotency", "archive_api.access_log"], ct);
         await using (var cmd = db.CreateCommand("delete from archive_api.shred_vacuum_queue where id = any($1)"))
         {
             cmd.Parameters.AddWithValue(requests.Select(q => q.Id).ToArray());
             await cmd.ExecuteNonQueryAsync(ct);
         }
-        await using (var cmd = db.CreateCommand($"""
-            vacuum full {store.Options.Schema}.stream_keys, {store.Options.Schema}.dead_letters, archive_api.search_index,
-                archive_api.disposition_review, archive_api.idempotency, archive_api.access_log, archive_api.shred_vacuum_queue
-            """))
-        {
-            cmd.CommandTimeout = 0;
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
+        await VacuumFullAsync(["archive_api.shred_vacuum_queue"], ct);
         Interlocked.Increment(ref _completed);
         log.LogInformation("Vacuumed after shredding {Count} record stream(s)", requests.Sum(q => q.Streams.Length));
         return true;
     }
+
+    /// <summary>
+    /// VACUUM FULL takes an exclusive lock, and every later reader of the table queues behind its request. Waiting
+    /// without bound could deadlock the application: the projection daemon holds a transaction that has read
+    /// <c>stream_keys</c> while it reads keys again on another connection, queued behind the VACUUM that waits for
+    /// that transaction. So each table is tried with a short lock timeout, and a table that is busy is retried after
+    /// a pause; after <see cref="MaxAttempts"/> the round fails and the queue rows stay for the next round.
+    /// </summary>
+    private async Task VacuumFullAsync(IReadOnlyList<string> tables, CancellationToken ct)
+    {
+        var pending = tables.ToList();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using (var set = new NpgsqlCommand($"set lock_timeout = '{(int)LockWait.TotalMilliseconds}ms'", conn)) await set.ExecuteNonQueryAsync(ct);
+        try
+        {
+            for (var attempt = 1; pending.Count > 0; attempt++)
+            {
+                foreach (var table in pending.ToList())
+                {
+                    try
+                    {
+                        await using var cmd = new NpgsqlCommand($"vacuum full {table}", conn) { CommandTimeout = 0 };
+                        await cmd.ExecuteNonQueryAsync(ct);
+                        pending.Remove(table);
+                    }
+                    catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && attempt < MaxAttempts) { }
+                }
+                if (pending.Count > 0) await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), ct);
+            }
+        }
+        finally
+        {
+            await using var reset = new NpgsqlCommand("reset lock_timeout", conn);
+            await reset.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
 }
 
 public static class ShreddingServices
