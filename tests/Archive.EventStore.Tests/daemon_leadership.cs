@@ -38,7 +38,11 @@ public class daemon_leadership : IClassFixture<StoreFixture>
         // The leader "dies": its process stops and its lock connection is killed.
         var pid = leader.LeaderBackendPid!.Value;
         await leaderCts.CancelAsync();
+        await (leader == a ? runA : runB);
         await _f.ExecAsync($"select pg_terminate_backend({pid})");
+        // The stopped daemon may have handed its connection back to the pool: drop it, or the next append would
+        // draw the terminated backend (57P01) instead of a live one.
+        _f.DataSource.Clear();
         await Eventually.UntilAsync(() => Task.FromResult(follower.IsLeader), "the follower takes over");
         var secondHalf = await AppendSomeAsync(10);
         await _f.Store.WaitForProjectionAsync(projection.Name, secondHalf, TimeSpan.FromSeconds(20));
