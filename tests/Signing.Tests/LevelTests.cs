@@ -130,6 +130,13 @@ public sealed class LevelTests(TestPki pki)
         result.Level.ShouldBe(PadesLevel.B_LTA);
         var pdfsig = IndependentChecks.Pdfsig(pki, twice, 4);
         IndependentChecks.All(pki, twice, 4);
+        // Our validator: both signatures reach B-LTA, the second through the later, larger DSS (the file already had
+        // one before it was signed again).
+        var report = await new Signing.Validation.PdfSignatureValidator().ValidateAsync(new MemoryStream(file),
+            new Signing.Validation.ValidationOptions { TrustAnchors = [.. pki.Anchors], Revocation = Signing.Validation.RevocationMode.Offline },
+            CancellationToken.None);
+        report.DocumentIndication.ShouldBe(Signing.Validation.Indication.TOTAL_PASSED, Signing.Validation.ReportRenderer.ToJson(report));
+        report.Signatures.Where(s => s.Level != "DocTimeStamp").Select(s => s.Level).ShouldBe(["B-LTA", "B-LTA"]);
         // Evidence for people (closing notes, reviews): the file, its trust root and pdfsig's words.
         if (Environment.GetEnvironmentVariable("ARCHIVE_EVIDENCE_DIR") is { Length: > 0 } dir)
         {

@@ -214,6 +214,22 @@ internal sealed class DocumentContext
             if (doc.Dss(doc.RevisionEnds[rev - 1]).Present) { DssRevision = rev; break; }
     }
 
+    /// <summary>
+    /// The first revision after <paramref name="revision"/> that wrote the DSS (null if none). The first DSS of the
+    /// file is not enough: a file signed again after a B-LT/B-LTA round already has a DSS before its second
+    /// signature, and that signature's B-LT step rewrites the DSS in a later revision (possibly with no new data,
+    /// when the responses it fetched were already there).
+    /// </summary>
+    public int? DssAddedAfter(int revision)
+    {
+        if (DssRevision is not { } first) return null;
+        if (first > revision) return first;
+        var signedEnd = Doc.RevisionEnds[revision - 1];
+        for (int rev = revision + 1; rev <= Doc.RevisionEnds.Count; rev++)
+            if (Doc.DssWrittenAt(Doc.RevisionEnds[rev - 1]) is { } at && at >= signedEnd) return rev;
+        return null;
+    }
+
     public DateTimeOffset? DocumentVerifiableUntil =>
         DocumentTimestamps.Count == 0 ? null : DocumentTimestamps.OrderBy(t => t.Revision).Last().Until;
 }

@@ -239,9 +239,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         else _checks.Add("signing time is only claimed by the signer; no timestamp proves it");
 
         bool hasLt = hasSigTs || laterDocTs.Count > 0;
-        bool dssAfter = ctx.DssRevision is { } dr && dr > _revision && (ctx.FinalDss.Crls.Count + ctx.FinalDss.Ocsps.Count) > 0;
+        var dssRevision = hasLt ? ctx.DssAddedAfter(_revision) : null;
+        bool dssAfter = dssRevision is not null && (ctx.FinalDss.Crls.Count + ctx.FinalDss.Ocsps.Count) > 0;
         _level = !hasEss ? "PDF (not baseline)" : !hasLt ? "B-B" : !dssAfter ? "B-T"
-            : ctx.DocumentTimestamps.Any(t => t.Revision > ctx.DssRevision) ? "B-LTA" : "B-LT";
+            : ctx.DocumentTimestamps.Any(t => t.Revision > dssRevision) ? "B-LTA" : "B-LT";
 
         if (tsProblem is not null)
             return Indeterminate(SubIndication.SIG_CONSTRAINTS_FAILURE, tsProblem);

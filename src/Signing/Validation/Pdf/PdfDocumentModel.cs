@@ -126,6 +126,19 @@ internal sealed class PdfDocumentModel
     }
 
     /// <summary>The DSS dictionary present in the document prefix ending at <paramref name="end"/>.</summary>
+    /// <summary>
+    /// Where the DSS dictionary visible at <paramref name="end"/> was written (the catalog's offset when the DSS is a
+    /// direct object), or null without a DSS: tells whether a revision rewrote the DSS.
+    /// </summary>
+    public long? DssWrittenAt(long end)
+    {
+        var objects = ObjectsAt(end);
+        var catalogDss = Catalog(objects)?["DSS"];
+        if (catalogDss is null) return null;
+        if (catalogDss is PdfRef r) return objects.TryGetValue(r.Number, out var o) ? o.Offset : null;
+        return objects.Values.Where(o => o.Dict?.NameOf("Type") == "Catalog").Max(o => (long?)o.Offset);
+    }
+
     public DssContent Dss(long end)
     {
         var objects = ObjectsAt(end);
