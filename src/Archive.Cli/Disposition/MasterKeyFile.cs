@@ -5,16 +5,16 @@ internal static class MasterKeyFile
 {
     public static bool TryRead(FileInfo file, out byte[] key, out string? problem)
     {
-        key = new byte[32];
+        key = [];
         problem = null;
         string text;
-        try { text = File.ReadAllText(file.FullName).Trim(); }
+        try { text = File.ReadAllText(file.FullName); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problem = $"cannot read {file.FullName}: {e.Message}";
             return false;
         }
-        if (Convert.TryFromBase64String(text, key, out var n) && n == 32) return true;
+        if (Archive.EventStore.Encryption.StreamEncryptionOptions.TryDecodeMasterKey(text, out key)) return true;
         // The file's content is a secret: never echo it.
         problem = $"{file.FullName} does not hold a 32-byte key in base64";
         return false;

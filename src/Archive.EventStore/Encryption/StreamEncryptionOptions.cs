@@ -18,6 +18,13 @@ public sealed class StreamEncryptionOptions
 
     internal byte[] MasterKey { get; }
 
+    /// <summary>Reads a master key written as base64 of 32 bytes (how hosts keep it in a file or in configuration).</summary>
+    public static bool TryDecodeMasterKey(string base64, out byte[] key)
+    {
+        key = new byte[32];
+        return Convert.TryFromBase64String(base64.Trim(), key, out var n) && n == 32;
+    }
+
     /// <summary>Stored type names whose data is encrypted.</summary>
     public ISet<string> ProtectedTypes { get; } = new HashSet<string>(StringComparer.Ordinal);
 

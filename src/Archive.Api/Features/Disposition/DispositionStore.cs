@@ -31,20 +31,17 @@ public sealed class DispositionStore(RecordsRepository repo, NpgsqlDataSource db
             (s, e) => e.Data is IDomainEvent d ? DispositionDecider.Evolve(s, d) : s, ct);
 
     /// <summary>The dossiers a document is filed in, folded.</summary>
-    public async Task<IReadOnlyList<DossierState>> DossiersOfAsync(string documentId, CancellationToken ct)
-    {
-        var list = new List<DossierState>();
-        foreach (var filing in await repo.FilingsOfAsync(documentId, ct))
-            list.Add((await repo.LoadDossierAsync(filing.DossierCode, ct)).State);
-        return list;
-    }
+    public async Task<IReadOnlyList<DossierState>> DossiersOfAsync(string documentId, CancellationToken ct) =>
+        await DossiersAsync((await repo.FilingsOfAsync(documentId, ct)).Select(f => f.DossierCode), ct);
 
-    public async Task<IReadOnlyList<DocumentState>> DocumentsOfAsync(DossierState dossier, CancellationToken ct)
-    {
-        var list = new List<DocumentState>();
-        foreach (var d in dossier.Documents) list.Add((await repo.LoadDocumentAsync(d.DocumentId, ct)).State);
-        return list;
-    }
+    public async Task<IReadOnlyList<DocumentState>> DocumentsOfAsync(DossierState dossier, CancellationToken ct) =>
+        (await repo.LoadManyAsync([.. dossier.Documents.Select(d => RecordsRepository.DocumentStream(d.DocumentId))],
+            DocumentState.Initial, DocumentDecider.Evolve, ct)).Select(x => x.State).ToList();
+
+    /// <summary>The given dossiers, folded, read in one round trip.</summary>
+    private async Task<IReadOnlyList<DossierState>> DossiersAsync(IEnumerable<string> codes, CancellationToken ct) =>
+        (await repo.LoadManyAsync([.. codes.Select(RecordsRepository.DossierStream)], DossierState.Initial, DossierDecider.Evolve, ct))
+            .Select(x => x.State).ToList();
 
     /// <summary>Every dossier whose metadata ever named this paper file code, folded to its current state.</summary>
     public async Task<IReadOnlyList<DossierState>> DossiersNamingPaperFileAsync(string paperFileCode, CancellationToken ct)
@@ -57,9 +54,7 @@ public sealed class DispositionStore(RecordsRepository repo, NpgsqlDataSource db
         var streams = new List<string>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) streams.Add(r.GetString(0));
-        var list = new List<DossierState>();
-        foreach (var s in streams) list.Add((await repo.LoadDossierAsync(s["dossier-".Length..], ct)).State);
-        return list;
+        return await DossiersAsync(streams.Select(s => s["dossier-".Length..]), ct);
     }
 
     /// <summary>

@@ -29,14 +29,10 @@ public sealed class ReviewProjection(RecordsRepository repo, DispositionStore st
         foreach (var e in events)
         {
             if (e.StreamId.StartsWith("dossier-", StringComparison.Ordinal)) dossiers.Add(e.StreamId["dossier-".Length..]);
-            else if (e.StreamId.StartsWith("document-", StringComparison.Ordinal))
-            {
-                var id = e.StreamId["document-".Length..];
-                documents.Add(id);
-                // A document's hold or retention changes its dossiers' rows too.
-                foreach (var filing in await repo.FilingsOfAsync(id, ct)) dossiers.Add(filing.DossierCode);
-            }
+            else if (e.StreamId.StartsWith("document-", StringComparison.Ordinal)) documents.Add(e.StreamId["document-".Length..]);
         }
+        // A document's hold or retention changes its dossiers' rows too: one lookup for the batch's documents.
+        foreach (var filing in (await repo.FilingsOfAsync(documents, ct)).Values.SelectMany(f => f)) dossiers.Add(filing.DossierCode);
         foreach (var code in dossiers)
         {
             var (dossier, _) = await repo.LoadDossierAsync(code, ct);

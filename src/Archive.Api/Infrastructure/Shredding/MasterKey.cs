@@ -32,11 +32,7 @@ public static class MasterKey
         return Decode(File.ReadAllText(path).Trim(), path);
     }
 
-    private static byte[] Decode(string base64, string source)
-    {
-        var bytes = new byte[32];
-        if (!Convert.TryFromBase64String(base64, bytes, out var n) || n != 32)
-            throw new InvalidOperationException($"The master key in {source} must be 32 bytes in base64.");
-        return bytes;
-    }
+    private static byte[] Decode(string base64, string source) =>
+        Archive.EventStore.Encryption.StreamEncryptionOptions.TryDecodeMasterKey(base64, out var key) ? key
+            : throw new InvalidOperationException($"The master key in {source} must be 32 bytes in base64.");
 }

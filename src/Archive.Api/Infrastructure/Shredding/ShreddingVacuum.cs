@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Archive.Api.Features.Records;
 using Npgsql;
 using Store = Archive.EventStore.EventStore;
@@ -8,18 +7,19 @@ namespace Archive.Api.Infrastructure.Shredding;
 /// <summary>
 /// Deleting a row in PostgreSQL leaves its old version on disk (a dead tuple) until VACUUM, so after a
 /// shredding commits this runs VACUUM on the tables it touched: the old key rows and the old plaintext rows
-/// are then removed from the heap and its indexes. A shredding enqueues a row in its own transaction, so only
-/// committed shreddings are vacuumed; the row is picked up when the shredder signals, and at start-up
-/// (a shredding whose transaction outlives the wait is vacuumed at the next signal or start, or by autovacuum).
+/// are then removed from the heap and its indexes. A shredding enqueues a row and a NOTIFY in its own transaction,
+/// so only committed shreddings are vacuumed, as soon as they commit; rows left by an earlier run at start-up.
 /// VACUUM cannot remove what an older snapshot still sees, and does not touch WAL or backups
 /// (docs/architecture.md "Encryption and crypto-shredding" lists what logical deletion leaves).
 /// </summary>
 public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<ShreddingVacuum> log) : BackgroundService
 {
+    /// <summary>Notified by a shredding's transaction; PostgreSQL delivers it only when that transaction commits.</summary>
+    private const string Channel = "archive_shred_vacuum";
     private static readonly TimeSpan CommitWait = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(5);
     private const int MaxAttempts = 30;
-    private readonly Channel<bool> _signals = Channel.CreateUnbounded<bool>();
     private long _completed;
 
     /// <summary>Vacuum rounds finished (tests wait on it).</summary>
@@ -27,41 +27,57 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
 
     internal async Task EnqueueAsync(string[] streams, NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await using (var cmd = new NpgsqlCommand("insert into archive_api.shred_vacuum_queue (stream_ids) values ($1)", conn, tx))
-        {
-            cmd.Parameters.AddWithValue(streams);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-        _signals.Writer.TryWrite(true);
+        await using var cmd = new NpgsqlCommand(
+            $"with queued as (insert into archive_api.shred_vacuum_queue (stream_ids) values ($1) returning 1) select pg_notify('{Channel}', '') from queued",
+            conn, tx);
+        cmd.Parameters.AddWithValue(streams);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Listens for committed shreddings (of any node) and vacuums after each; one round at start for what an earlier
+    /// run left. A lost listening connection is opened again after a pause, with a round for what it missed.
+    /// </summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        // At start one round for what an earlier run left; after a shredding, rounds until its transaction commits.
-        _signals.Writer.TryWrite(false);
-        await foreach (var waitForCommit in _signals.Reader.ReadAllAsync(stoppingToken))
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var deadline = DateTime.UtcNow + CommitWait;
-                while (!await RoundAsync(stoppingToken) && waitForCommit && DateTime.UtcNow < deadline && !_signals.Reader.TryPeek(out _))
-                    await Task.Delay(200, stoppingToken);
+                await using var conn = await db.OpenConnectionAsync(stoppingToken);
+                await using (var listen = new NpgsqlCommand($"listen {Channel}", conn)) await listen.ExecuteNonQueryAsync(stoppingToken);
+                try
+                {
+                    while (true)
+                    {
+                        await RoundAsync(stoppingToken);
+                        await conn.WaitAsync(stoppingToken);
+                    }
+                }
+                finally
+                {
+                    // The pool keeps session state (No Reset On Close): leave no LISTEN behind on a healthy connection.
+                    if (conn.State == System.Data.ConnectionState.Open)
+                        await using (var unlisten = new NpgsqlCommand("unlisten *", conn)) await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { return; }
+            catch (Exception e)
             {
-                log.LogWarning(e, "VACUUM after shredding failed; autovacuum will remove the dead rows later");
+                log.LogWarning(e, "VACUUM after shredding failed; retrying, and autovacuum removes the dead rows meanwhile");
+                await Task.Delay(Reconnect, stoppingToken);
             }
         }
     }
 
-    /// <summary>Vacuums for every committed request; false when there was none.</summary>
-    private async Task<bool> RoundAsync(CancellationToken ct)
+    /// <summary>Vacuums for every committed request, if any.</summary>
+    private async Task RoundAsync(CancellationToken ct)
     {
         var requests = new List<(long Id, string[] Streams)>();
         await using (var cmd = db.CreateCommand("select id, stream_ids from archive_api.shred_vacuum_queue order by id"))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) requests.Add((r.GetInt64(0), r.GetFieldValue<string[]>(1)));
-        if (requests.Count == 0) return false;
+        if (requests.Count == 0) return;
 
         // The search projection may re-create a row from events it read before the shredding committed, until it
         // folds the destruction events; vacuum after it has passed them.
@@ -83,7 +99,6 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
         await VacuumFullAsync(["archive_api.shred_vacuum_queue"], ct);
         Interlocked.Increment(ref _completed);
         log.LogInformation("Vacuumed after shredding {Count} record stream(s)", requests.Sum(q => q.Streams.Length));
-        return true;
     }
 
     /// <summary>
