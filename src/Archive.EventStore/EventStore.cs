@@ -117,15 +117,26 @@ public sealed class EventStore
             await _encryption.ProtectAsync(conn, tx ?? throw new InvalidOperationException("protected appends run in a transaction"), streamId, types, data, metas, metadata, Options.Events.JsonOptions, ct);
         }
 
-        await using var cmd = new NpgsqlCommand(
-            $"select first_position, first_version, recorded_at, hashes, first_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
+        // One event: the scalar single-event function (migration step 5); several: the batch function
+        // with the metadata once, unless protection sealed headers per event (then one per event).
+        var single = events.Count == 1;
+        var oneMeta = single || Array.TrueForAll(metas, m => string.Equals(m, metas[0], StringComparison.Ordinal));
+        await using var cmd = new NpgsqlCommand(single
+            ? $"select * from {_s}.append_event($1, $2, $3, $4, $5, $6)"
+            : $"select first_position, first_version, recorded_at, hashes, first_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
             conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = streamId, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)Options.StreamType(streamId, types[0]) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = expected.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = metas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(single
+            ? new NpgsqlParameter { Value = types[0], NpgsqlDbType = NpgsqlDbType.Text }
+            : new NpgsqlParameter { Value = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(single
+            ? new NpgsqlParameter { Value = data[0], NpgsqlDbType = NpgsqlDbType.Jsonb }
+            : new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(oneMeta
+            ? new NpgsqlParameter { Value = metas[0], NpgsqlDbType = NpgsqlDbType.Jsonb }
+            : new NpgsqlParameter { Value = metas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
 
         var recorded = new List<RecordedEvent>(events.Count);
         try
@@ -134,7 +145,7 @@ public sealed class EventStore
             await r.ReadAsync(ct);
             var (firstPosition, firstVersion) = (r.GetInt64(0), r.GetInt64(1));
             var recordedAt = new DateTimeOffset(r.GetFieldValue<DateTime>(2), TimeSpan.Zero);
-            var hashes = r.GetFieldValue<byte[][]>(3);
+            var hashes = single ? [r.GetFieldValue<byte[]>(3)] : r.GetFieldValue<byte[][]>(3);
             byte[]? previous = r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4);
             for (var i = 0; i < events.Count; i++)
             {

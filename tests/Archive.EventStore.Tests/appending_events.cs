@@ -88,6 +88,76 @@ public class appending_events : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task racing_single_event_appends_with_any_version_form_one_unbroken_chain()
+    {
+        // Single events on an existing stream take the short path (one UPDATE of the stream row).
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+        await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            Task.Run(() => _f.Store.AppendAsync(id, ExpectedVersion.Any, [new ThingRenamed($"n{i}")]))));
+
+        var events = await _f.Store.ReadStreamAsync(id);
+        events.Select(e => e.Version).ShouldBe(Enumerable.Range(1, 25).Select(v => (long)v));
+        for (var i = 1; i < events.Count; i++) events[i].PreviousHash.ShouldBe(events[i - 1].Hash);
+        (await _f.ScalarAsync<long>($"select version from event_store.streams where id = '{id}'")).ShouldBe(25);
+        (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task racing_single_event_appends_at_the_same_version_let_exactly_one_win()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1), new ThingRenamed("a")]);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(async () =>
+        {
+            try { await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(2), [new ThingRenamed($"r{i}")]); return -1L; }
+            catch (ConcurrencyException e) { return e.ActualVersion; }
+        })));
+
+        outcomes.Count(o => o == -1).ShouldBe(1);
+        outcomes.Where(o => o != -1).ShouldAllBe(actual => actual == 3);
+        (await _f.Store.ReadStreamAsync(id)).Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public async Task a_single_event_append_after_another_write_in_the_same_transaction_continues_the_stream()
+    {
+        await _f.ExecAsync("create table if not exists other_writes (x int)");
+        var id = NewStream();
+        var first = await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+        await using var conn = await _f.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        await using (var write = new Npgsql.NpgsqlCommand("insert into other_writes values (3)", conn, tx))
+            await write.ExecuteNonQueryAsync();
+        var second = await _f.Store.AppendAsync(conn, tx, id, ExpectedVersion.Exactly(1), [new ThingRenamed("u")]);
+        var third = await _f.Store.AppendAsync(conn, tx, id, ExpectedVersion.Exactly(2), [new ThingRenamed("v")]);
+        await tx.CommitAsync();
+
+        (second.NextExpectedVersion, third.NextExpectedVersion).ShouldBe((2L, 3L));
+        second.FirstPosition.ShouldBeGreaterThan(first.LastPosition);
+        third.FirstPosition.ShouldBe(second.LastPosition + 1);
+        (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_single_event_append_in_a_repeatable_read_transaction_sees_a_concurrent_append_as_a_conflict()
+    {
+        var id = NewStream();
+        await _f.Store.AppendAsync(id, ExpectedVersion.NoStream, [new ThingOpened("t", 1)]);
+        await using var conn = await _f.DataSource.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead);
+        await using (var read = new Npgsql.NpgsqlCommand($"select count(*) from event_store.events where stream_id = '{id}'", conn, tx))
+            (await read.ExecuteScalarAsync()).ShouldBe(1L);  // the transaction's snapshot is taken here
+        await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(1), [new ThingRenamed("elsewhere")]);
+
+        // Its snapshot still shows version 1: the append is refused as a typed conflict, not a raw error.
+        await Should.ThrowAsync<ConcurrencyException>(() =>
+            _f.Store.AppendAsync(conn, tx, id, ExpectedVersion.Any, [new ThingRenamed("here")]));
+        await tx.RollbackAsync();
+        (await _f.Store.ReadStreamAsync(id)).Count.ShouldBe(2);
+    }
+
+    [Fact]
     public async Task an_append_after_another_write_in_the_same_transaction_commits_with_it()
     {
         await _f.ExecAsync("create table if not exists other_writes (x int)");

@@ -40,15 +40,17 @@ public class hash_chain : IClassFixture<StoreFixture>
         await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(1), [new ThingRenamed("Ủy ban")],
             new EventMetadata { Actor = "ü-ñ", Headers = { ["reason"] = "multi\nline" } });
         await _f.Store.AppendAsync(id, ExpectedVersion.Exactly(2), [new ThingRenamed("x"), new ThingRenamed("y"), new ThingRenamed("z")]);
+        await _f.Store.AppendAsync(id, ExpectedVersion.Any, [new ThingRenamed("after a batch")]);
         var events = await _f.Store.ReadStreamAsync(id);
         var rows = await _f.RowsAsync($"select data::text, metadata::text from event_store.events where stream_id = '{id}' order by version");
 
-        events.Count.ShouldBe(5);
+        events.Count.ShouldBe(6);
         for (var i = 0; i < events.Count; i++)
         {
             var row = rows[i].Split('|');
             EventHash.Compute(i == 0 ? null : events[i - 1].Hash, id, i + 1, events[i].StoredTypeName, row[0], row[1], events[i].RecordedAt)
                 .ShouldBe(events[i].Hash, $"version {i + 1}");
+            events[i].PreviousHash.ShouldBe(i == 0 ? null : events[i - 1].Hash, $"version {i + 1}");
         }
         (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
     }

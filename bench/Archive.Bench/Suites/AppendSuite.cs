@@ -110,16 +110,22 @@ public static class AppendSuite
         var from = Warmup;
         var to = Warmup + Measure;
         var counts = new long[writers];
+        long all = 0;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             while (start.Elapsed < to)
             {
                 var n = await write(w, versions[w]);
                 versions[w] += n;
+                Interlocked.Add(ref all, n);
                 var at = start.Elapsed;
                 if (at >= from && at < to) counts[w] += n;
             }
         })));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        if (Environment.GetEnvironmentVariable("ARCHIVE_BENCH_CPU") == "1")
+            Console.WriteLine($"#   client cpu {cpu.TotalMicroseconds / all:F0} us/event over {counts.Sum()} events");
         return counts.Sum() / Measure.TotalSeconds;
     }
 
