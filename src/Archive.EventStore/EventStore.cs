@@ -120,7 +120,7 @@ public sealed class EventStore
         // One event: the scalar single-event function (migration step 5); several: the batch function
         // with the metadata once, unless protection sealed headers per event (then one per event).
         var single = events.Count == 1;
-        var oneMeta = single || Array.TrueForAll(metas, m => string.Equals(m, metas[0], StringComparison.Ordinal));
+        var oneMeta = Array.TrueForAll(metas, m => string.Equals(m, metas[0], StringComparison.Ordinal));
         await using var cmd = new NpgsqlCommand(single
             ? $"select * from {_s}.append_event($1, $2, $3, $4, $5, $6)"
             : $"select first_position, first_version, recorded_at, hashes, first_previous_hash from {_s}.append_events($1, $2, $3, $4, $5, $6)",
@@ -134,9 +134,9 @@ public sealed class EventStore
         cmd.Parameters.Add(single
             ? new NpgsqlParameter { Value = data[0], NpgsqlDbType = NpgsqlDbType.Jsonb }
             : new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(oneMeta
+        cmd.Parameters.Add(single
             ? new NpgsqlParameter { Value = metas[0], NpgsqlDbType = NpgsqlDbType.Jsonb }
-            : new NpgsqlParameter { Value = metas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            : new NpgsqlParameter { Value = oneMeta ? [metas[0]] : metas, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
 
         var recorded = new List<RecordedEvent>(events.Count);
         try

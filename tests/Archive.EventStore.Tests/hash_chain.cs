@@ -52,6 +52,9 @@ public class hash_chain : IClassFixture<StoreFixture>
                 .ShouldBe(events[i].Hash, $"version {i + 1}");
             events[i].PreviousHash.ShouldBe(i == 0 ? null : events[i - 1].Hash, $"version {i + 1}");
         }
+        // The stream row holds its head and the head's predecessor (the single-event append reads them).
+        (await _f.RowsAsync($"select encode(last_hash, 'hex'), encode(last_previous_hash, 'hex') from event_store.streams where id = '{id}'"))
+            .ShouldHaveSingleItem().ShouldBe($"{Convert.ToHexStringLower(events[^1].Hash)}|{Convert.ToHexStringLower(events[^2].Hash)}");
         (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldBeEmpty();
     }
 

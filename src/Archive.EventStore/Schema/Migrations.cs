@@ -457,22 +457,28 @@ internal static class Migrations
             """),
         (5, """
             -- Cheaper appends, same rows and same hash encoding as step 3 (docs/architecture.md "Append
-            -- protocol", "Single-event path"). A single event has its own function with scalar arguments:
-            -- the stream row is read and advanced by one UPDATE whose SET computes the new head's hash
-            -- from the old one, and RETURNING's subquery, which reads the statement's snapshot, gives the
-            -- old head (the stream lock is taken before that snapshot, so nothing moves the head between).
-            -- Under contention every statement costs several times its solo price, and this path runs
-            -- two (the update and the insert) where step 3 ran three plus array handling. Batches take
-            -- the metadata once: one jsonb to parse and write out as text instead of one per event.
-            create function {s}.append_events(
+            -- protocol"). Under contention every statement costs several times its solo price.
+            -- * A single event has its own function with scalar arguments: the stream row is read and
+            --   advanced by one UPDATE whose SET computes the new head's hash from the old one, then one
+            --   INSERT (step 3: a SELECT, the INSERT, an UPDATE, and array handling).
+            -- * The stream row keeps its head's previous hash too, so that UPDATE can return the old head.
+            -- * Batches may pass one metadata for all their events: one jsonb to parse and write out as
+            --   text instead of one per event.
+            alter table {s}.streams add column last_previous_hash bytea;
+            update {s}.streams s set last_previous_hash = e.previous_hash
+              from {s}.events e where e.stream_id = s.id and e.version = s.version;
+
+            create or replace function {s}.append_events(
                 p_stream_id text, p_stream_type text, p_expected bigint,
-                p_types text[], p_data jsonb[], p_metadata jsonb,
+                -- p_metadata: one per event, or one for all of them.
+                p_types text[], p_data jsonb[], p_metadata jsonb[],
                 -- Positions run first_position.. and versions first_version.. in input order.
                 out first_position bigint, out first_version bigint, out recorded_at timestamptz,
                 out hashes bytea[], out first_previous_hash bytea)
             language plpgsql as $fn$
             declare
                 v_n int := coalesce(array_length(p_types, 1), 0);
+                v_shared_meta boolean := coalesce(array_length(p_metadata, 1), 0) = 1;
                 v_current bigint := 0;
                 v_archived boolean := false;
                 v_prev bytea;
@@ -491,10 +497,13 @@ internal static class Migrations
                 v_lock text;
                 i int;
             begin
-                if v_n = 0 or array_length(p_data, 1) is distinct from v_n then
-                    raise exception 'append needs one type and data per event' using errcode = '22023';
+                if v_n = 0 or array_length(p_data, 1) is distinct from v_n
+                   or (array_length(p_metadata, 1) is distinct from v_n and not v_shared_meta) then
+                    raise exception 'append needs one type and data per event, and one metadata per event or one for all'
+                        using errcode = '22023';
                 end if;
-                if array_position(p_types, null) is not null or array_position(p_data, null) is not null or p_metadata is null then
+                if array_position(p_types, null) is not null or array_position(p_data, null) is not null
+                   or array_position(p_metadata, null) is not null then
                     raise exception 'event type, data and metadata must not be null' using errcode = '22004';
                 end if;
 
@@ -515,18 +524,27 @@ internal static class Migrations
                 v_now := clock_timestamp();
                 v_micros := (extract(epoch from v_now) * 1000000)::bigint::text;
                 v_micros := octet_length(v_micros) || ':' || v_micros || ',';
-                v_meta := p_metadata::text;
-                v_meta := octet_length(v_meta) || ':' || v_meta || ',' || v_micros;
                 v_stream_field := octet_length(p_stream_id) || ':' || p_stream_id || ',';
                 v_first_prev := v_prev;
                 -- Canonical encoding: see EventHash.cs. The fields after the version do not depend on
                 -- the chain: built for all events in one query; the loop is one hashing statement per event.
-                select array_agg(octet_length(t.type) || ':' || t.type || ',' || octet_length(t.d) || ':' || t.d || ',' || v_meta
-                                 order by t.ord)
-                  into v_tails
-                  -- offset 0: not flattened, so each jsonb is written out as text once, not twice.
-                  from (select u.type, u.data::text as d, u.ord
-                          from unnest(p_types, p_data) with ordinality as u(type, data, ord) offset 0) t;
+                if v_shared_meta then
+                    v_meta := p_metadata[1]::text;
+                    v_meta := octet_length(v_meta) || ':' || v_meta || ',' || v_micros;
+                    select array_agg(octet_length(t.type) || ':' || t.type || ',' || octet_length(t.d) || ':' || t.d || ',' || v_meta
+                                     order by t.ord)
+                      into v_tails
+                      -- offset 0: not flattened, so each jsonb is written out as text once, not twice.
+                      from (select u.type, u.data::text as d, u.ord
+                              from unnest(p_types, p_data) with ordinality as u(type, data, ord) offset 0) t;
+                else
+                    select array_agg(octet_length(t.type) || ':' || t.type || ','
+                                     || octet_length(t.d) || ':' || t.d || ','
+                                     || octet_length(t.m) || ':' || t.m || ',' || v_micros order by t.ord)
+                      into v_tails
+                      from (select u.type, u.data::text as d, u.meta::text as m, u.ord
+                              from unnest(p_types, p_data, p_metadata) with ordinality as u(type, data, meta, ord) offset 0) t;
+                end if;
                 i := 0;
                 foreach v_tail in array v_tails loop
                     i := i + 1;
@@ -537,7 +555,7 @@ internal static class Migrations
                 end loop;
 
                 -- Positions as in step 2: (xid << 20) + offset, continuing after this transaction's own
-                -- earlier appends.
+                -- earlier appends (one probe of the primary key).
                 v_had_xid := pg_current_xact_id_if_assigned();
                 v_tx := pg_current_xact_id();
                 v_base := v_tx::text::bigint;
@@ -554,17 +572,21 @@ internal static class Migrations
                     raise exception 'a transaction may append at most 1048576 events' using errcode = 'ES005';
                 end if;
 
-                -- Each event's previous hash is the hash before it: the stream's old head, then the chain.
+                -- Each event's previous hash is the one before it: the stream's old head, then the chain.
                 insert into {s}.events (position, stream_id, version, type, data, metadata, recorded_at, hash, previous_hash, tx_id)
-                select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data, p_metadata, v_now, t.hash,
+                select v_first + t.ord - 1, p_stream_id, v_current + t.ord, t.type, t.data,
+                       case when v_shared_meta then p_metadata[1] else p_metadata[t.ord] end, v_now, t.hash,
                        case when t.ord = 1 then v_first_prev else v_hashes[t.ord - 1] end, v_tx
                   from unnest(p_types, p_data, v_hashes) with ordinality as t(type, data, hash, ord);
 
                 if v_current = 0 then
-                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash)
-                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev);
+                    insert into {s}.streams (id, type, version, created, updated, archived, last_hash, last_previous_hash)
+                    values (p_stream_id, p_stream_type, v_n, v_now, v_now, false, v_prev,
+                            case when v_n = 1 then v_first_prev else v_hashes[v_n - 1] end);
                 else
-                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev where id = p_stream_id;
+                    update {s}.streams set version = v_current + v_n, updated = v_now, last_hash = v_prev,
+                           last_previous_hash = case when v_n = 1 then v_first_prev else v_hashes[v_n - 1] end
+                     where id = p_stream_id;
                 end if;
 
                 first_position := v_first;
@@ -583,6 +605,8 @@ internal static class Migrations
             language plpgsql as $fn$
             declare
                 v_lock text;
+                v_data text;
+                v_meta text;
                 v_tx xid8;
                 v_base bigint;
             begin
@@ -590,26 +614,29 @@ internal static class Migrations
                     raise exception 'event type, data and metadata must not be null' using errcode = '22004';
                 end if;
                 -- The short path needs an existing stream and a transaction that has not written yet (its
-                -- position is then offset 0 of its xid). Anything else, and every refusal, goes to
-                -- append_events below, which raises the precise error.
-                -- Read committed only: the UPDATE's snapshot must be newer than the stream lock.
+                -- position is then offset 0 of its xid), in read committed (the UPDATE's snapshot is then
+                -- newer than the stream lock). Anything else, and every refusal, goes to append_events
+                -- below, which raises the precise error.
                 if p_expected <> 0 and pg_current_xact_id_if_assigned() is null
                    and current_setting('transaction_isolation') = 'read committed' then
                     v_lock := pg_advisory_xact_lock({schema_hash}, hashtext(p_stream_id))::text;
                     event_recorded_at := clock_timestamp();
+                    v_data := p_data::text;
+                    v_meta := p_metadata::text;
                     -- Canonical encoding: see EventHash.cs and step 3 (one expression, same fields).
-                    update {s}.streams s set version = s.version + 1, updated = event_recorded_at, last_hash = sha256(convert_to(
+                    update {s}.streams s set version = s.version + 1, updated = event_recorded_at,
+                           last_previous_hash = s.last_hash,
+                           last_hash = sha256(convert_to(
                             case when s.last_hash is null then '0:,' else '64:' || encode(s.last_hash, 'hex') || ',' end
                             || octet_length(p_stream_id) || ':' || p_stream_id || ','
                             || length((s.version + 1)::text) || ':' || (s.version + 1) || ','
                             || octet_length(p_type) || ':' || p_type || ','
-                            || octet_length(p_data::text) || ':' || p_data::text || ','
-                            || octet_length(p_metadata::text) || ':' || p_metadata::text || ','
+                            || octet_length(v_data) || ':' || v_data || ','
+                            || octet_length(v_meta) || ':' || v_meta || ','
                             || length((extract(epoch from event_recorded_at) * 1000000)::bigint::text) || ':'
                             || (extract(epoch from event_recorded_at) * 1000000)::bigint || ',', 'UTF8'))
                      where s.id = p_stream_id and not s.archived and (p_expected = -1 or s.version = p_expected)
-                     returning s.version, s.last_hash, (select o.last_hash from {s}.streams o where o.id = s.id)
-                          into event_version, event_hash, event_previous_hash;
+                     returning s.version, s.last_hash, s.last_previous_hash into event_version, event_hash, event_previous_hash;
                     if found then
                         v_tx := pg_current_xact_id();
                         v_base := v_tx::text::bigint;
@@ -625,7 +652,7 @@ internal static class Migrations
                 end if;
                 select a.first_position, a.first_version, a.recorded_at, a.hashes[1], a.first_previous_hash
                   into event_position, event_version, event_recorded_at, event_hash, event_previous_hash
-                  from {s}.append_events(p_stream_id, p_stream_type, p_expected, array[p_type], array[p_data], p_metadata) a;
+                  from {s}.append_events(p_stream_id, p_stream_type, p_expected, array[p_type], array[p_data], array[p_metadata]) a;
             end
             $fn$;
             """),
