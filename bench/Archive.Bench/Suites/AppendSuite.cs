@@ -125,7 +125,7 @@ public static class AppendSuite
         })));
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         if (Environment.GetEnvironmentVariable("ARCHIVE_BENCH_CPU") == "1")
-            Console.WriteLine($"#   client cpu {cpu.TotalMicroseconds / all:F0} us/event over {counts.Sum()} events");
+            Console.WriteLine($"#   client CPU {cpu.TotalMicroseconds / all:F0} us per event ({all} events, warm-up included)");
         return counts.Sum() / Measure.TotalSeconds;
     }
 
