@@ -38,7 +38,10 @@ public sealed class EventStore
     /// Creates or upgrades the schema. Idempotent; concurrent callers (several nodes starting at
     /// once) are serialized by an advisory lock, so each step runs exactly once.
     /// </summary>
-    public async Task MigrateAsync(CancellationToken ct = default)
+    public Task MigrateAsync(CancellationToken ct = default) => MigrateAsync(int.MaxValue, ct);
+
+    /// <summary>Applies the steps up to <paramref name="throughVersion"/> (tests of upgrades from an older schema).</summary>
+    internal async Task MigrateAsync(int throughVersion, CancellationToken ct)
     {
         await using var conn = await DataSource.OpenConnectionAsync(ct);
         await Exec(conn, null, $"select pg_advisory_lock({Keys.Migrate})", ct);
@@ -49,7 +52,7 @@ public sealed class EventStore
             long current;
             await using (var cmd = new NpgsqlCommand($"select coalesce(max(version), 0) from {_s}.schema_version", conn))
                 current = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
-            foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current).OrderBy(m => m.Version))
+            foreach (var (version, sql) in Migrations.All.Where(m => m.Version > current && m.Version <= throughVersion).OrderBy(m => m.Version))
             {
                 await using var tx = await conn.BeginTransactionAsync(ct);
                 await Exec(conn, tx, sql.Replace("{s}", _s).Replace("{append_key}", Keys.Append.ToString())
