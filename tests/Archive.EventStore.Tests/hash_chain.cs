@@ -95,6 +95,15 @@ public class hash_chain : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task a_stream_row_whose_head_links_differ_from_its_last_event_is_reported()
+    {
+        var id = await StreamOfFourAsync();
+        await _f.ExecAsync($"update event_store.streams set last_previous_hash = last_hash where id = '{id}'");
+
+        (await _f.Store.VerifyHashChainsAsync()).Where(b => b.StreamId == id).ShouldHaveSingleItem().Version.ShouldBe(4);
+    }
+
+    [Fact]
     public async Task deleting_a_streams_last_event_is_reported()
     {
         var id = await StreamOfFourAsync();

@@ -186,8 +186,8 @@ public static class AppendSuite
                 }
             }
             await using (var cmd = new NpgsqlCommand(
-                "insert into bench_store.streams (id, type, version, created, updated, last_hash) " +
-                "select distinct on (stream_id) stream_id, 'rebuild', version, recorded_at, recorded_at, hash from bench_store.events " +
+                "insert into bench_store.streams (id, type, version, created, updated, last_hash, last_previous_hash) " +
+                "select distinct on (stream_id) stream_id, 'rebuild', version, recorded_at, recorded_at, hash, previous_hash from bench_store.events " +
                 "where stream_id like 'rebuild-%' order by stream_id, version desc", conn, tx) { CommandTimeout = 0 })
                 await cmd.ExecuteNonQueryAsync();
             await tx.CommitAsync();

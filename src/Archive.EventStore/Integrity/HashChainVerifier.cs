@@ -21,16 +21,17 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
         // One repeatable-read snapshot: events and stream heads are compared as of one moment.
         await using var tx = await conn.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
 
-        var heads = new Dictionary<string, (long Version, byte[]? LastHash)>(StringComparer.Ordinal);
+        var heads = new Dictionary<string, (long Version, byte[]? LastHash, byte[]? LastPreviousHash)>(StringComparer.Ordinal);
         var filter = only is null ? "" : " where {0} = any($1)";
-        await using (var cmd = new NpgsqlCommand($"select id, version, last_hash from {schema}.streams" + string.Format(filter, "id"), conn, tx))
+        await using (var cmd = new NpgsqlCommand($"select id, version, last_hash, last_previous_hash from {schema}.streams" + string.Format(filter, "id"), conn, tx))
         await using (var r = await WithStreams(cmd, only).ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
-                heads[r.GetString(0)] = (r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2));
+                heads[r.GetString(0)] = (r.GetInt64(1), r.IsDBNull(2) ? null : r.GetFieldValue<byte[]>(2), r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3));
 
         string? stream = null;
         long lastVersion = 0;
         byte[]? lastHash = null;
+        byte[]? lastPrevious = null;
         var seen = new HashSet<string>(StringComparer.Ordinal);
 
         void CloseStream()
@@ -43,6 +44,8 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
                 breaks.Add(new(stream, lastVersion + 1, $"stream is at version {head.Version} but its events end at {lastVersion}"));
             else if (head.LastHash is null || !head.LastHash.AsSpan().SequenceEqual(lastHash))
                 breaks.Add(new(stream, lastVersion, "stream's last hash differs from its last event's hash"));
+            else if (!SameBytes(head.LastPreviousHash, lastPrevious))
+                breaks.Add(new(stream, lastVersion, "stream's last previous hash differs from its last event's previous hash"));
         }
 
         await using (var cmd = new NpgsqlCommand(
@@ -61,6 +64,7 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
                     stream = id;
                     lastVersion = 0;
                     lastHash = null;
+                    lastPrevious = null;
                 }
                 var hash = r.GetFieldValue<byte[]>(6);
                 var previous = r.IsDBNull(7) ? null : r.GetFieldValue<byte[]>(7);
@@ -74,6 +78,7 @@ public sealed class HashChainVerifier(NpgsqlDataSource dataSource, string schema
                     breaks.Add(new(id, version, "hash does not match the event's content"));
                 lastVersion = version;
                 lastHash = hash;
+                lastPrevious = previous;
             }
         }
         CloseStream();

@@ -22,16 +22,18 @@ public class seal_verification : IClassFixture<StoreFixture>
     {
         var rows = await _f.RowsAsync(
             $"select version, type, data::text, metadata::text, (extract(epoch from recorded_at) * 1000000)::bigint from {s.Schema}.events where stream_id = '{stream}' order by version");
-        byte[]? previous = null;
+        byte[]? previous = null, beforeLast = null;
         foreach (var row in rows.Select(r => r.Split('|')))
         {
+            beforeLast = previous;
             var recordedAt = DateTimeOffset.UnixEpoch.AddTicks(long.Parse(row[4]) * 10);
             var hash = EventHash.Compute(previous, stream, long.Parse(row[0]), row[1], row[2], row[3], recordedAt);
             var prevSql = previous is null ? "null" : $"'\\x{Convert.ToHexStringLower(previous)}'::bytea";
             await _f.ExecAsync($"update {s.Schema}.events set hash = '\\x{Convert.ToHexStringLower(hash)}'::bytea, previous_hash = {prevSql} where stream_id = '{stream}' and version = {row[0]}");
             previous = hash;
         }
-        await _f.ExecAsync($"update {s.Schema}.streams set last_hash = '\\x{Convert.ToHexStringLower(previous!)}'::bytea where id = '{stream}'");
+        await _f.ExecAsync($"update {s.Schema}.streams set last_hash = '\\x{Convert.ToHexStringLower(previous!)}'::bytea, " +
+            $"last_previous_hash = {(beforeLast is null ? "null" : $"'\\x{Convert.ToHexStringLower(beforeLast)}'::bytea")} where id = '{stream}'");
     }
 
     [Fact]
