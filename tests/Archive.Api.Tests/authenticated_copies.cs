@@ -21,8 +21,7 @@ public class authenticated_copies(ApiFixture api) : IClassFixture<ApiFixture>
         var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
         var dossier = await CreateDossierAsync(officer, notation, access: access);
         var id = (await CreateDocumentAsync(officer, dossier, access: access)).GetProperty("id").GetString()!;
-        var upload = await officer.PostAsync($"/api/v1/documents/{id}/content?fileName=scan.pdf", ApiFixture.Bytes(Scan, "application/pdf"));
-        upload.StatusCode.ShouldBe(HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
+        await UploadPdfAsync(officer, id, Scan);
         return id;
     }
 

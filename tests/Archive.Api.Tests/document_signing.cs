@@ -23,8 +23,7 @@ public class document_signing(ApiFixture api) : IClassFixture<ApiFixture>
         var client = await api.ClientAsync(Roles.RecordsOfficer, cleared);
         var dossier = await CreateDossierAsync(client, notation);
         var id = (await CreateDocumentAsync(client, dossier, access: access, confidence: confidence)).GetProperty("id").GetString()!;
-        var upload = await client.PostAsync($"/api/v1/documents/{id}/content?fileName=scan.pdf", ApiFixture.Bytes(Scan, "application/pdf"));
-        upload.StatusCode.ShouldBe(HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
+        await UploadPdfAsync(client, id, Scan);
         return (client, id);
     }
 

@@ -100,8 +100,7 @@ public class signature_verifications(VerificationFixture api) : IClassFixture<Ve
         var dossier = await CreateDossierAsync(client, "31-VP");
         var id = (await CreateDocumentAsync(client, dossier)).GetProperty("id").GetString()!;
         var pdf = await SignedAsync();
-        var upload = await client.PostAsync($"/api/v1/documents/{id}/content?fileName=signed.pdf", ApiFixture.Bytes(pdf, "application/pdf"));
-        upload.StatusCode.ShouldBe(HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
+        await UploadPdfAsync(client, id, pdf, "signed.pdf");
 
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/documents/{id}/verifications");
         request.Headers.Add(RecordsRepository.ReasonHeader, "Kiểm tra chữ ký trước khi cấp bản sao");

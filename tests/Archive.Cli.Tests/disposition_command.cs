@@ -21,15 +21,8 @@ public class disposition_command(AuditDatabase db) : IClassFixture<AuditDatabase
     private async Task<(EventStore.EventStore Store, string Schema)> StoreAsync(byte[]? masterKey = null)
     {
         var schema = $"dispo_{Guid.NewGuid():N}"[..18];
-        var options = new EventStoreOptions { Schema = schema };
-        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
-        if (masterKey is not null)
-        {
-            // As the API stores them: descriptive metadata encrypted under per-record keys.
-            options.Encryption = new EventStore.Encryption.StreamEncryptionOptions(masterKey);
-            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
-        }
-        var store = new EventStore.EventStore(db.DataSource, options);
+        // With a key, as the API stores them: descriptive metadata encrypted under per-record keys.
+        var store = new EventStore.EventStore(db.DataSource, Archive.Cli.Disposition.DispositionCommand.StoreOptions(schema, masterKey));
         await store.MigrateAsync();
         return (store, schema);
     }

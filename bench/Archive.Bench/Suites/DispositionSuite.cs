@@ -7,7 +7,6 @@ using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.Domain.Dossiers;
 using Archive.EventStore;
-using Npgsql;
 using Store = Archive.EventStore.EventStore;
 
 namespace Archive.Bench.Suites;
@@ -23,12 +22,9 @@ public static class DispositionSuite
     {
         var docs = int.Parse(Environment.GetEnvironmentVariable("ARCHIVE_BENCH_DISPOSITION_DOCS") ?? "2000");
         const int perDossier = 50;
-        var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString) { NoResetOnClose = true };
-        await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+        var source = db.DataSource;
         await db.ExecAsync($"drop schema if exists {EventStoreSetup.Schema} cascade; drop schema if exists {ApiSchema.Name} cascade");
-        var options = new EventStoreOptions { Schema = EventStoreSetup.Schema };
-        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
-        var store = new Store(source, options);
+        var store = new Store(source, EventStoreSetup.CreateOptions());
         await store.MigrateAsync();
         await ApiSchema.EnsureAsync(source, CancellationToken.None);
 

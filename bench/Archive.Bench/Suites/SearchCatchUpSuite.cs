@@ -2,11 +2,9 @@ using System.Diagnostics;
 using Archive.Api.Features.Records;
 using Archive.Api.Hosting;
 using Archive.Api.Infrastructure.Search;
-using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.Domain.Dossiers;
 using Archive.EventStore;
-using Npgsql;
 // Inside Archive.*, "EventStore" alone names the namespace Archive.EventStore.
 using Store = Archive.EventStore.EventStore;
 
@@ -24,12 +22,9 @@ public static class SearchCatchUpSuite
         var docs = int.Parse(Environment.GetEnvironmentVariable("ARCHIVE_BENCH_CATCHUP_DOCS") ?? "20000");
         var perDossier = int.Parse(Environment.GetEnvironmentVariable("ARCHIVE_BENCH_CATCHUP_PER_DOSSIER") ?? "100");
         var dossiers = (docs + perDossier - 1) / perDossier;
-        var builder = new NpgsqlConnectionStringBuilder(db.ConnectionString) { NoResetOnClose = true };
-        await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+        var source = db.DataSource;
         await db.ExecAsync($"drop schema if exists {EventStoreSetup.Schema} cascade");
-        var options = new EventStoreOptions { Schema = EventStoreSetup.Schema };
-        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
-        var store = new Store(source, options);
+        var store = new Store(source, EventStoreSetup.CreateOptions());
         await store.MigrateAsync();
         await ApiSchema.EnsureAsync(source, CancellationToken.None);
         await ApiSchema.EnsureStoreIndexesAsync(source, EventStoreSetup.Schema, CancellationToken.None);

@@ -16,17 +16,28 @@ public static class EventStoreSetup
 {
     public const string Schema = "event_store";
 
+    /// <summary>
+    /// The archive's store options: every domain event under its wire name and, given the master key, the
+    /// records' descriptive events encrypted per stream (as the host runs; benches without a key).
+    /// </summary>
+    public static EventStoreOptions CreateOptions(byte[]? masterKey = null)
+    {
+        var options = new EventStoreOptions { Schema = Schema };
+        // The domain has its own [EventType] attribute (it takes no dependency on the store), so
+        // register its events by name here rather than with RegisterAssembly.
+        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
+        if (masterKey is null) return options;
+        options.Encryption = new StreamEncryptionOptions(masterKey);
+        foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+        return options;
+    }
+
     public static IServiceCollection AddArchiveEventStore(this IServiceCollection services)
     {
         services.AddSingleton(sp =>
         {
-            var options = new EventStoreOptions { Schema = Schema };
-            // The domain has its own [EventType] attribute (it takes no dependency on the store), so
-            // register its events by name here rather than with RegisterAssembly.
-            foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
             var data = sp.GetRequiredService<ArchiveDatabase>();
-            options.Encryption = new StreamEncryptionOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
-            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+            var options = CreateOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();

@@ -56,18 +56,31 @@ public static class DispositionCommand
         return new Command("disposition", "Retention and disposition (hủy tài liệu hết giá trị)") { propose };
     }
 
+    /// <summary>
+    /// The store as the API configures it: every domain event under its wire name and, given the master key, the
+    /// records' descriptive events encrypted per stream.
+    /// </summary>
+    internal static EventStoreOptions StoreOptions(string schema, byte[]? masterKey = null)
+    {
+        var options = new EventStoreOptions { Schema = schema };
+        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
+        if (masterKey is null) return options;
+        options.Encryption = new Archive.EventStore.Encryption.StreamEncryptionOptions(masterKey);
+        foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+        return options;
+    }
+
     private static async Task<int> ProposeAsync(string connectionString, string schema, string proposalId, string organId,
         IReadOnlyList<(RecordKind Kind, string Code)> items, string reason, string actorName, FileInfo? masterKeyFile, TextWriter output, TextWriter error,
         CancellationToken ct)
     {
         EventStoreOptions options;
-        try { options = new EventStoreOptions { Schema = schema }; }
+        try { options = StoreOptions(schema); }
         catch (ArgumentException e)
         {
             await error.WriteLineAsync($"archive disposition propose: {e.Message}");
             return UsageError;
         }
-        foreach (var (name, type) in EventTypes.ByName) options.Events.Register(type, name);
         await using var db = NpgsqlDataSource.Create(connectionString);
         // The API stores records' descriptive metadata encrypted; without the master key the facts (dates, holds)
         // could not be read, and a decision on unreadable facts must not be made.
@@ -78,8 +91,7 @@ public static class DispositionCommand
                 await error.WriteLineAsync($"archive disposition propose: {problem}");
                 return UsageError;
             }
-            options.Encryption = new Archive.EventStore.Encryption.StreamEncryptionOptions(key);
-            foreach (var (type, clear) in DescriptiveEvents.All) options.Encryption.Protect(EventTypes.NameOf(type), clear);
+            options = StoreOptions(schema, key);
         }
         else if (await HasEncryptedStreamsAsync(db, options.Schema, ct))
         {

@@ -47,18 +47,20 @@ internal sealed class RecordFacts(EventStore.EventStore store, NpgsqlDataSource 
     private async Task<DocumentState> DocumentAsync(string id, CancellationToken ct) =>
         (await store.AggregateAsync("document-" + id, DocumentState.Initial, (s, e) => e.Data is IDomainEvent d ? DocumentDecider.Evolve(s, d) : s, ct)).State;
 
-    private async Task<List<DocumentState>> DocumentsAsync(IEnumerable<string> ids, CancellationToken ct)
-    {
-        var list = new List<DocumentState>();
-        foreach (var id in ids) list.Add(await DocumentAsync(id, ct));
-        return list;
-    }
+    // A dossier's documents (or a document's dossiers) are read in one round trip, not one per stream.
+    private async Task<List<DocumentState>> DocumentsAsync(IEnumerable<string> ids, CancellationToken ct) =>
+        await FoldManyAsync(ids.Select(id => "document-" + id).ToList(), DocumentState.Initial, DocumentDecider.Evolve, ct);
 
-    private async Task<List<DossierState>> DossiersAsync(IEnumerable<string> streams, CancellationToken ct)
+    private async Task<List<DossierState>> DossiersAsync(IEnumerable<string> streams, CancellationToken ct) =>
+        await FoldManyAsync(streams.ToList(), DossierState.Initial, DossierDecider.Evolve, ct);
+
+    private async Task<List<TState>> FoldManyAsync<TState>(List<string> streams, TState initial, Func<TState, IDomainEvent, TState> evolve,
+        CancellationToken ct)
     {
-        var list = new List<DossierState>();
-        foreach (var s in streams) list.Add(await DossierAsync(s["dossier-".Length..], ct));
-        return list;
+        var read = await store.ReadStreamsAsync(streams, ct);
+        return streams.Select(id => read.TryGetValue(id, out var events)
+            ? events.Select(e => e.Data).OfType<IDomainEvent>().Aggregate(initial, evolve)
+            : initial).ToList();
     }
 
     private async Task<List<string>> StreamsAsync(string sql, string value, CancellationToken ct)

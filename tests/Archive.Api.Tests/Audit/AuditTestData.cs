@@ -20,10 +20,7 @@ public static class AuditTestData
         string? sha = null;
         if (withContent)
         {
-            var upload = await officer.PostAsync($"/api/v1/documents/{id}/content?fileName=scan.pdf",
-                ApiFixture.Bytes(PdfSamples.Scan(300, true, fill: fill), "application/pdf"));
-            upload.StatusCode.ShouldBe(HttpStatusCode.Created, await upload.Content.ReadAsStringAsync());
-            sha = (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("sha256").GetString();
+            sha = (await Records.UploadPdfAsync(officer, id, PdfSamples.Scan(300, true, fill: fill))).GetProperty("sha256").GetString();
         }
         return new Filed(officer, dossier, id, sha);
     }

@@ -47,6 +47,14 @@ public static class Records
         return await r.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Uploads a PDF as the document's content; returns the created content's JSON (<c>sha256</c>, …).</summary>
+    public static async Task<JsonElement> UploadPdfAsync(HttpClient client, string documentId, byte[] pdf, string fileName = "scan.pdf")
+    {
+        var r = await client.PostAsync($"/api/v1/documents/{documentId}/content?fileName={fileName}", ApiFixture.Bytes(pdf, "application/pdf"));
+        r.StatusCode.ShouldBe(HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+        return await r.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
     public static Task<long> EventCountAsync(this ApiFixture api) => api.Service<RecordsRepository>().CountEventsAsync(CancellationToken.None);
 
     /// <summary>Waits until the search projection has processed every event stored so far.</summary>
