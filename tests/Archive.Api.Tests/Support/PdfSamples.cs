@@ -12,7 +12,6 @@ public static class PdfSamples
 {
     public static byte[] Scan(int pixelWidth, bool color, double pageInches = 1, int version = 17, string? pdfA = null, byte fill = 0x80)
     {
-        PdfSharp.PdfSharpLicense.SetAgplLicense();
         var doc = new PdfDocument();
         doc.Version = version;
         var page = doc.AddPage();

@@ -47,7 +47,6 @@ public sealed class SamplePdfs
 
     private static void WritePdfSharp(string path)
     {
-        global::PdfSharp.PdfSharpLicense.SetAgplLicense();
         GlobalFontSettings.FontResolver ??= new LiberationResolver();
         using var doc = new PdfDocument();
         var page = doc.AddPage();

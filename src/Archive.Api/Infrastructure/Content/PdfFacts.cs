@@ -17,9 +17,6 @@ public sealed record DigitizationWarning(string Code, string MessageVi, string M
 
 public static class PdfFactsReader
 {
-    // PDFsharp 6.5 refuses to work without a declared licence; the archive is AGPL-3.0 (see Directory.Build.props).
-    static PdfFactsReader() => PdfSharp.PdfSharpLicense.SetAgplLicense();
-
     /// <summary>
     /// Largest file whose facts are read. PDFsharp parses a whole file in memory (a 200 MB scan
     /// took the server to 1.1 GB), so larger files are stored without facts rather than risk

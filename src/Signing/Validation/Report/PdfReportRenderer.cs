@@ -22,7 +22,7 @@ public static class PdfReportRenderer
             GlobalFontSettings.FontResolver ??= new LiberationSerifResolver();
         }
 
-        using var document = NewDocument();
+        using var document = new PdfDocument();
         document.Info.Title = "Báo cáo xác thực chữ ký / Signature validation report";
         var options = new XPdfFontOptions(PdfFontEncoding.Unicode);
         var title = new XFont(Family, 16, XFontStyleEx.Bold, options);
@@ -77,20 +77,6 @@ public static class PdfReportRenderer
             if (y + height > page.Height.Point - margin) NewPage();
             new XTextFormatter(gfx).DrawString(text, font, XBrushes.Black, new XRect(margin, y, width, height), XStringFormats.TopLeft);
             y += height + 4;
-        }
-    }
-
-    /// <summary>
-    /// PDFsharp 6.5 refuses to work until the host selects a license. The archive is distributed under AGPL-3.0
-    /// (see Directory.Build.props), so the AGPL license is selected only when the host has loaded none.
-    /// </summary>
-    private static PdfDocument NewDocument()
-    {
-        try { return new PdfDocument(); }
-        catch (PdfSharp.License.PdfSharpLicenseException)
-        {
-            PdfSharp.PdfSharpLicense.SetAgplLicense();
-            return new PdfDocument();
         }
     }
 
