@@ -11,7 +11,7 @@ public class unexpected_errors(ApiFixture api) : IClassFixture<ApiFixture>
 {
     private async Task<(int Status, string Body)> Handle(Exception e)
     {
-        var http = new DefaultHttpContext { RequestServices = api.Factory.Services };
+        var http = new DefaultHttpContext { RequestServices = api.Host.Services };
         http.Response.Body = new MemoryStream();
         var handler = new ArchiveExceptionHandler(api.Service<IProblemDetailsService>(), NullLogger<ArchiveExceptionHandler>.Instance);
         (await handler.TryHandleAsync(http, e, default)).ShouldBeTrue();

@@ -2,14 +2,17 @@ using System.Net.Http.Headers;
 using System.Text;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Testing;
-using Microsoft.AspNetCore.Mvc.Testing;
+using Alba;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Archive.Api.Tests.Support;
 
 /// <summary>
-/// One API host over one fresh database per test class. Content limit is small so the 413
-/// path is reachable without multi-gigabyte uploads.
+/// One API host (the real <c>Program</c>, in memory through Alba) over one fresh database per test class.
+/// Tests run Alba scenarios as a caller of a role (<see cref="CallerAsync"/>, Support/Scenarios.cs) or use a plain
+/// <see cref="HttpClient"/> (<see cref="ClientAsync"/>). Content limit is small so the 413 path is reachable
+/// without multi-gigabyte uploads.
 /// </summary>
 public class ApiFixture : DatabaseFixture
 {
@@ -17,12 +20,12 @@ public class ApiFixture : DatabaseFixture
     /// <summary>Scans above this are stored without PDF facts (the product default is 32 MiB).</summary>
     public const long FactsLimit = 128 * 1024;
     public string DataFolder { get; } = Path.Combine(Path.GetTempPath(), "archive-api-" + Guid.NewGuid().ToString("N"));
-    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public IAlbaHost Host { get; private set; } = null!;
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        Host = await AlbaHost.For<Program>(b =>
         {
             b.UseSetting("ConnectionStrings:Archive", ConnectionString)
              .UseSetting("Archive:DataFolder", DataFolder)
@@ -32,7 +35,6 @@ public class ApiFixture : DatabaseFixture
              .UseSetting("Archive:Signing:PrepareAtStartup", "false");
             Configure(b);
         });
-        _ = Factory.Server;
     }
 
     /// <summary>Extra settings for a derived fixture, applied before the host starts.</summary>
@@ -40,12 +42,12 @@ public class ApiFixture : DatabaseFixture
 
     public override async Task DisposeAsync()
     {
-        await Factory.DisposeAsync();
+        await Host.DisposeAsync();
         await base.DisposeAsync();
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
     }
 
-    public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
+    public T Service<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
     /// <summary>A new API key for <paramref name="role"/>, created through the real store.</summary>
     public async Task<CreatedApiKey> KeyAsync(string role, bool clearedForSecret = false) =>
@@ -57,12 +59,12 @@ public class ApiFixture : DatabaseFixture
 
     public HttpClient ClientWithKey(string? key)
     {
-        var client = Factory.CreateClient();
+        var client = Host.Server.CreateClient();
         if (key is not null) client.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, key);
         return client;
     }
 
-    public HttpClient Anonymous() => Factory.CreateClient();
+    public HttpClient Anonymous() => Host.Server.CreateClient();
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
