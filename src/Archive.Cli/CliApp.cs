@@ -12,6 +12,20 @@ public static class CliApp
     /// <summary>Exit code for command-line usage errors (unknown command, missing or malformed option).</summary>
     public const int UsageError = 2;
 
+    /// <summary>
+    /// Every command, as <c>archive --help</c> lists them. <c>sign</c> and <c>verify</c> are dispatched before parsing
+    /// (in RunAsync), so here they serve the listing; their own <c>--help</c> is complete.
+    /// </summary>
+    public static RootCommand CreateRoot(TextWriter output, TextWriter error) =>
+        new("archive: batch work on the archive: sign and verify PDFs, audit the store, propose disposition. " +
+            "Run 'archive <command> --help' for a command's options and exit codes.")
+        {
+            SignCommand.Create(),
+            new Command("verify", Verification.VerifyCommand.Description),
+            AuditCommand.Create(output, error),
+            Disposition.DispositionCommand.Create(output, error),
+        };
+
     public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error).GetAwaiter().GetResult();
 
     /// <summary>Runs with the given writers, so tests (and hosts) can capture the output.</summary>
@@ -21,12 +35,7 @@ public static class CliApp
         if (args is ["sign", ..]) return SignCommand.Run(args);
         // archive verify parses its own arguments too: "no files" must be exit 2, unreadable files exit 1.
         if (args is ["verify", .. var rest]) return await Verification.VerifyCommand.RunAsync(rest, output, error, ct);
-        var root = new RootCommand("archive: batch work on the archive")
-        {
-            AuditCommand.Create(output, error),
-            Disposition.DispositionCommand.Create(output, error),
-        };
-        var parsed = root.Parse(args);
+        var parsed = CreateRoot(output, error).Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
         if (parsed.Errors.Count > 0)
         {

@@ -34,6 +34,10 @@ public static class SignCommand
         return parsed.Invoke();
     }
 
+    /// <summary>One line for <c>archive --help</c> and the head of <c>archive sign --help</c>.</summary>
+    public const string Description = "Sign a PDF, or every PDF in a folder, offline with a PAdES signature (B-B, B-T, B-LT, B-LTA); " +
+        "exit 0 all signed, 1 some failed (each named), 2 usage";
+
     public static Command Create()
     {
         var input = new Argument<string>("FILE-OR-FOLDER") { Description = "A PDF file, or a folder whose *.pdf files (recursively) are signed" };
@@ -48,7 +52,7 @@ public static class SignCommand
         var anchors = new Option<string[]>("--trust-anchor") { Description = "PEM file(s) with the root certificate(s) the signer's chain must build to (default: system trust store)", AllowMultipleArgumentsPerToken = false };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON on stdout" };
 
-        var command = new Command("sign", "Sign a PDF, or every PDF in a folder, with a PAdES signature")
+        var command = new Command("sign", Description)
         {
             input, p12, passwordFile, level, tsa, copy, org, invisible, output, anchors, json,
         };

@@ -16,6 +16,34 @@ public static class VerifyCommand
 
     private const string UsageText = "usage: archive verify FILE... [--json] [--trust-anchor <pem>]... [--online]";
 
+    /// <summary>One line for <c>archive --help</c>.</summary>
+    public const string Description = "Validate every signature and document timestamp of PDF files (ETSI EN 319 102-1); exit 0 all passed, 1 not all, 2 usage";
+
+    /// <summary>What <c>archive verify --help</c> prints: every argument and option, offline behaviour and exit codes.</summary>
+    public const string HelpText = $$"""
+        Description:
+          {{Description}}
+
+        Usage:
+          archive verify <FILE>... [options]
+
+        Arguments:
+          <FILE>  PDF files to validate; each is reported on its own (an unreadable file counts as not passed)
+
+        Options:
+          --trust-anchor <pem>  PEM file with root certificate(s) a signer's chain may build to; repeatable. Without one no
+                                chain is trusted, so a signature is at best INDETERMINATE/NO_CERTIFICATE_CHAIN_FOUND
+          --online              Fetch OCSP responses and CRLs named in the certificates; without it the network is never touched
+                                and only revocation data embedded in the PDF (PAdES B-LT/B-LTA) is used
+          --json                Print one JSON report per file (indications, sub-indications, signer, level, problems) as an array
+          -?, -h, --help        Show help and usage information
+
+        Exit codes:
+          0  every signature of every file is TOTAL_PASSED
+          1  anything else: a signature failed or is indeterminate, a file is unsigned or unreadable
+          2  usage error (no files, unknown option, unreadable trust anchor)
+        """;
+
     /// <summary>Args start after "verify". Parsed by hand so every usage error maps to exit code 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
     {
@@ -33,7 +61,7 @@ public static class VerifyCommand
                     anchorFiles.Add(args[++i]);
                     break;
                 case "-h" or "--help" or "-?":
-                    await stdout.WriteLineAsync(UsageText);
+                    await stdout.WriteLineAsync(HelpText);
                     return AllPassed;
                 case var a when a.StartsWith("--", StringComparison.Ordinal):
                     return await UsageError(stderr, $"unknown option '{a}'");
