@@ -8,7 +8,7 @@ namespace Archive.Api.Features.Audit;
 public static class TimelineExport
 {
     public const string JsonLines = "application/jsonl", Csv = "text/csv";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = Infrastructure.Json.ArchiveJson.Web;
     private static readonly ReadOnlyMemory<byte> NewLine = "\n"u8.ToArray();
     private static readonly string[] Columns =
         ["position", "recorded_at", "stream_id", "version", "type", "actor", "actor_name", "actor_role", "source_address", "reason", "correlation_id", "changes", "data"];

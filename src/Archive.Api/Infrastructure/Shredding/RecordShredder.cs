@@ -69,7 +69,7 @@ public sealed class RecordShredder(Store store, ShreddingVacuum vacuum) : IRecor
         new Text("Hồ sơ, tài liệu đã bị hủy", "Record destroyed"),
         new Text("Tài liệu mà yêu cầu này tạo hoặc sửa đã được hủy theo quyết định hủy; nội dung không còn.",
             "The record this request created or changed was destroyed under a destruction decision; its content is gone."),
-        "record-destroyed"));
+        "record-destroyed"), new System.Text.Json.JsonSerializerOptions { Encoder = Json.ArchiveJson.Encoder });
 
     private static NpgsqlParameter P(object value) => new() { Value = value };
 
