@@ -16,9 +16,9 @@ using EventStore = Archive.EventStore.EventStore;
 public sealed record BenchHappened(int N, string Text);
 
 /// <summary>
-/// The store's append against a plain INSERT of rows of the same shape (same columns, same
-/// unique key, positions from a sequence, one statement per transaction), then a projection
-/// rebuild over a million events.
+/// The store's append, and Marten's quick append as the measured peer (<see cref="MartenPeer"/>), against a
+/// plain INSERT of rows of the same shape (same columns, same unique key, positions from a sequence, one
+/// statement per transaction), then a projection rebuild over a million events.
 /// </summary>
 public static class AppendSuite
 {
@@ -47,17 +47,19 @@ public static class AppendSuite
         options.Events.Register<BenchHappened>("bench.happened.v1");
         var store = new EventStore(db.DataSource, options);
         await store.MigrateAsync();
+        using var marten = await MartenPeer.CreateAsync(db);
         Console.WriteLine($"# append suite: {Environment.ProcessorCount} cores, {Rounds} alternating rounds of {Measure.TotalSeconds}s per measurement");
 
         var runId = 0;
         // Plain and store alternate in short rounds so that disk noise from other work on the
         // machine falls on both alike; each writer keeps one stream across its rounds.
-        async Task<(double Store, double Plain)> Compare(string label, int writers, int batch)
+        async Task<(double Store, double Plain, double Marten)> Compare(string label, int writers, int batch)
         {
             var id = ++runId;
             var plainVersions = new long[writers];
             var storeVersions = new long[writers];
-            double plain = 0, stored = 0;
+            var martenVersions = new long[writers];
+            double plain = 0, stored = 0, martens = 0;
             for (var round = 0; round < Rounds; round++)
             {
                 plain += await ThroughputAsync(writers, plainVersions, async (w, version) =>
@@ -72,11 +74,18 @@ public static class AppendSuite
                         new EventMetadata { Actor = "bench", CorrelationId = "c" });
                     return batch;
                 });
+                martens += await ThroughputAsync(writers, martenVersions, async (w, version) =>
+                {
+                    await marten.AppendAsync($"m{id}-w{w}", version, Enumerable.Range(0, batch).Select(i => (object)new BenchHappened((int)version + i, Text)).ToArray());
+                    return batch;
+                });
             }
             plain /= Rounds;
             stored /= Rounds;
-            Console.WriteLine($"{label}: store {stored:F0} events/s, plain INSERT {plain:F0} events/s, ratio {stored / plain:F2}");
-            return (stored, plain);
+            martens /= Rounds;
+            Console.WriteLine($"{label}: store {stored:F0} events/s, Marten {martens:F0} events/s, plain INSERT {plain:F0} events/s, " +
+                $"ratios {stored / plain:F2} and {martens / plain:F2}");
+            return (stored, plain, martens);
         }
 
         var one = await Compare("1 writer, 1 event/tx", 1, 1);
@@ -94,6 +103,12 @@ public static class AppendSuite
         Figure("append_batched_events_per_s", batched.Store, "events/s");
         Figure("append_plain_batched_events_per_s", batched.Plain, "events/s");
         Figure("append_ratio_batched", batched.Store / batched.Plain, "ratio");
+        Figure("append_marten_1_writer_events_per_s", one.Marten, "events/s");
+        Figure("append_marten_ratio_1_writer", one.Marten / one.Plain, "ratio");
+        Figure("append_marten_32_writers_events_per_s", many.Marten, "events/s");
+        Figure("append_marten_ratio_32_writers", many.Marten / many.Plain, "ratio");
+        Figure("append_marten_batched_events_per_s", batched.Marten, "events/s");
+        Figure("append_marten_batched_ratio", batched.Marten / batched.Plain, "ratio");
         Figure("rebuild_events_per_s", rebuild, "events/s");
     }
 
