@@ -20,7 +20,7 @@ public sealed class ShortLivedTsaFixture : ApiFixture
     protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         var folder = Path.Combine(DataFolder, "signing", "development");
-        var pki = new DevelopmentPki($"{OrganizationSigning.DefaultOrganizationName} (DEVELOPMENT)", DevelopmentIdentity.OcspUrl,
+        var pki = new DevelopmentPki($"{OrganizationSigning.DefaultOrganizationName} (DEVELOPMENT)", crlUrlFor: DevelopmentRevocationHandler.CrlUrlFor,
             tsaLifetime: TimeSpan.FromDays(30));
         pki.Save(folder, "renewal-test");
         DevelopmentPki.WriteSecret(Path.Combine(folder, DevelopmentIdentity.PasswordFileName), "renewal-test\n"u8.ToArray());

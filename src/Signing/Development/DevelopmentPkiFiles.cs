@@ -13,13 +13,15 @@ public sealed partial class DevelopmentPki
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    private DevelopmentPki(X509Certificate2 root, X509Certificate2 intermediate, X509Certificate2 organization, X509Certificate2 tsa, Uri? ocspUrl)
+    private DevelopmentPki(X509Certificate2 root, X509Certificate2 intermediate, X509Certificate2 organization, X509Certificate2 tsa, Uri? ocspUrl,
+        Func<string, Uri>? crlUrlFor)
     {
         Root = root;
         Intermediate = intermediate;
         Organization = organization;
         Tsa = tsa;
         OcspUrl = ocspUrl;
+        CrlUrlFor = crlUrlFor;
         // Serials of certificates issued after loading must not repeat earlier ones.
         _serial = 0x10_0000 + RandomNumberGenerator.GetInt32(0x7FFF_0000);
     }
@@ -44,15 +46,18 @@ public sealed partial class DevelopmentPki
     public static bool Exists(string folder) =>
         File.Exists(Path.Combine(folder, CaFile)) && File.Exists(Path.Combine(folder, OrganizationFile)) && File.Exists(Path.Combine(folder, TsaFile));
 
-    /// <summary>Loads a PKI written by <see cref="Save"/>. It holds the CAs, the organization and the TSA, nothing else.</summary>
-    public static DevelopmentPki Load(string folder, string password, Uri? ocspUrl)
+    /// <summary>
+    /// Loads a PKI written by <see cref="Save"/>. It holds the CAs, the organization and the TSA, nothing else; the
+    /// revocation pointers are those written into certificates it issues from now on (a renewed TSA certificate).
+    /// </summary>
+    public static DevelopmentPki Load(string folder, string password, Uri? ocspUrl, Func<string, Uri>? crlUrlFor = null)
     {
         var cas = Read(Path.Combine(folder, CaFile), password);
         var root = cas.First(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData));
         var intermediate = cas.First(c => c != root);
         var organization = Read(Path.Combine(folder, OrganizationFile), password).First(c => c.HasPrivateKey);
         var tsa = Read(Path.Combine(folder, TsaFile), password).First(c => c.HasPrivateKey);
-        return new DevelopmentPki(root, intermediate, organization, tsa, ocspUrl);
+        return new DevelopmentPki(root, intermediate, organization, tsa, ocspUrl, crlUrlFor);
     }
 
     // Exportable: the responders hand the CA and TSA keys to BouncyCastle.

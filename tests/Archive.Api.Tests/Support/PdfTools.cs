@@ -41,9 +41,10 @@ public static class PdfTools
     }
 
     /// <summary>
-    /// pdfsig's output; every CAdES signature must be "Signature is Valid." and the last one must cover the whole
-    /// file, except at B-LT, whose last revision is the DSS added after the signature (an allowed change).
-    /// poppler 22.12 does not judge ETSI.RFC3161 document timestamps ("Signature Type: unknown").
+    /// pdfsig's output; every CAdES signature must be "Signature is Valid." with "Certificate is Trusted." (its chain
+    /// builds to the root in <paramref name="nssDir"/>), and the last one must cover the whole file, except at B-LT,
+    /// whose last revision is the DSS added after the signature (an allowed change). poppler 22.12 does not judge
+    /// ETSI.RFC3161 document timestamps ("Signature Type: unknown").
     /// </summary>
     public static string PdfsigAllValid(string nssDir, string path, int expectedSignatures, bool lastCoversWholeFile = true)
     {
@@ -52,7 +53,10 @@ public static class PdfTools
         var blocks = System.Text.RegularExpressions.Regex.Split(r.Stdout, @"(?m)^Signature #\d+:").Skip(1).ToList();
         blocks.Count.ShouldBe(expectedSignatures, r.Stdout);
         foreach (var b in blocks.Where(b => !b.Contains("Signature Type: unknown", StringComparison.Ordinal)))
+        {
             b.ShouldContain("Signature Validation: Signature is Valid.", customMessage: r.Stdout);
+            b.ShouldContain("Certificate Validation: Certificate is Trusted.", customMessage: r.Stdout);
+        }
         if (lastCoversWholeFile) blocks[^1].ShouldContain("- Total document signed", customMessage: r.Stdout);
         return r.Stdout;
     }
