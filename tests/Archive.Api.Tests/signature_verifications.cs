@@ -7,7 +7,6 @@ using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Tests.Support;
 using Archive.Domain.Documents;
-using Microsoft.AspNetCore.Mvc.Testing;
 using static Archive.Api.Tests.Support.Records;
 
 namespace Archive.Api.Tests;

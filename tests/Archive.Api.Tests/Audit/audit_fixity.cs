@@ -5,7 +5,6 @@ using Archive.Api.Features.Audit;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Content;
 using Archive.Api.Tests.Support;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Npgsql;
 using static Archive.Api.Tests.Audit.AuditTestData;
 
@@ -100,12 +99,14 @@ public class audit_fixity(AuditFixture api) : IClassFixture<AuditFixture>
     public async Task a_fixity_period_longer_than_three_years_stops_the_host_from_starting()
     {
         var folder = Path.Combine(Path.GetTempPath(), "archive-api-" + Guid.NewGuid().ToString("N"));
-        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:Archive", api.ConnectionString)
-            .UseSetting("Archive:DataFolder", folder)
-            .UseSetting("Archive:Jobs:Enabled", "false")
-            .UseSetting("Archive:Audit:Fixity:Period", "1100.00:00:00"));
-        var e = Should.Throw<Exception>(() => _ = factory.Server);
+        var e = await Should.ThrowAsync<Exception>(async () =>
+        {
+            await using var host = await Alba.AlbaHost.For<Program>(b => b
+                .UseSetting("ConnectionStrings:Archive", api.ConnectionString)
+                .UseSetting("Archive:DataFolder", folder)
+                .UseSetting("Archive:Jobs:Enabled", "false")
+                .UseSetting("Archive:Audit:Fixity:Period", "1100.00:00:00"));
+        });
         e.ToString().ShouldContain("Archive:Audit:Fixity:Period must be more than 0 and at most 3 years");
     }
 }
