@@ -4,7 +4,7 @@ using Archive.Cli.Audit;
 namespace Archive.Cli;
 
 /// <summary>
-/// The <c>archive</c> command line: batch work on the archive (sign, verify, audit). The composition
+/// The <c>archive</c> command line: batch work on the archive (sign, verify, audit, disposition, backup and restore). The composition
 /// point: each feature contributes one top-level command here.
 /// </summary>
 public static class CliApp
@@ -25,6 +25,8 @@ public static class CliApp
         {
             AuditCommand.Create(output, error),
             Disposition.DispositionCommand.Create(output, error),
+            Backup.BackupCommand.Create(output, error),
+            Backup.RestoreCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };
