@@ -112,7 +112,9 @@ internal sealed class EmbeddedPostgresLifetime(ArchiveDatabase db, NpgsqlDataSou
         if (db.Embedded is { } pg)
         {
             log.LogInformation("Stopping the private PostgreSQL on port {Port}", pg.Port);
-            await pg.DisposeAsync();
+            // A cluster that died and is not back has nothing to stop: pg_ctl says so, and shutdown goes on.
+            try { await pg.DisposeAsync(); }
+            catch (InvalidOperationException e) { log.LogWarning("Stopping the private PostgreSQL failed: {Reason}", e.Message); }
         }
     }
 }
