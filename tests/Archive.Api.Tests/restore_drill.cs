@@ -103,8 +103,24 @@ public sealed class restore_drill : IAsyncLifetime
             await CloseAsync(officer, goneDossier);
             await DestroyAsync(app, "drill-old", oldDossier);
 
+            // The archive keeps taking scans while the backup runs: the set must still be one consistent point.
+            using var stop = new CancellationTokenSource();
+            var writer = Task.Run(async () =>
+            {
+                var n = 0;
+                for (; !stop.IsCancellationRequested; n++)
+                {
+                    var opened = await officer.PostAsync("/api/v1/dossiers", ApiFixture.Json(Records.DossierJson(Records.Organ, 2024, $"BUSY-{n}")));
+                    var code = (await opened.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString()!;
+                    var doc = (await Records.CreateDocumentAsync(officer, code)).GetProperty("id").GetString()!;
+                    await UploadAsync(officer, doc, $"scan taken during the backup {n}");
+                }
+                return n;
+            });
             var (backup, backupOutput) = await CliAsync("backup", "--connection", _database, "--data", Data, "--target", Target1, "--target", Target2,
                 "--operator", "Nguyễn Văn Lưu");
+            await stop.CancelAsync();
+            (await writer).ShouldBeGreaterThan(0);
             backup.ShouldBe(0, backupOutput);
 
             // After the backup: this record's destruction is known only to the ledgers beside the backup sets.
