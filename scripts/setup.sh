@@ -2,10 +2,12 @@
 # Installs what the archive needs on a fresh Debian machine (idempotent, quiet when all is there).
 set -euo pipefail
 need=()
-have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for p in postgresql postgresql-contrib poppler-utils qpdf openssl ghostscript img2pdf \
-         tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools; do
-  have "$p" || need+=("$p")
+pkgs=(postgresql postgresql-contrib poppler-utils qpdf openssl ghostscript img2pdf
+      tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools)
+# One dpkg-query for all (run.sh calls this on every start).
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)
+for p in "${pkgs[@]}"; do
+  grep -qx "$p" <<<"$installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

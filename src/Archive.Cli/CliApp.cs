@@ -4,7 +4,7 @@ using Archive.Cli.Audit;
 namespace Archive.Cli;
 
 /// <summary>
-/// The <c>archive</c> command line: batch work on the archive (sign, verify, audit). The composition
+/// The <c>archive</c> command line: batch work on the archive (sign, verify, audit, disposition, backup and restore). The composition
 /// point: each feature contributes one top-level command here.
 /// </summary>
 public static class CliApp
@@ -17,13 +17,15 @@ public static class CliApp
     /// (in RunAsync), so here they serve the listing; their own <c>--help</c> is complete.
     /// </summary>
     public static RootCommand CreateRoot(TextWriter output, TextWriter error) =>
-        new("archive: batch work on the archive: sign and verify PDFs, audit the store, propose disposition. " +
+        new("archive: batch work on the archive: sign and verify PDFs, audit the store, propose disposition, back up and restore. " +
             "Run 'archive <command> --help' for a command's options and exit codes.")
         {
             SignCommand.Create(),
             new Command("verify", Verification.VerifyCommand.Description),
             AuditCommand.Create(output, error),
             Disposition.DispositionCommand.Create(output, error),
+            Backup.BackupCommand.Create(output, error),
+            Backup.RestoreCommand.Create(output, error),
         };
 
     public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error).GetAwaiter().GetResult();

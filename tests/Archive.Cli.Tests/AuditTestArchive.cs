@@ -55,7 +55,9 @@ public sealed class AuditTestArchive : IDisposable
     }
 
     /// <param name="tsa">When given, seals are timestamped through it.</param>
-    public static async Task<AuditTestArchive> CreateAsync(AuditDatabase db, HttpMessageHandler? tsa = null)
+    /// <param name="pki">When given, seals are signed by its organization certificate (its issuer embedded, as the API
+    /// signs them) and <see cref="CertificateFile"/> is its root as PEM, as the archive writes it.</param>
+    public static async Task<AuditTestArchive> CreateAsync(AuditDatabase db, HttpMessageHandler? tsa = null, Signing.Development.DevelopmentPki? pki = null)
     {
         var schema = $"cli_{Guid.NewGuid():N}"[..16];
         var options = new EventStoreOptions { Schema = schema };
@@ -65,10 +67,12 @@ public sealed class AuditTestArchive : IDisposable
         var stream = $"dossier-{Guid.NewGuid():N}";
         await store.AppendAsync(stream, ExpectedVersion.NoStream, [new CliThingOpened("a"), new CliThingRenamed("b")]);
 
-        using var cert = NewOrganizationCertificate();
+        using var own = pki is null ? NewOrganizationCertificate() : null;
+        var cert = pki?.Organization ?? own!;
+        X509Certificate2[] chain = pki is null ? [] : [pki.Intermediate, pki.Root];
         var sealer = new SealService(store, tsa is null
-            ? new CmsSealSigner(cert)
-            : new CmsSealSigner(cert, timestampAuthority: new Uri("http://127.0.0.1/tsa"), http: new HttpClient(tsa)));
+            ? new CmsSealSigner(cert, chain: chain)
+            : new CmsSealSigner(cert, timestampAuthority: new Uri("http://127.0.0.1/tsa"), http: new HttpClient(tsa), chain: chain));
         await sealer.EnsureSchemaAsync();
         // One round may seal less while a transaction elsewhere in the shared cluster holds xmin back.
         var deadline = DateTime.UtcNow.AddSeconds(20);
@@ -90,7 +94,8 @@ public sealed class AuditTestArchive : IDisposable
             blobs.Add(path);
         }
         var certFile = Path.Combine(dir, "..", $"{Path.GetFileName(dir)}.cer");
-        await File.WriteAllBytesAsync(certFile, cert.Export(X509ContentType.Cert));
+        if (pki is null) await File.WriteAllBytesAsync(certFile, cert.Export(X509ContentType.Cert));
+        else await File.WriteAllTextAsync(certFile, pki.Root.ExportCertificatePem() + "\n");
         return new AuditTestArchive { Schema = schema, Stream = stream, ContentDir = dir, CertificateFile = certFile, BlobPaths = blobs };
     }
 

@@ -20,24 +20,26 @@ public static class AuditCommand
     {
         var connection = new Option<string>("--connection") { Description = "Npgsql connection string of the archive database", Required = true };
         var schema = new Option<string>("--schema") { Description = "Event store schema", DefaultValueFactory = _ => "event_store" };
-        var content = new Option<DirectoryInfo?>("--content") { Description = "Content-addressed blob folder (ab/cd/<sha256>) to fixity-check" };
+        var content = new Option<DirectoryInfo?>("--content") { Description = "Content-addressed blob folder (ab/cd/<sha256>) to fixity-check; blobs the database references must all be there" };
+        var apiSchema = new Option<string>("--api-schema") { Description = "Schema of the API's tables (content references)", DefaultValueFactory = _ => "archive_api" };
         var json = new Option<bool>("--json") { Description = "Print a machine-readable report" };
         var trusted = new Option<FileInfo[]>("--trusted-cert")
         {
-            Description = "Certificate (DER or PEM) a seal may be signed by; repeatable. Without it any embedded signer is accepted",
+            Description = "Certificate (DER or PEM) a seal may be signed by, or a root CA its certificate chains to (such as " +
+                          "signing/development/development-root.pem in the data folder); repeatable. Without it any embedded signer is accepted",
             AllowMultipleArgumentsPerToken = true,
         };
 
         var verify = new Command("verify", "Verify hash chains, signed seals and (with --content) blob fixity; exit 0 intact, 1 broken, 2 usage")
         {
-            connection, schema, content, json, trusted,
+            connection, schema, content, json, trusted, apiSchema,
         };
-        verify.SetAction(async (pr, ct) => await VerifyAsync(pr.GetValue(connection)!, pr.GetValue(schema)!, pr.GetValue(content),
+        verify.SetAction(async (pr, ct) => await VerifyAsync(pr.GetValue(connection)!, pr.GetValue(schema)!, pr.GetValue(apiSchema)!, pr.GetValue(content),
             pr.GetValue(json), pr.GetValue(trusted) ?? [], output, error, ct));
         return new Command("audit", "Auditor's checks on the archive") { verify };
     }
 
-    private static async Task<int> VerifyAsync(string connectionString, string schema, DirectoryInfo? content, bool asJson,
+    private static async Task<int> VerifyAsync(string connectionString, string schema, string apiSchema, DirectoryInfo? content, bool asJson,
         FileInfo[] trustedFiles, TextWriter output, TextWriter error, CancellationToken ct)
     {
         NpgsqlConnectionStringBuilder builder;
@@ -46,6 +48,7 @@ public static class AuditCommand
         {
             // Validates the schema name the same way the store does (it is spliced into SQL).
             schema = new Archive.EventStore.EventStoreOptions { Schema = schema }.Schema;
+            apiSchema = new Archive.EventStore.EventStoreOptions { Schema = apiSchema }.Schema;
             builder = new NpgsqlConnectionStringBuilder(connectionString);
             builder.Options = $"{builder.Options} -c default_transaction_read_only=on".Trim();
             if (content is not null && !content.Exists) throw new ArgumentException($"content folder {content.FullName} does not exist");
@@ -59,9 +62,11 @@ public static class AuditCommand
         }
 
         var report = new AuditReport();
+        IReadOnlyCollection<string>? referenced = null;
         try
         {
             await using var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+            if (content is not null) referenced = await ReferencedBlobsAsync(dataSource, apiSchema, ct);
             report.HashChain = (await new HashChainVerifier(dataSource, schema).VerifyAsync(ct)).ToList();
             var signer = new CmsSealSigner(null, trusted);
             report.SignerPinned = signer.SignerPinned;
@@ -74,7 +79,7 @@ public static class AuditCommand
         }
         if (content is not null)
         {
-            try { report.Fixity = await ContentFixity.CheckAsync(content.FullName, ct); }
+            try { report.Fixity = await ContentFixity.CheckAsync(content.FullName, referenced, ct); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 report.Errors.Add($"content folder could not be read: {e.Message}");
@@ -84,6 +89,19 @@ public static class AuditCommand
         if (asJson) await output.WriteLineAsync(JsonSerializer.Serialize(report.ToJson(), JsonOptions));
         else await WriteHumanAsync(report, output);
         return report.Ok ? Intact : Broken;
+    }
+
+    /// <summary>Every blob the API's reference table names (what its fixity check re-hashes); empty when the table does not exist.</summary>
+    private static async Task<IReadOnlyCollection<string>> ReferencedBlobsAsync(NpgsqlDataSource db, string apiSchema, CancellationToken ct)
+    {
+        await using var exists = db.CreateCommand("select to_regclass($1) is not null");
+        exists.Parameters.AddWithValue($"{apiSchema}.content_refs");
+        if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return [];
+        await using var cmd = db.CreateCommand($"select distinct sha256 from {apiSchema}.content_refs");
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        return list;
     }
 
     private static async Task WriteHumanAsync(AuditReport r, TextWriter o)

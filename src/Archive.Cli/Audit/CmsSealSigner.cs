@@ -18,10 +18,11 @@ public sealed class CmsSealSigner : ISealSigner
     /// <param name="signingCertificate">With private key, to sign; null for a verify-only signer.</param>
     /// <param name="trustedSigners">Certificates a seal may be signed by (see <see cref="DetachedCmsSigner"/>).</param>
     /// <param name="timestampAuthority">RFC 3161 TSA URL; null to seal without a timestamp.</param>
+    /// <param name="chain">The signing certificate's issuers, embedded so a verifier trusting only the root can build the chain.</param>
     public CmsSealSigner(X509Certificate2? signingCertificate, IEnumerable<X509Certificate2>? trustedSigners = null,
-        Uri? timestampAuthority = null, HttpClient? http = null) =>
+        Uri? timestampAuthority = null, HttpClient? http = null, IEnumerable<X509Certificate2>? chain = null) =>
         _cms = new DetachedCmsSigner(signingCertificate, trustedSigners,
-            timestampAuthority is null ? null : new HttpTimestampClient(timestampAuthority, http));
+            timestampAuthority is null ? null : new HttpTimestampClient(timestampAuthority, http), chain);
 
     /// <summary>Whether verification requires a known signer certificate.</summary>
     public bool SignerPinned => _cms.SignerPinned;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Archive.Cli.Audit;
 
-public enum FixityProblem { Mismatch, Unreadable, Unexpected }
+public enum FixityProblem { Mismatch, Unreadable, Unexpected, Missing }
 
 public sealed record FixityFinding(FixityProblem Problem, string Path, string Detail)
 {
@@ -14,14 +14,22 @@ public sealed record FixityReport(int FilesChecked, IReadOnlyList<FixityFinding>
 
 /// <summary>
 /// Fixity of a content-addressed folder: every blob is stored as <c>ab/cd/&lt;sha256 hex&gt;</c>
-/// (the first two byte pairs of its own hash as folders), so its name is its checksum.
+/// (the first two byte pairs of its own hash as folders), so its name is its checksum. A blob the database
+/// references (<paramref name="referenced"/>) and the folder lacks is reported missing, as the API's fixity check does.
 /// </summary>
 public static partial class ContentFixity
 {
-    public static async Task<FixityReport> CheckAsync(string root, CancellationToken ct = default)
+    public static async Task<FixityReport> CheckAsync(string root, IReadOnlyCollection<string>? referenced = null, CancellationToken ct = default)
     {
         var findings = new List<FixityFinding>();
         var checkedFiles = 0;
+        foreach (var sha in (referenced ?? []).Select(h => h.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal))
+        {
+            if (!Sha256Hex().IsMatch(sha)) continue;
+            var relative = $"{sha[..2]}/{sha[2..4]}/{sha}";
+            if (!File.Exists(Path.Combine(root, sha[..2], sha[2..4], sha)))
+                findings.Add(new(FixityProblem.Missing, relative, "referenced by the database, not in the content folder"));
+        }
         var files = Directory.EnumerateFiles(root, "*", new EnumerationOptions
         {
             RecurseSubdirectories = true, IgnoreInaccessible = false, AttributesToSkip = 0,

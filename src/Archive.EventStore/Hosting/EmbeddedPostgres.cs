@@ -17,14 +17,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private readonly string _dataDir;
     private readonly bool _stopOnDispose;
+    private readonly IDictionary<string, string>? _settings;
 
-    private EmbeddedPostgres(string root, int port, string password, bool stopOnDispose)
+    private EmbeddedPostgres(string root, int port, string password, bool stopOnDispose, IDictionary<string, string>? settings)
     {
         Root = root;
         _dataDir = Path.Combine(root, "data");
         Port = port;
         Password = password;
         _stopOnDispose = stopOnDispose;
+        _settings = settings;
     }
 
     /// <summary>Folder holding the cluster (data/, the password file and the log).</summary>
@@ -75,22 +77,43 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         if (running is { } runningPort && await CanConnectAsync(runningPort))
         {
             log($"Attached to the running private PostgreSQL on port {runningPort}");
-            return new EmbeddedPostgres(root, runningPort, pw, stopOnDispose: false);
+            return new EmbeddedPostgres(root, runningPort, pw, stopOnDispose: false, settings);
         }
 
         var chosen = port ?? FreePort();
+        await StartServerAsync(root, chosen, settings, asPostgres, ct);
+        log($"Started a private PostgreSQL on 127.0.0.1:{chosen} (data in {dataDir})");
+        return new EmbeddedPostgres(root, chosen, pw, stopOnDispose, settings);
+    }
+
+    /// <summary>Whether the server accepts TCP connections on its port (a killed postmaster's port closes at once).</summary>
+    public Task<bool> IsAcceptingConnectionsAsync() => CanConnectAsync(Port);
+
+    /// <summary>
+    /// Starts the cluster again on the same port with the same settings after it died (a crash, <c>kill -9</c>),
+    /// unless another process sharing it already did. Throws when PostgreSQL will not start yet (for example while
+    /// the dead postmaster's backends still hold its shared memory): the caller retries with a backoff.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        using var startLock = await AcquireFileLockAsync(Path.Combine(Root, "start.lock"), ct);
+        if (await CanConnectAsync(Port)) return;
+        var asPostgres = Environment.UserName == "root" || Environment.IsPrivilegedProcess;
+        await StartServerAsync(Root, Port, _settings, asPostgres, ct);
+    }
+
+    private static async Task StartServerAsync(string root, int port, IDictionary<string, string>? settings, bool asPostgres, CancellationToken ct)
+    {
         var options = new List<string>
         {
             // The socket goes to /tmp: a socket path inside a deep checkout can exceed the 107-byte limit.
-            $"-p {chosen}", "-k /tmp", "-c listen_addresses=127.0.0.1", "-c max_connections=300",
+            $"-p {port}", "-k /tmp", "-c listen_addresses=127.0.0.1", "-c max_connections=300",
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string>()) options.Add($"-c {k}={v}");
         var logFile = Path.Combine(root, "postgres.log");
         if (asPostgres && !File.Exists(logFile)) { await File.WriteAllTextAsync(logFile, "", ct); await ChownAsync("postgres", logFile); }
-        await RunAsync(asPostgres, Path.Combine(bin, "pg_ctl"),
-            ["-D", dataDir, "-l", logFile, "-w", "-t", "60", "-o", string.Join(' ', options), "start"], ct);
-        log($"Started a private PostgreSQL on 127.0.0.1:{chosen} (data in {dataDir})");
-        return new EmbeddedPostgres(root, chosen, pw, stopOnDispose);
+        await RunAsync(asPostgres, Path.Combine(FindBinaries(), "pg_ctl"),
+            ["-D", Path.Combine(root, "data"), "-l", logFile, "-w", "-t", "60", "-o", string.Join(' ', options), "start"], ct);
     }
 
     /// <summary>Creates a database when it does not exist yet.</summary>

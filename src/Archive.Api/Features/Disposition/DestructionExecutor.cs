@@ -28,7 +28,7 @@ public sealed record ExecutionResponse(ProposalResponse Proposal, IReadOnlyList<
 /// filed in a surviving dossier survives.
 /// </summary>
 public sealed class DestructionExecutor(DispositionStore store, RecordsRepository repo, NpgsqlDataSource db, IContentStore content,
-    TimeProvider clock, IRecordShredder shredder)
+    TimeProvider clock, IRecordShredder shredder, ShreddingLedgerWriter ledger)
 {
     public async Task<IResult> ExecuteAsync(string proposalId, ExecuteRequest body, HttpContext http, CancellationToken ct)
     {
@@ -142,9 +142,10 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
             review.Parameters.AddWithValue(documentIds.Concat(dossierCodes).ToArray());
             await review.ExecuteNonQueryAsync(ct);
         }
-        await shredder.ShredAsync([.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)],
-            conn, tx, ct);
+        string[] shredded = [.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)];
+        await shredder.ShredAsync(shredded, conn, tx, ct);
         await tx.CommitAsync(ct);
+        ledger.Record(shredded);
         return proposalVersion;
     }
 

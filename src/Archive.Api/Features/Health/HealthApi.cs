@@ -11,7 +11,7 @@ public static class HealthApi
     /// <summary>Liveness and database state; anonymous by design so load balancers can probe it.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/health", async Task<Results<Ok<Health>, JsonHttpResult<Health>>> (NpgsqlDataSource db, CancellationToken ct) =>
+        routes.MapGet("/health", async Task<Results<Ok<Health>, JsonHttpResult<Health>>> (NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         {
             try
             {
@@ -21,6 +21,7 @@ public static class HealthApi
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
+                Infrastructure.Problems.DatabaseUnavailable.SetRetryAfter(http.Response);
                 return TypedResults.Json(new Health("unavailable", new DatabaseHealth("unreachable", null, e.GetType().Name)),
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }

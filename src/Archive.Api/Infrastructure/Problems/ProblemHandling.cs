@@ -58,7 +58,8 @@ public static class ProblemHandling
 
 /// <summary>
 /// Bad input never becomes a 500: malformed requests, JSON errors and oversized bodies map to
-/// 4xx; anything unexpected becomes a 500 without internals (the exception is only logged).
+/// 4xx; an unreachable database is a 503 with Retry-After (<see cref="DatabaseUnavailable"/>); anything
+/// unexpected becomes a 500 without internals (the exception is only logged).
 /// </summary>
 internal sealed class ArchiveExceptionHandler(IProblemDetailsService problems, ILogger<ArchiveExceptionHandler> log) : IExceptionHandler
 {
@@ -74,8 +75,14 @@ internal sealed class ArchiveExceptionHandler(IProblemDetailsService problems, I
                 new Text("Yêu cầu không đúng định dạng.", "The request is malformed: " + b.Message), "bad-request"),
             JsonException j => JsonProblem(j),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => null,
+            _ when DatabaseUnavailable.Is(exception) => DatabaseUnavailable.Details(),
             _ => null,
         };
+        if (details is not null && details.Extensions.TryGetValue("code", out var code) && code is "database-unavailable")
+        {
+            log.LogWarning("Database unavailable for {Method} {Path}: {Reason}", http.Request.Method, http.Request.Path, exception.Message);
+            if (!http.Response.HasStarted) DatabaseUnavailable.SetRetryAfter(http.Response);
+        }
         if (details is null)
         {
             if (http.RequestAborted.IsCancellationRequested) return true;

@@ -65,6 +65,7 @@ public static class ApiProblems
         415 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
         422 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.21",
         428 => "https://www.rfc-editor.org/rfc/rfc6585#section-3",
+        503 => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         _ => "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.1",
     };
 
@@ -82,6 +83,7 @@ public static class ApiProblems
         415 => new("Định dạng không được hỗ trợ", "Unsupported media type"),
         422 => new("Không thể xử lý yêu cầu", "Unprocessable content"),
         428 => new("Thiếu điều kiện If-Match", "Precondition required"),
+        503 => new("Dịch vụ tạm thời không khả dụng", "Service unavailable"),
         _ when status >= 500 => new("Lỗi máy chủ", "Server error"),
         _ => new("Lỗi", "Error"),
     };

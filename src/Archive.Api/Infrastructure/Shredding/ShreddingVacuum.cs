@@ -147,6 +147,8 @@ public static class ShreddingServices
         services.AddSingleton<ShreddingVacuum>();
         services.AddHostedService(sp => sp.GetRequiredService<ShreddingVacuum>());
         services.AddSingleton<IRecordShredder, RecordShredder>();
+        services.AddSingleton<ShreddingLedgerWriter>();
+        services.AddSingleton<RestoreShredding>();
         return services;
     }
 }

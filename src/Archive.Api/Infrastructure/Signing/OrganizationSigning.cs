@@ -98,7 +98,7 @@ public sealed class OrganizationSigning : IDisposable
     public DetachedCmsSigner CmsSigner()
     {
         var id = _identity.Value;
-        return new DetachedCmsSigner(id.Signer.Certificate, [id.Signer.Certificate], id.Tsa);
+        return new DetachedCmsSigner(id.Signer.Certificate, [id.Signer.Certificate], id.Tsa, id.Signer.Chain);
     }
 
     /// <summary>
