@@ -74,39 +74,41 @@
     const form = ev.target;
     if (!(form instanceof HTMLFormElement) || !form.dataset.api) return;
     ev.preventDefault();
-    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    // A form's second button may ask for another answer (e.g. the report as a signed PDF instead of a page).
+    const opts = Object.assign({}, form.dataset, (ev.submitter && ev.submitter.dataset) || {});
+    if (opts.confirm && !window.confirm(opts.confirm)) return;
     clear(form);
-    const headers = { 'RequestVerificationToken': token(form), 'Accept-Language': en ? 'en' : 'vi', 'Accept': form.dataset.accept || 'application/json' };
-    if (form.dataset.ifMatch) headers['If-Match'] = '"' + form.dataset.ifMatch + '"';
+    const headers = { 'RequestVerificationToken': token(form), 'Accept-Language': en ? 'en' : 'vi', 'Accept': opts.accept || 'application/json' };
+    if (opts.ifMatch) headers['If-Match'] = '"' + opts.ifMatch + '"';
     let payload;
     const file = form.querySelector('input[type=file]');
-    if (form.dataset.body === 'file') {
+    if (opts.body === 'file') {
       if (!file || !file.files.length) { showProblem(form, { title_vi: 'Chưa chọn tệp', title_en: 'No file chosen' }, 400); return; }
       payload = file.files[0];
       headers['Content-Type'] = 'application/pdf';
-    } else if ((form.dataset.method || 'POST') !== 'GET' && (form.dataset.method || 'POST') !== 'DELETE') {
+    } else if ((opts.method || 'POST') !== 'GET' && (opts.method || 'POST') !== 'DELETE') {
       payload = JSON.stringify(body(form));
       headers['Content-Type'] = 'application/json';
     }
-    const submit = form.querySelector('button[type=submit]'); if (submit) submit.disabled = true;
+    const submit = ev.submitter || form.querySelector('button[type=submit]'); if (submit) submit.disabled = true;
     form.classList.add('busy');
     try {
-      const res = await fetch(form.dataset.api, { method: form.dataset.method || 'POST', headers, body: payload, credentials: 'same-origin' });
+      const res = await fetch(opts.api, { method: opts.method || 'POST', headers, body: payload, credentials: 'same-origin' });
       const type = res.headers.get('Content-Type') || '';
       if (!res.ok) { showProblem(form, type.includes('json') ? await res.json() : null, res.status); return; }
-      if (form.dataset.download !== undefined) { await save(res, form.dataset.download || 'download.pdf'); return; }
-      if (form.dataset.resultFrame) {
-        const frame = document.getElementById(form.dataset.resultFrame);
+      if (opts.download !== undefined) { await save(res, opts.download || 'download.pdf'); form.dataset.done = 'downloaded'; return; }
+      if (opts.resultFrame) {
+        const frame = document.getElementById(opts.resultFrame);
         frame.srcdoc = await res.text(); frame.hidden = false; return;
       }
       const json = type.includes('json') ? await res.json() : null;
-      if (form.dataset.result) {
-        const out = document.getElementById(form.dataset.result);
+      if (opts.result) {
+        const out = document.getElementById(opts.result);
         out.hidden = false;
-        out.textContent = form.dataset.resultField ? json[form.dataset.resultField] : JSON.stringify(json, null, 2);
+        out.textContent = opts.resultField ? json[opts.resultField] : JSON.stringify(json, null, 2);
         return;
       }
-      if (form.dataset.then) window.location.assign(fill(form.dataset.then, json));
+      if (opts.then) window.location.assign(fill(opts.then, json));
       else window.location.reload();
     } catch (e) {
       showProblem(form, { title_vi: 'Không gửi được yêu cầu', title_en: 'The request could not be sent', detail_vi: String(e), detail_en: String(e) }, 0);
