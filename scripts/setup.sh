@@ -4,7 +4,8 @@ set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for p in postgresql postgresql-contrib poppler-utils qpdf openssl ghostscript img2pdf \
-         tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools; do
+         tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools \
+         chromium; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
