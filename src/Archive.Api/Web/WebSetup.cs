@@ -70,7 +70,9 @@ public static class WebSetup
             o.Cookie.Name = "archive.antiforgery";
             o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         });
-        services.AddAuthentication().AddCookie(PersonSession.Scheme, o =>
+        var authentication = services.AddAuthentication();
+        SingleSignOn.Add(authentication, configuration);
+        authentication.AddCookie(PersonSession.Scheme, o =>
         {
             o.Cookie.Name = PersonSession.CookieName;
             o.Cookie.HttpOnly = true;
@@ -116,6 +118,7 @@ public static class WebSetup
         }).AllowAnonymous();
 
         web.MapGet("/app/assets/{name}", (string name) => Asset(name)).AllowAnonymous();
+        SingleSignOn.Map(web, app.Configuration);
 
         // The PDF shown inside the document page: the same checks and access log as the API's download, served inline.
         web.MapGet("/app/documents/{id}/view", async Task<IResult> (string id, int? version, HttpContext http, RecordsRepository repo,

@@ -136,6 +136,8 @@ public sealed class PersonStore(NpgsqlDataSource db, TimeProvider clock)
         return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
+    public async Task<Person?> FindByUserNameAsync(string userName, CancellationToken ct) => (await FindWithHashAsync(Normalize(userName), ct)).Item1;
+
     public async Task<IReadOnlyList<Person>> ListAsync(CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"select {Columns} from archive_api.people order by user_name");
