@@ -71,6 +71,14 @@ public class disposition_journey(WebFixture web)
         await Expect(officer.Locator("#proposal-problem")).ToContainTextAsync(permanent);
         officer.Url.ShouldEndWith("/disposition");
 
+        // The same refusal in English, one click away.
+        await officer.ClickAsync("#lang-switch");
+        await officer.FillAsync("#proposal-form [name=organId]", organ);
+        await officer.FillAsync("#proposal-items", $"dossier {permanent}: Try to destroy");
+        await officer.ClickAsync("#propose");
+        await Expect(officer.Locator("#proposal-problem")).ToContainTextAsync("permanent");
+        await Expect(officer.Locator("#proposal-problem")).ToContainTextAsync("Destruction refused");
+
         var auditor = await web.SignedInAsync(Roles.Auditor, "Phan Văn Soát");
         await auditor.GotoAsync("/disposition");
         await Expect(auditor.Locator("#blocked")).ToContainTextAsync(permanent);
