@@ -33,6 +33,16 @@ public class people_administration(WebFixture web)
         await row.Locator("button[type=submit]").First.ClickAsync();
         await Expect(admin.Locator("#people-message")).ToBeVisibleAsync();
 
+        // Each step is an event of the person's stream whose actor is the administrator.
+        var id = (await web.Service<PersonStore>().FindByUserNameAsync(userName, CancellationToken.None))!.Id;
+        await using var events = web.Service<Npgsql.NpgsqlDataSource>().CreateCommand(
+            "select type, metadata->'headers'->>'actorName' from event_store.events where stream_id = $1 order by position");
+        events.Parameters.AddWithValue("person-" + id);
+        var recorded = new List<string>();
+        await using (var r = await events.ExecuteReaderAsync())
+            while (await r.ReadAsync()) recorded.Add($"{r.GetString(0)} by {r.GetString(1)}");
+        recorded.ShouldBe(["person.created.v1 by Quản trị viên thử nghiệm", "person.access.changed.v1 by Quản trị viên thử nghiệm"]);
+
         await person.ReloadAsync();
         await Expect(person.Locator("#who")).ToContainTextAsync("Kiểm tra – thanh tra");
         await Expect(person.Locator("header nav a[href='/audit']")).ToHaveCountAsync(1);
