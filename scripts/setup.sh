@@ -3,7 +3,7 @@
 set -euo pipefail
 need=()
 pkgs=(postgresql postgresql-contrib poppler-utils qpdf openssl ghostscript img2pdf
-      tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools)
+      tesseract-ocr tesseract-ocr-vie ocrmypdf fonts-liberation2 libnss3-tools chromium)
 # One dpkg-query for all (run.sh calls this on every start).
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${pkgs[@]}" 2>/dev/null | awk '/install ok installed/ {print $1}' || true)
 for p in "${pkgs[@]}"; do

@@ -23,6 +23,7 @@ using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
 using Archive.Api.Infrastructure.Signing;
 using Archive.Api.Infrastructure.Shredding;
+using Archive.Api.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 var database = await ArchiveDatabase.ResolveAsync(builder.Configuration, builder.Environment);
@@ -49,6 +50,7 @@ builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddDisposition();
 builder.Services.AddArchiveAudit(builder.Configuration);
 builder.Services.AddOrganizationSigning(builder.Configuration);
+builder.Services.AddArchiveWeb(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -75,6 +77,7 @@ app.MapVerifications();
 app.MapDisposition();
 app.MapAudit();
 app.MapSignatures();
+await app.MapArchiveWebAsync();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -109,7 +109,7 @@ public static class SearchSuite
         return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
     }
 
-    private static async Task LoadAsync(NpgsqlDataSource db, SeedCorpus corpus, int count)
+    internal static async Task LoadAsync(NpgsqlDataSource db, SeedCorpus corpus, int count)
     {
         var rnd = new Random(42);
         await using var conn = await db.OpenConnectionAsync();

@@ -41,7 +41,7 @@ public static class ApiStartup
         Console.WriteLine($"archive:   {created.Key}");
     }
 
-    private static void WriteOwnerOnly(string path, string content)
+    internal static void WriteOwnerOnly(string path, string content)
     {
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -82,7 +82,8 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         if (http.Connection.RemoteIpAddress is { } ip) headers["sourceAddress"] = (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
         return new EventMetadata
         {
-            Actor = http.User.FindFirstValue(ArchiveClaims.KeyId),
+            // An API key or a person signed in to the web application (their session carries the person id).
+            Actor = http.User.FindFirstValue(ArchiveClaims.KeyId) ?? http.User.FindFirstValue(ArchiveClaims.PersonId),
             CorrelationId = http.TraceIdentifier,
             Headers = headers,
         };

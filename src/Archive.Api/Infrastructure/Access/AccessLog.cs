@@ -36,7 +36,7 @@ public sealed class AccessLog(NpgsqlDataSource db)
             insert into archive_api.access_log (caller, caller_name, role, action, resource_kind, resource_id, purpose, client_address, status)
             values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """);
-        cmd.Parameters.AddWithValue(user.FindFirstValue(ArchiveClaims.KeyId) ?? "anonymous");
+        cmd.Parameters.AddWithValue(user.FindFirstValue(ArchiveClaims.KeyId) ?? user.FindFirstValue(ArchiveClaims.PersonId) ?? "anonymous");
         cmd.Parameters.AddWithValue((object?)user.FindFirstValue(ClaimTypes.Name) ?? DBNull.Value);
         cmd.Parameters.AddWithValue((object?)user.FindFirstValue(ClaimTypes.Role) ?? DBNull.Value);
         cmd.Parameters.AddWithValue(action);

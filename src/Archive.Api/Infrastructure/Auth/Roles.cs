@@ -41,11 +41,13 @@ public static class Policies
 public static class ArchiveClaims
 {
     public const string KeyId = "archive:key-id";
+    /// <summary>The person (người dùng) behind a web session; events name them as their actor.</summary>
+    public const string PersonId = "archive:person-id";
     /// <summary>Present with value "03" when the caller is cleared for access regime 03 (Mật).</summary>
     public const string Clearance = "archive:clearance";
 
     public static string CallerId(this ClaimsPrincipal user) =>
-        user.FindFirstValue(KeyId) ?? throw new InvalidOperationException("Caller is not authenticated by API key.");
+        user.FindFirstValue(KeyId) ?? user.FindFirstValue(PersonId) ?? throw new InvalidOperationException("Caller is not authenticated.");
 
     public static bool IsClearedForSecret(this ClaimsPrincipal user) => user.HasClaim(Clearance, AccessRegimes.Secret);
 }
@@ -72,7 +74,7 @@ public static class AuthorizationEndpointExtensions
         services.AddAuthorization(o =>
         {
             foreach (var (name, roles) in Policies.RolesByPolicy)
-                o.AddPolicy(name, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme).RequireAuthenticatedUser().RequireRole(roles));
+                o.AddPolicy(name, p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, PersonSession.Scheme).RequireAuthenticatedUser().RequireRole(roles));
             // Anything not explicitly opened or given roles is refused rather than left open.
             o.FallbackPolicy = new AuthorizationPolicyBuilder(ApiKeyAuthentication.Scheme).RequireAuthenticatedUser().RequireRole(Roles.Admin).Build();
         });
@@ -81,5 +83,5 @@ public static class AuthorizationEndpointExtensions
 
     /// <summary>Inline role set for an endpoint or group when no named policy fits.</summary>
     public static TBuilder RequireRoles<TBuilder>(this TBuilder builder, params string[] roles) where TBuilder : IEndpointConventionBuilder =>
-        builder.RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme).RequireAuthenticatedUser().RequireRole(roles));
+        builder.RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthentication.Scheme, PersonSession.Scheme).RequireAuthenticatedUser().RequireRole(roles));
 }
