@@ -52,7 +52,7 @@ public class unexpected_errors(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task a_refused_or_broken_connection_is_a_503_and_a_query_error_is_still_a_500()
     {
-        var http = new DefaultHttpContext { RequestServices = api.Factory.Services };
+        var http = new DefaultHttpContext { RequestServices = api.Host.Services };
         http.Response.Body = new MemoryStream();
         var handler = new ArchiveExceptionHandler(api.Service<IProblemDetailsService>(), NullLogger<ArchiveExceptionHandler>.Instance);
         var refused = new Npgsql.NpgsqlException("Failed to connect to 127.0.0.1:5432",
