@@ -164,13 +164,13 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         catch (Exception e) { return Fail(SubIndication.FORMAT_FAILURE, $"/Contents is not a CMS SignedData ({e.GetType().Name})"); }
         if (si.SignedAttributes is null) return Fail(SubIndication.FORMAT_FAILURE, "CMS has no signed attributes");
 
-        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates().EnumerateMatches(null).ToList();
         var trust = new CertificateChain(ctx.Anchors, cmsCerts.Concat(ctx.ExtraCertificates));
         var signerCert = trust.Pool.FirstOrDefault(cert => si.SignerID.Match(cert));
         if (signerCert is null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, "the signer's certificate is not in the CMS, the DSS or the configured intermediates");
         _signer = signerCert.SubjectDN.ToString();
         _signerSha256 = Convert.ToHexString(SHA256.HashData(signerCert.GetEncoded()));
-        _digestAlg = si.DigestAlgOid switch
+        _digestAlg = si.DigestAlgorithmID.Algorithm.Id switch
         {
             "1.3.14.3.2.26" => "SHA-1",
             "2.16.840.1.101.3.4.2.1" => "SHA-256",
@@ -182,7 +182,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _proof = _signingTime is null ? SigningTimeProof.None : SigningTimeProof.Claimed;
 
         // --- Integrity (5.2.7): our own digest first, so a changed document reads HASH_FAILURE, not a crypto error ---
-        if (signedData.Digest(si.DigestAlgOid) is not { } digest) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}");
+        if (signedData.Digest(si.DigestAlgorithmID.Algorithm.Id) is not { } digest) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgorithmID.Algorithm.Id}");
         if (si.SignedAttributes[Org.BouncyCastle.Asn1.Cms.CmsAttributes.MessageDigest]?.AttrValues[0] is not Asn1OctetString md)
             return Fail(SubIndication.FORMAT_FAILURE, "message-digest signed attribute missing");
         if (!md.GetOctets().AsSpan().SequenceEqual(digest))
@@ -208,7 +208,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         string? tsProblem = null;
         // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
         var crls = ctx.FinalDss.Crls.ToList();
-        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
+        foreach (var crl in cms.GetCrls().EnumerateMatches(null)) crls.Add(crl.GetEncoded());
         var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, _checks);
         var tsAttr = si.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
         if (tsAttr is not null)
@@ -255,10 +255,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         if (usage is not null) return Indeterminate(SubIndication.CHAIN_CONSTRAINTS_FAILURE, usage);
 
         var proven = poe ?? ctx.Now;
-        bool weak = Sha1Oids.Contains(si.DigestAlgOid) || CertificateChain.RsaKeyBits(signerCert) is > 0 and < 2048;
+        bool weak = Sha1Oids.Contains(si.DigestAlgorithmID.Algorithm.Id) || CertificateChain.RsaKeyBits(signerCert) is > 0 and < 2048;
         if (weak && proven >= ctx.Options.WeakAlgorithmCutOff)
             return Indeterminate(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
-                $"{(Sha1Oids.Contains(si.DigestAlgOid) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
+                $"{(Sha1Oids.Contains(si.DigestAlgorithmID.Algorithm.Id) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
 
         // --- Revocation and validity in time (5.2.5, 5.6.2) ---
         for (int i = 0; i < chain.Count - 1; i++)
@@ -329,7 +329,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private DateTimeOffset? ClaimedTime(SignerInformation si)
     {
         if (si.SignedAttributes?[Org.BouncyCastle.Asn1.Cms.CmsAttributes.SigningTime] is { } st)
-            try { return new DateTimeOffset(Org.BouncyCastle.Asn1.Cms.Time.GetInstance(st.AttrValues[0]).Date.ToUniversalTime()); } catch (Exception) { }
+            try { return new DateTimeOffset(Org.BouncyCastle.Asn1.Cms.Time.GetInstance(st.AttrValues[0]).ToDateTime().ToUniversalTime()); } catch (Exception) { }
         return sig.Dict["M"] is PdfString m ? ParsePdfDate(m.Text()) : null;
     }
 

@@ -158,11 +158,11 @@ public sealed class TestPki : IDisposable
         gen.SetNotAfter(to.UtcDateTime);
         gen.SetPublicKey(publicKey!);
         gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(ca));
-        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(publicKey));
+        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, Org.BouncyCastle.X509.Extension.X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         if (issuer is not null)
-            gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifierStructure(issuer.Certificate));
+            gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, Org.BouncyCastle.X509.Extension.X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer.Certificate));
         gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(ca ? KeyUsage.KeyCertSign | KeyUsage.CrlSign : KeyUsage.DigitalSignature | KeyUsage.NonRepudiation));
-        if (tsa) gen.AddExtension(X509Extensions.ExtendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeID.IdKPTimeStamping));
+        if (tsa) gen.AddExtension(X509Extensions.ExtendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeID.id_kp_timeStamping));
         if (crlUrl is not null)
             gen.AddExtension(X509Extensions.CrlDistributionPoints, false, new CrlDistPoint([
                 new DistributionPoint(new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, crlUrl))), null, null)]));
