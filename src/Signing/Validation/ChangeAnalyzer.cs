@@ -40,16 +40,23 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
 
     public Dictionary<int, PdfIndirect> Objects => objects;
 
+    /// <summary>
+    /// A value's fingerprint: a reference and the value it points to print alike, so an identical copy behind a new
+    /// reference is equal; a stream adds a digest of its bytes.
+    /// </summary>
     public string Of(PdfValue? v)
     {
         var sb = new StringBuilder();
         Append(sb, v, 0);
-        return sb.Length <= 64 ? sb.ToString() : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())), 0, 16);
+        return sb.ToString();
     }
 
     public PdfValue? Resolve(PdfValue? v) => doc.Resolve(v, objects);
 
     public PdfIndirect? Indirect(PdfValue? v) => v is PdfRef r && objects.TryGetValue(r.Number, out var o) ? o : null;
+
+    private static string Compact(StringBuilder inner) =>
+        inner.Length <= 64 ? inner.ToString() : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inner.ToString())), 0, 16);
 
     private void Append(StringBuilder sb, PdfValue? v, int depth)
     {
@@ -65,29 +72,33 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
                     _onStack.Add(r.Number);
                     var inner = new StringBuilder();
                     Append(inner, o.Value, depth + 1);
-                    if (o.IsStream) inner.Append(" stream ").Append(StreamHash(o));
+                    if (o.IsStream) inner = new StringBuilder("{" + Compact(inner.Append(" stream ").Append(StreamHash(o))) + "}");
                     _onStack.Remove(r.Number);
-                    h = inner.Length <= 64 ? inner.ToString() : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inner.ToString())), 0, 16);
+                    h = inner.ToString();
                     _memo[r.Number] = h;
                 }
-                sb.Append('{').Append(h).Append('}');
+                sb.Append(h);
                 break;
             case PdfDict d:
-                sb.Append("<<");
+            {
+                var inner = new StringBuilder("<<");
                 foreach (var kv in d.Entries.OrderBy(k => k.Key, StringComparer.Ordinal))
                 {
                     if (BackLinks.Contains(kv.Key) || kv.Key == "Length") continue;
-                    sb.Append('/').Append(kv.Key).Append(' ');
-                    Append(sb, kv.Value, depth + 1);
-                    sb.Append(' ');
+                    inner.Append('/').Append(kv.Key).Append(' ');
+                    Append(inner, kv.Value, depth + 1);
+                    inner.Append(' ');
                 }
-                sb.Append(">>");
+                sb.Append('{').Append(Compact(inner.Append(">>"))).Append('}');
                 break;
+            }
             case PdfArray a:
-                sb.Append('[');
-                foreach (var item in a.Items) { Append(sb, item, depth + 1); sb.Append(' '); }
-                sb.Append(']');
+            {
+                var inner = new StringBuilder("[");
+                foreach (var item in a.Items) { Append(inner, item, depth + 1); inner.Append(' '); }
+                sb.Append('{').Append(Compact(inner.Append(']'))).Append('}');
                 break;
+            }
             default: v.Write(sb); break;
         }
     }
