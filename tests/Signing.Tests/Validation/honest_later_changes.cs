@@ -10,9 +10,6 @@ namespace Signing.Tests.Validation;
 /// </summary>
 public class honest_later_changes
 {
-    private static string Explain(SignatureReport sig) =>
-        string.Join("\n", sig.Checks.Concat(sig.ChangesAfterSigning.Select(c => $"{c.Category} {c.Allowed}: {c.Description}")));
-
     private static void ShouldPassWithOnlyAllowedChanges(SignatureReport sig)
     {
         sig.Indication.ShouldBe(Indication.TOTAL_PASSED, Explain(sig));

@@ -12,9 +12,6 @@ namespace Signing.Tests.Validation;
 /// </summary>
 public class shadow_attacks
 {
-    private static string Explain(SignatureReport sig) =>
-        string.Join("\n", sig.Checks.Concat(sig.ChangesAfterSigning.Select(c => $"{c.Category} {c.Allowed}: {c.Description}")));
-
     private static void ShouldBeCaught(SignatureReport sig)
     {
         sig.Indication.ShouldBe(Indication.TOTAL_FAILED, Explain(sig));

@@ -76,7 +76,7 @@ public sealed class MinimalPadesWriter
     /// <param name="fieldMdp">FieldMDP transform parameters for the signature's /Reference, e.g. "/Action /Include /Fields [(Amount)]".</param>
     /// <param name="fieldLock">A /Lock dictionary body for the signature field, e.g. "/Action /All".</param>
     public MinimalPadesWriter AppendSignature(Func<byte[], byte[]> sign, bool documentTimestamp = false, int? docMdpPermission = null, int placeholderBytes = 12000,
-        string? fieldMdp = null, string? fieldLock = null)
+        string? fieldMdp = null, string? fieldLock = null, string subFilter = "ETSI.CAdES.detached")
     {
         int sigObj = _nextObject++, fieldObj = _nextObject++;
         bool newForm = _acroForm is null;
@@ -96,7 +96,7 @@ public sealed class MinimalPadesWriter
             : fieldMdp is not null ? $" /Reference [<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams {fieldMdp} /V /1.2 >> >>]" : "";
         string head = documentTimestamp
             ? $"{sigObj} 0 obj\n<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161{reference} /ByteRange "
-            : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
+            : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /{subFilter} /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
         offsets[sigObj] = _out.Position;
         Write(head);
         long byteRangeAt = _out.Position;
