@@ -5,7 +5,9 @@ using Signing.Validation;
 namespace Archive.Cli.Verification;
 
 /// <summary>
-/// <c>archive verify FILE... [--json] [--trust-anchor PEM]... [--online]</c>: validates every signature of each PDF.
+/// <c>archive verify FILE... [--json] [--trust-anchor PEM]... [--online] [--at TIME]</c>: validates every signature of
+/// each PDF, all files in one process (start-up is paid once). <c>--at</c> validates as of a past (or future) moment,
+/// e.g. when the signer's certificate was still valid (ETSI EN 319 102-1 5.1: the validation time is an input).
 /// Exit codes: 0 every signature of every file is TOTAL_PASSED, 1 anything else (including unreadable or unsigned
 /// files), 2 usage errors. Offline by default: without --online the network is never touched, so a verification
 /// run on an air-gapped archive machine gives the same answer as anywhere else.
@@ -14,7 +16,7 @@ public static class VerifyCommand
 {
     public const int AllPassed = 0, NotAllPassed = 1, Usage = 2;
 
-    private const string UsageText = "usage: archive verify FILE... [--json] [--trust-anchor <pem>]... [--online]";
+    private const string UsageText = "usage: archive verify FILE... [--json] [--trust-anchor <pem>]... [--online] [--at <ISO 8601 time, e.g. 2024-05-01T09:00:00Z>]";
 
     /// <summary>Args start after "verify". Parsed by hand so every usage error maps to exit code 2.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct = default)
@@ -22,12 +24,20 @@ public static class VerifyCommand
         var files = new List<string>();
         var anchorFiles = new List<string>();
         bool json = false, online = false;
+        DateTimeOffset? at = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--json": json = true; break;
                 case "--online": online = true; break;
+                case "--at":
+                    if (i + 1 >= args.Length) return await UsageError(stderr, "--at needs a time");
+                    if (!DateTimeOffset.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture,
+                            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
+                        return await UsageError(stderr, $"--at '{args[i]}' is not a time (use ISO 8601, e.g. 2024-05-01T09:00:00Z)");
+                    at = parsed;
+                    break;
                 case "--trust-anchor":
                     if (i + 1 >= args.Length) return await UsageError(stderr, "--trust-anchor needs a PEM file");
                     anchorFiles.Add(args[++i]);
@@ -62,6 +72,7 @@ public static class VerifyCommand
         {
             TrustAnchors = anchors,
             Revocation = online ? RevocationMode.Online : RevocationMode.Offline,
+            ValidationTime = at,
         };
         var validator = new PdfSignatureValidator();
         var exit = AllPassed;
@@ -98,13 +109,15 @@ public static class VerifyCommand
     private static string Describe(string file, ValidationReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"{file}: {r.DocumentIndication}{(r.DocumentSubIndication == SubIndication.NONE ? "" : "/" + r.DocumentSubIndication)} ({r.Signatures.Count} signature(s))");
+        sb.AppendLine($"{file}: {r.DocumentIndication}{(r.DocumentSubIndication == SubIndication.NONE ? "" : "/" + r.DocumentSubIndication)} ({r.Signatures.Count} signature(s), validated as of {r.ValidationTime:u})");
         if (r.Explanation.En.Length > 0) sb.AppendLine("  " + r.Explanation.En);
         foreach (var p in r.Problems) sb.AppendLine("  problem: " + p);
         foreach (var s in r.Signatures)
         {
             sb.AppendLine($"  - {s.FieldName ?? "(unnamed)"}: {s.Indication}/{s.SubIndication} signer={s.Signer ?? "?"} level={s.Level ?? "?"} revision={s.Revision}");
             if (s.Explanation.En.Length > 0) sb.AppendLine("    " + s.Explanation.En);
+            foreach (var c in s.ChangesAfterSigning) sb.AppendLine($"    change (revision {c.Revision}, {(c.Allowed ? "allowed" : "NOT allowed")}): {c.Description}");
+            foreach (var c in s.Checks) sb.AppendLine("    check: " + c);
         }
         return sb.ToString();
     }

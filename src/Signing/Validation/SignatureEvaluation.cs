@@ -35,6 +35,9 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             var other = ind == Indication.TOTAL_PASSED ? "" : $" (also {ind}/{sub}: {detail})";
             (ind, sub, detail) = (changed.Item1, changed.Item2, changed.Item3 + other);
         }
+        if (_changes.Count > 0 && _changes.All(ch => ch.Allowed))
+            _checks.Add($"{_changes.Count} later change(s) in revision(s) {string.Join(", ", _changes.Select(ch => ch.Revision).Distinct().Order())}, all of an allowed kind: "
+                + string.Join(", ", _changes.GroupBy(ch => ch.Category).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}")));
         if (detail.Length > 0) _checks.Add(detail);
         return new SignatureReport
         {
@@ -52,7 +55,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             CoversWholeDocument = _coversWhole,
             IntegrityValid = _integrity,
             DigestAlgorithm = _digestAlg,
-            Checks = _checks,
+            // Each check once, in the order it ran (a check reached twice, e.g. through two code paths, says nothing new).
+            Checks = _checks.Distinct().ToList(),
             ChangesAfterSigning = _changes,
             VerifiableUntil = _until,
             Explanation = Explanations.For(ind, sub, detail),
@@ -141,11 +145,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private (Indication, SubIndication, string)? ChangesVerdict()
     {
         var bad = _changes.Where(ch => !ch.Allowed).ToList();
-        if (bad.Count == 0)
-        {
-            if (_changes.Count > 0) _checks.Add($"{_changes.Count} later change(s), all of an allowed kind");
-            return null;
-        }
+        if (bad.Count == 0) return null;
         return Fail(SubIndication.SIG_CONSTRAINTS_FAILURE, "changes after signing that are not allowed: " + string.Join("; ", bad.Select(ch => $"revision {ch.Revision}: {ch.Description}")));
     }
 
@@ -268,6 +268,12 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         {
             if (poe is null || laterDocTs[0].Time < poe) poe = laterDocTs[0].Time;
             _until = laterDocTs.OrderBy(t => t.Revision).Last().Until;
+        }
+        // A proof of existence from after the validation time does not exist yet as of that time (validation "as of" a past moment).
+        if (poe is not null && poe > ctx.Now)
+        {
+            _checks.Add($"the timestamp at {poe:u} is later than the validation time {ctx.Now:u}, so it proves nothing as of that time");
+            poe = null;
         }
         if (poe is not null) { _signingTime = poe; _proof = SigningTimeProof.Timestamp; }
         else _checks.Add("signing time is only claimed by the signer; no timestamp proves it");
