@@ -111,7 +111,9 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
 internal sealed class RevisionComparison
 {
     private static readonly HashSet<string> FillKeys = ["V", "AS", "AP", "M", "RV"];
-    private static readonly HashSet<string> SignKeys = ["V", "AP", "AS", "M", "F", "Lock", "SV"];
+    private static readonly HashSet<string> SignKeys = ["V", "AP", "AS", "M", "F", "Lock", "SV", "MK", "DA"];
+    /// <summary>Catalog entries that only say how a viewer opens the document, not what it shows.</summary>
+    private static readonly HashSet<string> DisplayKeys = ["PageMode", "PageLayout", "ViewerPreferences", "Lang", "PieceInfo"];
 
     private readonly PdfDocumentModel _doc;
     private readonly int _rev;
@@ -178,6 +180,8 @@ internal sealed class RevisionComparison
                 case "Extensions" or "Version":
                     Report(0, "catalog-version", true, $"catalog /{key} updated (PDF version or extension level declared for DSS or timestamps)"); break;
                 case "Metadata": Report(Num(y, x), "metadata", true, "document metadata (XMP) updated"); break;
+                case var k when DisplayKeys.Contains(k):
+                    Report(0, "catalog-display", true, $"catalog /{key} (how a viewer opens the document) updated"); break;
                 case "StructTreeRoot" or "MarkInfo":
                     Report(Num(y, x), "structure", _fillAllowed, $"logical structure (/{key}, tagging) updated" + (_fillAllowed ? "" : "; DocMDP P=1 forbids it")); break;
                 default:

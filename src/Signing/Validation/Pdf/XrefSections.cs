@@ -15,7 +15,8 @@ internal static class XrefSections
     {
         var entries = new List<XrefEntry>();
         int? root = null;
-        ReadClassic(parser, from, end, entries, ref root);
+        var spans = definedHere.Select(o => (o.Offset, o.End)).OrderBy(x => x.Offset).ToList();
+        ReadClassic(parser, from, end, entries, ref root, spans);
         foreach (var o in definedHere.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "XRef").OrderBy(o => o.Offset))
         {
             if (o.Dict!["Root"] is PdfRef r) root = r.Number;
@@ -24,7 +25,8 @@ internal static class XrefSections
         return (entries, root);
     }
 
-    private static void ReadClassic(PdfParser parser, long from, long end, List<XrefEntry> entries, ref int? root)
+    /// <param name="objects">spans of the objects defined in the revision: "xref" inside a stream or string is data, not a table.</param>
+    private static void ReadClassic(PdfParser parser, long from, long end, List<XrefEntry> entries, ref int? root, List<(long Offset, long End)> objects)
     {
         var data = parser.Data;
         long pos = from;
@@ -35,7 +37,7 @@ internal static class XrefSections
             long at = pos + idx;
             pos = at + 4;
             // "startxref" is not a table; a table keyword stands on its own.
-            if (at > 0 && !PdfParser.IsWhite(data[at - 1]) || pos >= end || !PdfParser.IsWhite(data[pos])) continue;
+            if (at > 0 && !PdfParser.IsWhite(data[at - 1]) || pos >= end || !PdfParser.IsWhite(data[pos]) || Inside(objects, at)) continue;
             long p = pos;
             while (true)
             {
@@ -65,6 +67,19 @@ internal static class XrefSections
                 pos = p;
             }
         }
+    }
+
+    private static bool Inside(List<(long Offset, long End)> spans, long at)
+    {
+        int lo = 0, hi = spans.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (spans[mid].Offset > at) hi = mid - 1;
+            else if (spans[mid].End <= at) lo = mid + 1;
+            else return true;
+        }
+        return false;
     }
 
     private static void ReadStream(PdfIndirect o, byte[]? decoded, List<XrefEntry> entries)
