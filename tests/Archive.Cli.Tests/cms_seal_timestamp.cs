@@ -6,7 +6,6 @@ using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.X509;
-using Org.BouncyCastle.X509.Store;
 
 namespace Archive.Cli.Tests;
 
@@ -27,7 +26,7 @@ public sealed class InProcessTsa : HttpMessageHandler
         using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
         var bcCert = new X509CertificateParser().ReadCertificate(cert.RawData);
         var generator = new TimeStampTokenGenerator(DotNetUtilities.GetRsaKeyPair(rsa).Private, bcCert, TspAlgorithms.Sha256, "1.3.6.1.4.1.99999.1");
-        generator.SetCertificates(X509StoreFactory.Create("Certificate/Collection", new X509CollectionStoreParameters(new[] { bcCert })));
+        generator.SetCertificates(Org.BouncyCastle.Utilities.Collections.CollectionUtilities.CreateStore(new[] { bcCert }));
         _responder = new TimeStampResponseGenerator(generator, TspAlgorithms.Allowed);
     }
 

@@ -46,7 +46,7 @@ public class command_help
     {
         var help = Archive("verify", "--help");
         help.ExitCode.ShouldBe(0, help.All);
-        foreach (var text in new[] { "archive verify <FILE>...", "--trust-anchor <pem>", "--online", "--json", "Exit codes:", "TOTAL_PASSED" })
+        foreach (var text in new[] { "archive verify <FILE>...", "--trust-anchor <pem>", "--online", "--json", "--at <time>", "Exit codes:", "TOTAL_PASSED" })
             help.Stdout.ShouldContain(text);
     }
 

@@ -85,6 +85,45 @@ public sealed class verify_command(SignFixture f) : IClassFixture<SignFixture>
     }
 
     [Fact]
+    public async Task verify_at_a_time_after_the_signer_certificate_expired_still_passes_a_timestamped_b_lt_file_and_says_why()
+    {
+        var (pdf, root) = await BltSignedCopy();
+        // Three years on, the two-year signer certificate has expired: the signature timestamp proves it was made in time.
+        var at = DateTimeOffset.UtcNow.AddYears(3).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        var (exit, output, err) = await Verify(pdf, "--trust-anchor", root, "--at", at);
+        exit.ShouldBe(0, output + err);
+        output.ShouldContain($"validated as of {DateTimeOffset.Parse(at):u}");
+        output.ShouldContain("expired, but the signature is proven to exist");
+    }
+
+    [Fact]
+    public async Task verify_at_a_time_before_the_certificates_were_issued_does_not_pass()
+    {
+        var (pdf, root) = await BltSignedCopy();
+        var (exit, output, err) = await Verify(pdf, "--trust-anchor", root, "--at", "2001-01-01T00:00:00Z");
+        exit.ShouldBe(1, output + err);
+        output.ShouldNotContain(": TOTAL_PASSED");
+    }
+
+    [Fact]
+    public async Task verify_at_with_something_that_is_not_a_time_is_a_usage_error()
+    {
+        var (exit, _, err) = await Verify(SignedCopy(), "--at", "yesterday-ish");
+        exit.ShouldBe(2);
+        err.ShouldContain("--at");
+    }
+
+    [Fact]
+    public async Task many_files_are_verified_in_one_process_each_with_its_own_verdict()
+    {
+        var (blt, root) = await BltSignedCopy();
+        var (exit, output, err) = await Verify(blt, f.SamplePdf, blt, "--trust-anchor", root);
+        exit.ShouldBe(1, output + err);
+        output.Split('\n').Count(l => l.StartsWith(blt + ": TOTAL_PASSED")).ShouldBe(2);
+        output.ShouldContain(f.SamplePdf + ": INDETERMINATE");
+    }
+
+    [Fact]
     public async Task one_byte_changed_inside_the_signed_range_exits_1_with_total_failed_hash_failure()
     {
         var signed = SignedCopy();

@@ -30,4 +30,20 @@ public sealed class DamagedInputTests(TestPki pki)
         Tools.Run("qpdf", "--check", signed).Stdout.ShouldContain("No syntax or stream encoding errors found");
         Encoding.Latin1.GetString(output).ShouldNotContain("/Prev -1");
     }
+
+    [Theory]
+    [InlineData("2147483647")]
+    [InlineData("4294967306")]
+    [InlineData("-5")]
+    public void a_stream_length_far_beyond_the_file_is_not_believed_and_the_stream_is_read_to_endstream(string length)
+    {
+        var pdf = "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n"
+            + "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n"
+            + $"4 0 obj\n<< /Length {length} >>\nstream\nBT ET\nendstream\nendobj\n";
+        var xref = pdf.Length;
+        pdf += "xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n" + xref + "\n%%EOF\n";
+        var reader = new PdfDocumentReader(Encoding.Latin1.GetBytes(pdf));
+        var content = reader.Resolve(new PdfReference(4, 0)).ShouldBeOfType<PdfStream>();
+        Encoding.Latin1.GetString(content.RawData).ShouldBe("BT ET");
+    }
 }

@@ -143,6 +143,8 @@ public static class VerifySuite
         Console.WriteLine($"# one file ({name}): cli ms {Join(cliMs)}; pdfsig ms {Join(pdfsigMs)}; CPU per run: cli {cliCpu.TotalMilliseconds / OneFileRepetitions:F0} ms, pdfsig {pdfsigCpu.TotalMilliseconds / OneFileRepetitions:F0} ms");
         Report.Figure($"{name}_one_file_ms", Median(cliMs), "ms");
         Report.Figure($"{name}_one_file_cpu_ms", cliCpu.TotalMilliseconds / OneFileRepetitions, "ms");
+        // One file through the CLI against one pdfsig call, CPU time (user + system): how many pdfsig calls one costs.
+        Report.Figure($"{name}_one_file_cpu_ratio_vs_pdfsig", cliCpu.TotalMilliseconds / Math.Max(1, pdfsigCpu.TotalMilliseconds), "ratio");
         if (pdfsigFigure)
         {
             Report.Figure("verify_pdfsig_one_file_ms", Median(pdfsigMs), "ms");

@@ -5,7 +5,9 @@ using Signing.Validation;
 namespace Archive.Cli.Verification;
 
 /// <summary>
-/// <c>archive verify FILE... [--json] [--trust-anchor PEM]... [--online]</c>: validates every signature of each PDF.
+/// <c>archive verify FILE... [--json] [--trust-anchor PEM]... [--online] [--at TIME]</c>: validates every signature of
+/// each PDF, all files in one process (start-up is paid once). <c>--at</c> validates as of a past (or future) moment,
+/// e.g. when the signer's certificate was still valid (ETSI EN 319 102-1 5.1: the validation time is an input).
 /// Exit codes: 0 every signature of every file is TOTAL_PASSED, 1 anything else (including unreadable or unsigned
 /// files), 2 usage errors. Offline by default: without --online the network is never touched, so a verification
 /// run on an air-gapped archive machine gives the same answer as anywhere else.
@@ -14,7 +16,7 @@ public static class VerifyCommand
 {
     public const int AllPassed = 0, NotAllPassed = 1, Usage = 2;
 
-    private const string UsageText = "usage: archive verify FILE... [--json] [--trust-anchor <pem>]... [--online]";
+    private const string UsageText = "usage: archive verify FILE... [--json] [--trust-anchor <pem>]... [--online] [--at <ISO 8601 time, e.g. 2024-05-01T09:00:00Z>]";
 
     /// <summary>One line for <c>archive --help</c>.</summary>
     public const string Description = "Validate every signature and document timestamp of PDF files (ETSI EN 319 102-1); exit 0 all passed, 1 not all, 2 usage";
@@ -36,6 +38,8 @@ public static class VerifyCommand
           --online              Fetch OCSP responses and CRLs named in the certificates; without it the network is never touched
                                 and only revocation data embedded in the PDF (PAdES B-LT/B-LTA) is used
           --json                Print one JSON report per file (indications, sub-indications, signer, level, problems) as an array
+          --at <time>           Validate as of this time (ISO 8601, e.g. 2024-05-01T09:00:00Z) instead of now: for old files whose
+                                certificates have since expired; a timestamp later than that time proves nothing
           -?, -h, --help        Show help and usage information
 
         Exit codes:
@@ -50,12 +54,20 @@ public static class VerifyCommand
         var files = new List<string>();
         var anchorFiles = new List<string>();
         bool json = false, online = false;
+        DateTimeOffset? at = null;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
             {
                 case "--json": json = true; break;
                 case "--online": online = true; break;
+                case "--at":
+                    if (i + 1 >= args.Length) return await UsageError(stderr, "--at needs a time");
+                    if (!DateTimeOffset.TryParse(args[++i], System.Globalization.CultureInfo.InvariantCulture,
+                            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var parsed))
+                        return await UsageError(stderr, $"--at '{args[i]}' is not a time (use ISO 8601, e.g. 2024-05-01T09:00:00Z)");
+                    at = parsed;
+                    break;
                 case "--trust-anchor":
                     if (i + 1 >= args.Length) return await UsageError(stderr, "--trust-anchor needs a PEM file");
                     anchorFiles.Add(args[++i]);
@@ -90,6 +102,7 @@ public static class VerifyCommand
         {
             TrustAnchors = anchors,
             Revocation = online ? RevocationMode.Online : RevocationMode.Offline,
+            ValidationTime = at,
         };
         var validator = new PdfSignatureValidator();
         var exit = AllPassed;
@@ -126,13 +139,15 @@ public static class VerifyCommand
     private static string Describe(string file, ValidationReport r)
     {
         var sb = new StringBuilder();
-        sb.AppendLine($"{file}: {r.DocumentIndication}{(r.DocumentSubIndication == SubIndication.NONE ? "" : "/" + r.DocumentSubIndication)} ({r.Signatures.Count} signature(s))");
+        sb.AppendLine($"{file}: {r.DocumentIndication}{(r.DocumentSubIndication == SubIndication.NONE ? "" : "/" + r.DocumentSubIndication)} ({r.Signatures.Count} signature(s), validated as of {r.ValidationTime:u})");
         if (r.Explanation.En.Length > 0) sb.AppendLine("  " + r.Explanation.En);
         foreach (var p in r.Problems) sb.AppendLine("  problem: " + p);
         foreach (var s in r.Signatures)
         {
             sb.AppendLine($"  - {s.FieldName ?? "(unnamed)"}: {s.Indication}/{s.SubIndication} signer={s.Signer ?? "?"} level={s.Level ?? "?"} revision={s.Revision}");
             if (s.Explanation.En.Length > 0) sb.AppendLine("    " + s.Explanation.En);
+            foreach (var c in s.ChangesAfterSigning) sb.AppendLine($"    change (revision {c.Revision}, {(c.Allowed ? "allowed" : "NOT allowed")}): {c.Description}");
+            foreach (var c in s.Checks) sb.AppendLine("    check: " + c);
         }
         return sb.ToString();
     }

@@ -8,7 +8,6 @@ using Org.BouncyCastle.Ocsp;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.X509;
-using Org.BouncyCastle.X509.Store;
 using Signing.Timestamping;
 using BcCert = Org.BouncyCastle.X509.X509Certificate;
 
@@ -24,8 +23,7 @@ public sealed class DevelopmentResponders(DevelopmentPki pki)
     {
         var request = new TimeStampRequest(requestBytes);
         var generator = new TimeStampTokenGenerator(PrivateKey(pki.Tsa), ToBc(pki.Tsa), TspAlgorithms.Sha256, "1.3.6.1.4.1.99999.1.1");
-        generator.SetCertificates(X509StoreFactory.Create("Certificate/Collection",
-            new X509CollectionStoreParameters(new[] { ToBc(pki.Tsa), ToBc(pki.Intermediate), ToBc(pki.Root) })));
+        generator.SetCertificates(Org.BouncyCastle.Utilities.Collections.CollectionUtilities.CreateStore(new[] { ToBc(pki.Tsa), ToBc(pki.Intermediate), ToBc(pki.Root) }));
         var responder = new TimeStampResponseGenerator(generator, TspAlgorithms.Allowed);
         var serial = BigInteger.ValueOf(Interlocked.Increment(ref _tsaSerial));
         return responder.Generate(request, serial, (at ?? DateTimeOffset.UtcNow).UtcDateTime).GetEncoded();

@@ -214,8 +214,9 @@ public sealed class PdfLexer
         var length = -1;
         var lenObj = dict["Length"];
         if (lenObj is PdfReference r && _resolver is not null) lenObj = _resolver(r);
-        if (lenObj is PdfNumber n) length = (int)n.LongValue;
-        if (length < 0 || start + length > _data.Length || !FollowedByEndstream(start + length))
+        // A /Length is only believed within the bytes that exist (2147483647 must neither overflow nor allocate).
+        if (lenObj is PdfNumber n && n.LongValue >= 0 && n.LongValue <= _data.Length - start) length = (int)n.LongValue;
+        if (length < 0 || !FollowedByEndstream(start + length))
         {
             // A wrong /Length is common in the wild; fall back to the endstream keyword.
             var end = IndexOf(_data, "endstream"u8, start);

@@ -29,12 +29,24 @@ public static class StreamDecoder
         return data;
     }
 
+    /// <summary>Most a structural stream (object or xref stream) may inflate to: a decompression bomb stops here.</summary>
+    public const int MaxInflatedBytes = 64 * 1024 * 1024;
+
     public static byte[] Inflate(byte[] data)
     {
         using var input = new MemoryStream(data);
         using var z = new ZLibStream(input, CompressionMode.Decompress);
         using var output = new MemoryStream();
-        try { z.CopyTo(output); }
+        var buffer = new byte[81920];
+        try
+        {
+            int n;
+            while ((n = z.Read(buffer)) > 0)
+            {
+                if (output.Length + n > MaxInflatedBytes) throw new PdfFormatException($"A stream inflates to more than {MaxInflatedBytes} bytes.");
+                output.Write(buffer, 0, n);
+            }
+        }
         catch (InvalidDataException) when (output.Length > 0) { /* trailing garbage after a valid deflate body */ }
         return output.ToArray();
     }
@@ -54,7 +66,11 @@ public static class StreamDecoder
         var colors = (int)((parms?["Colors"] as PdfNumber)?.LongValue ?? 1);
         var bpc = (int)((parms?["BitsPerComponent"] as PdfNumber)?.LongValue ?? 8);
         var bpp = Math.Max(1, colors * bpc / 8);
-        var rowLen = (columns * colors * bpc + 7) / 8;
+        if (data.Length == 0) return data;
+        var rowBits = (long)columns * colors * bpc;
+        // Row sizes come from the file: one longer than the data itself cannot be right (and must not be allocated).
+        if (columns <= 0 || colors <= 0 || bpc <= 0 || rowBits <= 0 || (rowBits + 7) / 8 >= data.Length) throw new PdfFormatException("Predictor parameters do not fit the stream.");
+        var rowLen = (int)((rowBits + 7) / 8);
         var rows = data.Length / (rowLen + 1);
         var result = new byte[rows * rowLen];
         var prev = new byte[rowLen];

@@ -45,7 +45,7 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
     {
         var bcCert = ToBc(cert);
         var bcIssuer = ToBc(issuer);
-        var id = new CertificateID(CertificateID.HashSha1, bcIssuer, bcCert.SerialNumber);
+        var id = new CertificateID(CertificateID.DigestSha1, bcIssuer, bcCert.SerialNumber);
         var gen = new OcspReqGenerator();
         gen.AddRequest(id);
         var request = gen.Generate().GetEncoded();
@@ -83,8 +83,8 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
         {
             var crl = new X509CrlParser().ReadCrl(body);
             crl.Verify(ToBc(issuer).GetPublicKey());
-            if (crl.NextUpdate is { } next && next.Value < DateTime.UtcNow)
-                throw new RevocationException($"CRL from {url} is expired (next update {next.Value:u}).");
+            if (crl.NextUpdate is { } next && next < DateTime.UtcNow)
+                throw new RevocationException($"CRL from {url} is expired (next update {next:u}).");
             var status = crl.IsRevoked(ToBc(cert)) ? RevocationStatus.Revoked : RevocationStatus.Good;
             return new RevocationEvidence(status, null, body, url);
         }

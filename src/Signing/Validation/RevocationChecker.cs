@@ -61,7 +61,7 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
             foreach (var single in basic.Responses)
             {
                 CertificateID id;
-                try { id = new CertificateID(single.GetCertID().HashAlgOid, issuer, cert.SerialNumber); } catch (Exception) { continue; }
+                try { id = new CertificateID(single.GetCertID().ToAsn1Object().HashAlgorithm, issuer, cert.SerialNumber); } catch (Exception) { continue; }
                 if (!id.Equals(single.GetCertID())) continue;
                 var issued = new DateTimeOffset(single.ThisUpdate.ToUniversalTime());
                 switch (single.GetCertStatus())
@@ -101,7 +101,7 @@ internal sealed class RevocationChecker(ValidationOptions options, List<X509Crl>
             try
             {
                 var gen = new OcspReqGenerator();
-                gen.AddRequest(new CertificateID(CertificateID.HashSha1, issuer, cert.SerialNumber));
+                gen.AddRequest(new CertificateID(CertificateID.DigestSha1, issuer, cert.SerialNumber));
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 cts.CancelAfter(options.OnlineFetchTimeout);
                 using var body = new ByteArrayContent(gen.Generate().GetEncoded());

@@ -22,7 +22,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private SigningTimeProof _proof;
     private List<ChangeReport> _changes = [];
 
-    private static readonly HashSet<string> Sha1Oids = ["1.3.14.3.2.26"];
+    private const string Sha1Oid = "1.3.14.3.2.26";
+    private static readonly HashSet<string> Sha1Oids = [Sha1Oid];
 
     public async Task<SignatureReport> RunAsync()
     {
@@ -34,6 +35,9 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             var other = ind == Indication.TOTAL_PASSED ? "" : $" (also {ind}/{sub}: {detail})";
             (ind, sub, detail) = (changed.Item1, changed.Item2, changed.Item3 + other);
         }
+        if (_changes.Count > 0 && _changes.All(ch => ch.Allowed))
+            _checks.Add($"{_changes.Count} later change(s) in revision(s) {string.Join(", ", _changes.Select(ch => ch.Revision).Distinct().Order())}, all of an allowed kind: "
+                + string.Join(", ", _changes.GroupBy(ch => ch.Category).Select(g => g.Count() == 1 ? g.Key : $"{g.Key} ×{g.Count()}")));
         if (detail.Length > 0) _checks.Add(detail);
         return new SignatureReport
         {
@@ -51,7 +55,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             CoversWholeDocument = _coversWhole,
             IntegrityValid = _integrity,
             DigestAlgorithm = _digestAlg,
-            Checks = _checks,
+            // Each check once, in the order it ran (a check reached twice, e.g. through two code paths, says nothing new).
+            Checks = _checks.Distinct().ToList(),
             ChangesAfterSigning = _changes,
             VerifiableUntil = _until,
             Explanation = Explanations.For(ind, sub, detail),
@@ -140,11 +145,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private (Indication, SubIndication, string)? ChangesVerdict()
     {
         var bad = _changes.Where(ch => !ch.Allowed).ToList();
-        if (bad.Count == 0)
-        {
-            if (_changes.Count > 0) _checks.Add($"{_changes.Count} later change(s), all of an allowed kind");
-            return null;
-        }
+        if (bad.Count == 0) return null;
         return Fail(SubIndication.SIG_CONSTRAINTS_FAILURE, "changes after signing that are not allowed: " + string.Join("; ", bad.Select(ch => $"revision {ch.Revision}: {ch.Description}")));
     }
 
@@ -153,24 +154,28 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         // --- Format and signer identification (EN 319 102-1 5.2.2, 5.2.3) ---
         CmsSignedData cms;
         SignerInformation si;
+        // adbe.pkcs7.sha1 (ISO 32000-1 12.8.3.3.1): the CMS encapsulates the SHA-1 digest of the byte range and signs that.
+        bool sha1Subfilter = sig.SubFilter == "adbe.pkcs7.sha1";
         try
         {
             // Detached content given as precomputed digests: BouncyCastle never sees (or copies) the covered bytes.
-            cms = new CmsSignedData(new PrecomputedDigests(signedData), der);
+            cms = sha1Subfilter ? new CmsSignedData(der) : new CmsSignedData(new PrecomputedDigests(signedData), der);
             var signers = cms.GetSignerInfos().GetSigners().Cast<SignerInformation>().ToList();
             if (signers.Count != 1) return Fail(SubIndication.FORMAT_FAILURE, $"CMS holds {signers.Count} signer infos; PAdES requires exactly one");
             si = signers[0];
         }
         catch (Exception e) { return Fail(SubIndication.FORMAT_FAILURE, $"/Contents is not a CMS SignedData ({e.GetType().Name})"); }
-        if (si.SignedAttributes is null) return Fail(SubIndication.FORMAT_FAILURE, "CMS has no signed attributes");
+        // CAdES-based PAdES requires signed attributes (EN 319 142-1 5.1); the older adbe.* formats may omit them.
+        if (si.SignedAttributes is null && sig.SubFilter is not ("adbe.pkcs7.detached" or "adbe.pkcs7.sha1"))
+            return Fail(SubIndication.FORMAT_FAILURE, $"CMS has no signed attributes, which /SubFilter /{sig.SubFilter} requires");
 
-        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var cmsCerts = CertificateCache.FromCms(der) ?? cms.GetCertificates().EnumerateMatches(null).ToList();
         var trust = new CertificateChain(ctx.Anchors, cmsCerts.Concat(ctx.ExtraCertificates));
         var signerCert = trust.Pool.FirstOrDefault(cert => si.SignerID.Match(cert));
         if (signerCert is null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, "the signer's certificate is not in the CMS, the DSS or the configured intermediates");
         _signer = signerCert.SubjectDN.ToString();
         _signerSha256 = Convert.ToHexString(SHA256.HashData(signerCert.GetEncoded()));
-        _digestAlg = si.DigestAlgOid switch
+        _digestAlg = si.DigestAlgorithmID.Algorithm.Id switch
         {
             "1.3.14.3.2.26" => "SHA-1",
             "2.16.840.1.101.3.4.2.1" => "SHA-256",
@@ -182,20 +187,49 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         _proof = _signingTime is null ? SigningTimeProof.None : SigningTimeProof.Claimed;
 
         // --- Integrity (5.2.7): our own digest first, so a changed document reads HASH_FAILURE, not a crypto error ---
-        if (signedData.Digest(si.DigestAlgOid) is not { } digest) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {si.DigestAlgOid}");
-        if (si.SignedAttributes[Org.BouncyCastle.Asn1.Cms.CmsAttributes.MessageDigest]?.AttrValues[0] is not Asn1OctetString md)
-            return Fail(SubIndication.FORMAT_FAILURE, "message-digest signed attribute missing");
-        if (!md.GetOctets().AsSpan().SequenceEqual(digest))
+        var digestOid = si.DigestAlgorithmID.Algorithm.Id;
+        byte[] digest;
+        if (sha1Subfilter)
         {
-            _integrity = false;
-            return Fail(SubIndication.HASH_FAILURE, "the digest of the signed byte range differs from the signed message-digest attribute");
+            if (cms.SignedData.EncapContentInfo.Content is not Asn1OctetString { } encapsulatedString || encapsulatedString.GetOctets() is not { } encapsulated)
+                return Fail(SubIndication.FORMAT_FAILURE, "adbe.pkcs7.sha1 signature without the encapsulated document digest");
+            if (!encapsulated.AsSpan().SequenceEqual(signedData.Digest(Sha1Oid)))
+            {
+                _integrity = false;
+                return Fail(SubIndication.HASH_FAILURE, "the SHA-1 digest of the signed byte range differs from the digest the adbe.pkcs7.sha1 signature encapsulates");
+            }
+            if (SignedRanges.DigestOf(digestOid, encapsulated) is not { } inner) return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {digestOid}");
+            digest = inner;
+            _digestAlg = "SHA-1 (adbe.pkcs7.sha1 document digest)";
+            _checks.Add("adbe.pkcs7.sha1: the encapsulated SHA-1 digest matches the signed byte range (lower assurance: the document is bound by SHA-1 only)");
         }
-        bool sigOk;
-        // Verify with the bare key: BouncyCastle's certificate overload would also reject a certificate expired at the claimed time, which is a time question, not an integrity one.
-        sigOk = VerificationCache.Verify(() => si.Verify(CertificateCache.PublicKey(signerCert)), signerCert.GetEncoded(), der, digest);
-        _integrity = sigOk;
-        if (!sigOk) return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
-        _checks.Add("message digest matches and the signature value verifies");
+        else if (signedData.Digest(digestOid) is { } rangeDigest) digest = rangeDigest;
+        else return Fail(SubIndication.FORMAT_FAILURE, $"unsupported digest algorithm {digestOid}");
+        if (si.SignedAttributes is not null)
+        {
+            if (si.SignedAttributes[Org.BouncyCastle.Asn1.Cms.CmsAttributes.MessageDigest]?.AttrValues[0] is not Asn1OctetString md)
+                return Fail(SubIndication.FORMAT_FAILURE, "message-digest signed attribute missing");
+            if (!md.GetOctets().AsSpan().SequenceEqual(digest))
+            {
+                _integrity = false;
+                return Fail(SubIndication.HASH_FAILURE, "the digest of the signed byte range differs from the signed message-digest attribute");
+            }
+        }
+        else _checks.Add($"no signed attributes ({sig.SubFilter}, ISO 32000-1 12.8.3.3): the signature value covers the document digest directly; signing time and signing certificate are not protected by it (lower assurance)");
+        var (verdict, why) = CmsSignatureCheck.Verify(si, signerCert, digest);
+        switch (verdict)
+        {
+            case CmsVerdict.DigestMismatch:
+                _integrity = false;
+                return Fail(SubIndication.SIG_CRYPTO_FAILURE, why);
+            case CmsVerdict.Unsupported:
+                return Indeterminate(SubIndication.GENERIC, "the signature could not be checked: " + why);
+            case CmsVerdict.Invalid:
+                _integrity = false;
+                return Fail(SubIndication.SIG_CRYPTO_FAILURE, "the signature value does not verify with the signer certificate's public key");
+        }
+        _integrity = true;
+        _checks.Add(si.SignedAttributes is null ? "the signature value verifies over the document digest" : "message digest matches and the signature value verifies");
 
         var essProblem = SigningCertificateProblem(si, signerCert, out bool hasEss);
         if (essProblem is not null) return Indeterminate(SubIndication.NO_SIGNING_CERTIFICATE_FOUND, essProblem);
@@ -208,7 +242,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         string? tsProblem = null;
         // Revocation sources log straight into the checks, so a fetch failure stays visible whatever the outcome.
         var crls = ctx.FinalDss.Crls.ToList();
-        foreach (var crl in cms.GetCrls("Collection").GetMatches(null).Cast<X509Crl>()) crls.Add(crl.GetEncoded());
+        foreach (var crl in cms.GetCrls().EnumerateMatches(null)) crls.Add(crl.GetEncoded());
         var revocation = RevocationChecker.FromEncoded(ctx.Options, crls, ctx.FinalDss.Ocsps, _checks);
         var tsAttr = si.UnsignedAttributes?[PkcsObjectIdentifiers.IdAASignatureTimeStampToken];
         if (tsAttr is not null)
@@ -235,6 +269,12 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
             if (poe is null || laterDocTs[0].Time < poe) poe = laterDocTs[0].Time;
             _until = laterDocTs.OrderBy(t => t.Revision).Last().Until;
         }
+        // A proof of existence from after the validation time does not exist yet as of that time (validation "as of" a past moment).
+        if (poe is not null && poe > ctx.Now)
+        {
+            _checks.Add($"the timestamp at {poe:u} is later than the validation time {ctx.Now:u}, so it proves nothing as of that time");
+            poe = null;
+        }
         if (poe is not null) { _signingTime = poe; _proof = SigningTimeProof.Timestamp; }
         else _checks.Add("signing time is only claimed by the signer; no timestamp proves it");
 
@@ -255,10 +295,10 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         if (usage is not null) return Indeterminate(SubIndication.CHAIN_CONSTRAINTS_FAILURE, usage);
 
         var proven = poe ?? ctx.Now;
-        bool weak = Sha1Oids.Contains(si.DigestAlgOid) || CertificateChain.RsaKeyBits(signerCert) is > 0 and < 2048;
+        bool weak = sha1Subfilter || Sha1Oids.Contains(si.DigestAlgorithmID.Algorithm.Id) || CertificateChain.RsaKeyBits(signerCert) is > 0 and < 2048;
         if (weak && proven >= ctx.Options.WeakAlgorithmCutOff)
             return Indeterminate(SubIndication.CRYPTO_CONSTRAINTS_FAILURE_NO_POE,
-                $"{(Sha1Oids.Contains(si.DigestAlgOid) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
+                $"{(sha1Subfilter || Sha1Oids.Contains(si.DigestAlgorithmID.Algorithm.Id) ? "SHA-1 digest" : "RSA key shorter than 2048 bits")} is not accepted after {ctx.Options.WeakAlgorithmCutOff:yyyy-MM-dd} and no proof of existence before that date exists");
 
         // --- Revocation and validity in time (5.2.5, 5.6.2) ---
         for (int i = 0; i < chain.Count - 1; i++)
@@ -329,7 +369,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private DateTimeOffset? ClaimedTime(SignerInformation si)
     {
         if (si.SignedAttributes?[Org.BouncyCastle.Asn1.Cms.CmsAttributes.SigningTime] is { } st)
-            try { return new DateTimeOffset(Org.BouncyCastle.Asn1.Cms.Time.GetInstance(st.AttrValues[0]).Date.ToUniversalTime()); } catch (Exception) { }
+            try { return new DateTimeOffset(Org.BouncyCastle.Asn1.Cms.Time.GetInstance(st.AttrValues[0]).ToDateTime().ToUniversalTime()); } catch (Exception) { }
         return sig.Dict["M"] is PdfString m ? ParsePdfDate(m.Text()) : null;
     }
 
@@ -348,6 +388,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     private static string? SigningCertificateProblem(SignerInformation si, X509Certificate cert, out bool present)
     {
         present = false;
+        if (si.SignedAttributes is null) return null;
         var encoded = cert.GetEncoded();
         if (si.SignedAttributes[PkcsObjectIdentifiers.IdAASigningCertificateV2] is { } v2)
         {

@@ -27,7 +27,7 @@ internal static class TimestampCheck
         if (!expected.AsSpan().SequenceEqual(tst.TimeStampInfo.GetMessageImprintDigest()))
             return Fail("message imprint does not match the time-stamped data", time);
 
-        var tokenCertificates = CertificateCache.FromCms(token) ?? tst.GetCertificates("Collection").GetMatches(null).Cast<X509Certificate>().ToList();
+        var tokenCertificates = CertificateCache.FromCms(token) ?? tst.GetCertificates().EnumerateMatches(null).ToList();
         var candidates = tokenCertificates.Where(c => tst.SignerID.Match(c)).ToList();
         if (candidates.Count == 0)
             candidates = trust.Pool.Where(c => tst.SignerID.Match(c)).ToList();

@@ -27,7 +27,7 @@ public class ocsp_revocation
     public void an_ocsp_response_in_the_dss_is_used_offline()
     {
         var request = new Org.BouncyCastle.Ocsp.OcspReqGenerator();
-        request.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(Org.BouncyCastle.Ocsp.CertificateID.HashSha1, Pki.Intermediate.Certificate, Pki.OcspSigner.Certificate.SerialNumber));
+        request.AddRequest(new Org.BouncyCastle.Ocsp.CertificateID(Org.BouncyCastle.Ocsp.CertificateID.DigestSha1, Pki.Intermediate.Certificate, Pki.OcspSigner.Certificate.SerialNumber));
         var ocsp = Pki.OcspResponse(request.Generate().GetEncoded());
         var pdf = Signed(By(Pki.OcspSigner)).AppendDss([], [Pki.RootCrl], [ocsp]).ToArray();
         var sig = Single(pdf, Offline);

@@ -67,4 +67,24 @@ public class pdf_report_rendering
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void each_check_is_reported_once_and_later_changes_are_summarised_once_in_revision_order()
+    {
+        var report = Validate(new Corpus.MinimalPadesWriter()
+            .AppendTextField("Amount")
+            .AppendSignature(d => Corpus.CmsFactory.Sign(d, By(Pki.Signer)))
+            .AppendAnnotation()
+            .AppendFormFill("Amount", "12 000 000 VND")
+            .ToArray());
+        var sig = report.Signatures.ShouldHaveSingleItem();
+        sig.Indication.ShouldBe(Indication.TOTAL_PASSED, Explain(sig));
+        sig.Checks.Count.ShouldBe(sig.Checks.Distinct().Count());
+        sig.Checks.Count(c => c.Contains("later change")).ShouldBe(1);
+        sig.Checks.ShouldContain(c => c.Contains("2 later change(s) in revision(s) 4, 5") && c.Contains("annotation") && c.Contains("form-fill"));
+        sig.ChangesAfterSigning.Select(c => c.Revision).ShouldBe([4, 5]);
+        // The byte range (what was signed) is the first check; the verdict on later changes comes after the cryptography.
+        sig.Checks[0].ShouldStartWith("byte range");
+        sig.Checks.ToList().FindIndex(c => c.Contains("later change")).ShouldBeGreaterThan(sig.Checks.ToList().FindIndex(c => c.Contains("signature value verifies")));
+    }
 }

@@ -35,11 +35,51 @@ internal sealed class PdfDocumentModel
         FinalObjects = ObjectsAt(length);
     }
 
+    /// <summary>
+    /// The objects a viewer sees in the prefix ending at <paramref name="end"/>: revision by revision, the objects
+    /// defined in it (later definitions winning), then its cross-reference entries, which may free an object or point
+    /// a number at an object written earlier (ISO 32000-1 7.5.6). Offsets outside the prefix are ignored.
+    /// </summary>
     public Dictionary<int, PdfIndirect> ObjectsAt(long end)
     {
-        if (!_objectsAt.TryGetValue(end, out var objects))
-            _objectsAt[end] = objects = ExpandObjectStreams(Parser.ScanObjects(end));
+        if (_objectsAt.TryGetValue(end, out var known)) return known;
+        long previousEnd = RevisionEnds.Where(e => e < end).DefaultIfEmpty(0).Max();
+        var objects = previousEnd == 0 ? new Dictionary<int, PdfIndirect>() : new Dictionary<int, PdfIndirect>(ObjectsAt(previousEnd));
+        var definedHere = Parser.ScanObjects(previousEnd, end);
+        foreach (var (number, obj) in ExpandObjectStreams(definedHere).OrderBy(kv => kv.Value.Offset)) objects[number] = obj;
+        var (entries, root) = XrefSections.Read(Parser, previousEnd, end, definedHere.Values, o => StreamData(o));
+        foreach (var entry in entries)
+        {
+            if (entry.Number == 0) continue;
+            if (entry.Free) { objects.Remove(entry.Number); continue; }
+            if (objects.TryGetValue(entry.Number, out var current) && current.Offset == entry.Offset) continue;
+            if (entry.Offset <= 0 || entry.Offset >= end) continue;
+            PdfIndirect? at = null;
+            try { at = Parser.ParseIndirectAt(entry.Offset, end); } catch (PdfFormatException) { }
+            // A viewer reads the object the entry points at, even one written in an earlier revision.
+            if (at is not null && at.Number == entry.Number) objects[entry.Number] = at;
+        }
+        if (root is not null) _rootAt[end] = root.Value;
+        else if (previousEnd > 0 && _rootAt.TryGetValue(previousEnd, out var inherited)) _rootAt[end] = inherited;
+        _objectsAt[end] = objects;
         return objects;
+    }
+
+    private readonly Dictionary<long, int> _rootAt = new();
+
+    /// <summary>The catalog a viewer opens at <paramref name="end"/>: the trailer's /Root, else the last catalog written.</summary>
+    public PdfDict? RootAt(long end)
+    {
+        var objects = ObjectsAt(end);
+        if (_rootAt.TryGetValue(end, out var n) && objects.TryGetValue(n, out var o) && o.Dict is { } d) return d;
+        return Catalog(objects);
+    }
+
+    /// <summary>Object number of the catalog at <paramref name="end"/>, when the trailer names one.</summary>
+    public int? RootNumberAt(long end)
+    {
+        ObjectsAt(end);
+        return _rootAt.TryGetValue(end, out var n) ? n : null;
     }
 
     /// <summary>

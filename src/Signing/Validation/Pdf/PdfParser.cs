@@ -39,10 +39,13 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
     }
 
     /// <summary>All indirect objects defined in data[0..end), later definitions winning.</summary>
-    public Dictionary<int, PdfIndirect> ScanObjects(long end)
+    public Dictionary<int, PdfIndirect> ScanObjects(long end) => ScanObjects(0, end);
+
+    /// <summary>Indirect objects defined in data[from..end), later definitions winning.</summary>
+    public Dictionary<int, PdfIndirect> ScanObjects(long from, long end)
     {
         var result = new Dictionary<int, PdfIndirect>();
-        long pos = 0;
+        long pos = from;
         int count = 0;
         while (pos < end)
         {

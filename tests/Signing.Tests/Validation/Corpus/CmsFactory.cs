@@ -46,7 +46,7 @@ public static class CmsFactory
         gen.AddSigner(o.Signer.PrivateKey, o.Signer.Certificate, digestOid, new AttributeTable(signed), null);
         var certs = new List<X509Certificate> { o.Signer.Certificate };
         certs.AddRange(o.ExtraCertificates);
-        gen.AddCertificates(X509StoreFactory.Create("Certificate/Collection", new X509CollectionStoreParameters(certs)));
+        gen.AddCertificates(Org.BouncyCastle.Utilities.Collections.CollectionUtilities.CreateStore(certs));
         var cms = gen.Generate(new CmsProcessableByteArray(data), false);
         if (o.Timestamp is { } ts)
         {
@@ -64,7 +64,7 @@ public static class CmsFactory
     public static byte[] Timestamp(byte[] imprinted, Identity tsa, DateTimeOffset time)
     {
         var gen = new TimeStampTokenGenerator(tsa.PrivateKey, tsa.Certificate, TspAlgorithms.Sha256, "1.2.3.4.1");
-        gen.SetCertificates(X509StoreFactory.Create("Certificate/Collection", new X509CollectionStoreParameters(new[] { tsa.Certificate })));
+        gen.SetCertificates(Org.BouncyCastle.Utilities.Collections.CollectionUtilities.CreateStore(new[] { tsa.Certificate }));
         var reqGen = new TimeStampRequestGenerator();
         reqGen.SetCertReq(true);
         var request = reqGen.Generate(TspAlgorithms.Sha256, SHA256.HashData(imprinted));

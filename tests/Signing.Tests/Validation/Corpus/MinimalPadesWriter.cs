@@ -19,6 +19,26 @@ public sealed class MinimalPadesWriter
     private readonly List<int> _extraPages = [];
     private int _signatureCount;
     private readonly Dictionary<string, int> _textFields = [];
+    private readonly Dictionary<int, long> _where = [];
+    private int? _fieldsArray;
+
+    /// <summary>Extra catalog entries, e.g. "/Extensions << /ESIC << /BaseVersion /1.7 /ExtensionLevel 2 >> >>".</summary>
+    public string CatalogExtra { get; set; } = "";
+    /// <summary>Extra page entries (after /Resources), e.g. "/Tabs /S".</summary>
+    public string PageExtra { get; set; } = "";
+    /// <summary>Extra resource entries of the page, e.g. "/XObject << /Im1 6 0 R >>".</summary>
+    public string ResourcesExtra { get; set; } = "";
+    /// <summary>When set, the form's /Fields array is an indirect object of its own, grown by each added field.</summary>
+    public bool IndirectFields { get; set; }
+
+    /// <summary>Where object <paramref name="n"/> was last written.</summary>
+    public long OffsetOf(int n) => _where[n];
+
+    /// <summary>The next free object number (reserved).</summary>
+    public int NewObject() => _nextObject++;
+
+    /// <summary>Object number of the text field named <paramref name="name"/>.</summary>
+    public int FieldObject(string name) => _textFields[name];
 
     public MinimalPadesWriter(string text = "Hop dong so 42 / Contract no. 42")
     {
@@ -42,20 +62,21 @@ public sealed class MinimalPadesWriter
         if (_acroForm is { } af) sb.Append($" /AcroForm {af} 0 R");
         if (_dss is { } dss) sb.Append($" /DSS {dss} 0 R");
         if (_perms is { } p) sb.Append($" /Perms << /DocMDP {p} 0 R >>");
+        if (CatalogExtra.Length > 0) sb.Append(' ').Append(CatalogExtra);
         return sb.Append(" >>").ToString();
     }
 
     private string Pages() => $"<< /Type /Pages /Kids [3 0 R{string.Concat(_extraPages.Select(p => $" {p} 0 R"))}] /Count {1 + _extraPages.Count} >>";
 
     private string Page() =>
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >>"
+        $"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> {ResourcesExtra} >>{(PageExtra.Length > 0 ? " " + PageExtra : "")}"
         + (_annots.Count > 0 ? $" /Annots [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}]" : "") + " >>";
 
     /// <summary>Appends a revision holding a signature (or document timestamp) and fills its /Contents via <paramref name="sign"/>.</summary>
     /// <param name="fieldMdp">FieldMDP transform parameters for the signature's /Reference, e.g. "/Action /Include /Fields [(Amount)]".</param>
     /// <param name="fieldLock">A /Lock dictionary body for the signature field, e.g. "/Action /All".</param>
     public MinimalPadesWriter AppendSignature(Func<byte[], byte[]> sign, bool documentTimestamp = false, int? docMdpPermission = null, int placeholderBytes = 12000,
-        string? fieldMdp = null, string? fieldLock = null)
+        string? fieldMdp = null, string? fieldLock = null, string subFilter = "ETSI.CAdES.detached")
     {
         int sigObj = _nextObject++, fieldObj = _nextObject++;
         bool newForm = _acroForm is null;
@@ -66,7 +87,7 @@ public sealed class MinimalPadesWriter
         var offsets = new SortedDictionary<int, long>();
         offsets[1] = Obj(1, Catalog());
         offsets[3] = Obj(3, Page());
-        offsets[_acroForm!.Value] = Obj(_acroForm.Value, $"<< /Fields [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}] /SigFlags 3 >>");
+        WriteForm(offsets);
         var lockEntry = fieldLock is null ? "" : $" /Lock << /Type /SigFieldLock {fieldLock} >>";
         offsets[fieldObj] = Obj(fieldObj, $"<< /Type /Annot /Subtype /Widget /FT /Sig /T ({name}) /V {sigObj} 0 R /F 132 /Rect [0 0 0 0] /P 3 0 R{lockEntry} >>");
 
@@ -75,7 +96,7 @@ public sealed class MinimalPadesWriter
             : fieldMdp is not null ? $" /Reference [<< /Type /SigRef /TransformMethod /FieldMDP /TransformParams << /Type /TransformParams {fieldMdp} /V /1.2 >> >>]" : "";
         string head = documentTimestamp
             ? $"{sigObj} 0 obj\n<< /Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161{reference} /ByteRange "
-            : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
+            : $"{sigObj} 0 obj\n<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /{subFilter} /M (D:{TestPki.Now.AddDays(-1):yyyyMMddHHmmss}+00'00'){reference} /ByteRange ";
         offsets[sigObj] = _out.Position;
         Write(head);
         long byteRangeAt = _out.Position;
@@ -111,8 +132,110 @@ public sealed class MinimalPadesWriter
         {
             [field] = Obj(field, TextField(name, "")),
             [3] = Obj(3, Page()),
-            [_acroForm.Value] = Obj(_acroForm.Value, $"<< /Fields [{string.Join(" ", _annots.Select(a => $"{a} 0 R"))}] /SigFlags 3 >>"),
             [1] = Obj(1, Catalog()),
+        };
+        WriteForm(offsets);
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    private void WriteForm(SortedDictionary<int, long> offsets)
+    {
+        var fields = $"[{string.Join(" ", _annots.Where(a => !_plainAnnots.Contains(a)).Select(a => $"{a} 0 R"))}]";
+        if (IndirectFields)
+        {
+            _fieldsArray ??= _nextObject++;
+            offsets[_fieldsArray.Value] = Obj(_fieldsArray.Value, fields);
+            fields = $"{_fieldsArray} 0 R";
+        }
+        offsets[_acroForm!.Value] = Obj(_acroForm.Value, $"<< /Fields {fields} /SigFlags 3 /DA (/Helv 0 Tf 0 g) >>");
+    }
+
+    private readonly HashSet<int> _plainAnnots = [];
+
+    /// <summary>
+    /// Appends a revision writing the given objects as they are (streams when <c>Stream</c> is set) and, when
+    /// <paramref name="xref"/> is given, extra cross-reference entries (free ones or ones pointing at earlier offsets).
+    /// </summary>
+    /// <param name="unlisted">objects written but given no in-use entry (combine with a free entry in <paramref name="xref"/> to hide them).</param>
+    public MinimalPadesWriter AppendRaw(IEnumerable<(int Number, string Body, byte[]? Stream)> objects, IEnumerable<(int Number, long Offset, bool Free)>? xref = null, bool rewritePage = false, IEnumerable<int>? unlisted = null, bool rewriteCatalog = false)
+    {
+        var offsets = new SortedDictionary<int, long>();
+        var hidden = (unlisted ?? []).ToHashSet();
+        foreach (var (n, body, stream) in objects)
+        {
+            var at = stream is null ? Obj(n, body) : Stream(n, body, stream);
+            if (!hidden.Contains(n)) offsets[n] = at;
+        }
+        if (rewritePage) offsets[3] = Obj(3, Page());
+        if (rewriteCatalog) offsets[1] = Obj(1, Catalog());
+        FinishRevision(offsets, fullTable: false, xref);
+        return this;
+    }
+
+    /// <summary>Replaces the page's content stream within the current revision-to-be (used to build the document before signing).</summary>
+    public MinimalPadesWriter AppendPageContent(string content, string? resourcesExtra = null, IEnumerable<(int Number, string Body, byte[]? Stream)>? objects = null)
+    {
+        if (resourcesExtra is not null) ResourcesExtra = resourcesExtra;
+        var offsets = new SortedDictionary<int, long>();
+        foreach (var (n, body, stream) in objects ?? [])
+            offsets[n] = stream is null ? Obj(n, body) : Stream(n, body, stream);
+        offsets[4] = Stream(4, "", Encoding.ASCII.GetBytes(content));
+        offsets[3] = Obj(3, Page());
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>Appends a revision adding a text field with the given value and (optionally) its own appearance stream.</summary>
+    public MinimalPadesWriter AppendTextField(string name, string value, string? appearance, string rect = "72 600 300 620", string extra = "")
+    {
+        int field = _nextObject++;
+        _acroForm ??= _nextObject++;
+        _annots.Add(field);
+        _textFields[name] = field;
+        var offsets = new SortedDictionary<int, long>();
+        string ap = "";
+        if (appearance is not null)
+        {
+            int apObj = _nextObject++;
+            offsets[apObj] = Stream(apObj, $" /Type /XObject /Subtype /Form /BBox [0 0 300 20] /Resources << /Font << /F1 5 0 R >> >>", Encoding.ASCII.GetBytes(appearance));
+            ap = $" /AP << /N {apObj} 0 R >>";
+        }
+        offsets[field] = Obj(field, $"<< /Type /Annot /Subtype /Widget /FT /Tx /T ({name}) /V ({value}) /Rect [{rect}] /P 3 0 R{ap}{extra} >>");
+        offsets[3] = Obj(3, Page());
+        offsets[1] = Obj(1, Catalog());
+        WriteForm(offsets);
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    /// <summary>
+    /// Appends a revision adding a text field that the page and the form reference but the cross-reference table marks
+    /// free: viewers do not show it (the set-up of the hide-and-replace shadow attack).
+    /// </summary>
+    public MinimalPadesWriter AppendShadowField(string name, string value, string rect = "72 600 300 620")
+    {
+        int field = _nextObject++;
+        _annots.Add(field);
+        _textFields[name] = field;
+        var offsets = new SortedDictionary<int, long>();
+        long at = Obj(field, $"<< /Type /Annot /Subtype /Widget /FT /Tx /T ({name}) /V ({value}) /Rect [{rect}] /P 3 0 R >>");
+        offsets[3] = Obj(3, Page());
+        WriteForm(offsets);
+        FinishRevision(offsets, fullTable: false, [(field, at, true)]);
+        return this;
+    }
+
+    /// <summary>Appends a revision adding an annotation that is not a form field (it stays out of /Fields).</summary>
+    public MinimalPadesWriter AppendFreeText(string text)
+    {
+        int annot = _nextObject++;
+        _annots.Add(annot);
+        _plainAnnots.Add(annot);
+        var offsets = new SortedDictionary<int, long>
+        {
+            [annot] = Obj(annot, $"<< /Type /Annot /Subtype /FreeText /Rect [300 100 500 130] /DA (/Helv 12 Tf 0 g) /Contents ({text}) >>"),
+            [3] = Obj(3, Page()),
         };
         FinishRevision(offsets, fullTable: false);
         return this;
@@ -142,6 +265,37 @@ public sealed class MinimalPadesWriter
         _dss = _nextObject++;
         offsets[_dss.Value] = Obj(_dss.Value, $"<< /Type /DSS /Certs [{string.Join(" ", certRefs.Select(r => $"{r} 0 R"))}] /CRLs [{string.Join(" ", crlRefs.Select(r => $"{r} 0 R"))}] /OCSPs [{string.Join(" ", ocspRefs.Select(r => $"{r} 0 R"))}] >>");
         offsets[1] = Obj(1, Catalog());
+        FinishRevision(offsets, fullTable: false);
+        return this;
+    }
+
+    private int? _vri, _vriEntry, _vriCerts, _vriCrls;
+    private readonly List<int> _dssCerts = [], _dssCrls = [];
+
+    /// <summary>
+    /// Appends a DSS revision whose VRI entry keeps its /Cert and /CRL arrays as indirect objects, as Adobe and DSS
+    /// write them; a second call grows those arrays (and rewrites nothing else of the VRI).
+    /// </summary>
+    public MinimalPadesWriter AppendDssWithVri(string vriKey, IEnumerable<byte[]> certificates, IEnumerable<byte[]> crls)
+    {
+        var offsets = new SortedDictionary<int, long>();
+        foreach (var c in certificates) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); _dssCerts.Add(n); }
+        foreach (var c in crls) { int n = _nextObject++; offsets[n] = Stream(n, "", c, compress: true); _dssCrls.Add(n); }
+        bool first = _vri is null;
+        _vriCerts ??= _nextObject++;
+        _vriCrls ??= _nextObject++;
+        offsets[_vriCerts.Value] = Obj(_vriCerts.Value, $"[{string.Join(" ", _dssCerts.Select(r => $"{r} 0 R"))}]");
+        offsets[_vriCrls.Value] = Obj(_vriCrls.Value, $"[{string.Join(" ", _dssCrls.Select(r => $"{r} 0 R"))}]");
+        if (first)
+        {
+            _vriEntry = _nextObject++;
+            _vri = _nextObject++;
+            _dss = _nextObject++;
+            offsets[_vriEntry.Value] = Obj(_vriEntry.Value, $"<< /Cert {_vriCerts} 0 R /CRL {_vriCrls} 0 R >>");
+            offsets[_vri.Value] = Obj(_vri.Value, $"<< /{vriKey} {_vriEntry} 0 R >>");
+            offsets[_dss.Value] = Obj(_dss.Value, $"<< /Type /DSS /VRI {_vri} 0 R /Certs {_vriCerts} 0 R /CRLs {_vriCrls} 0 R >>");
+            offsets[1] = Obj(1, Catalog());
+        }
         FinishRevision(offsets, fullTable: false);
         return this;
     }
@@ -189,6 +343,7 @@ public sealed class MinimalPadesWriter
     {
         int annot = _nextObject++;
         _annots.Add(annot);
+        _plainAnnots.Add(annot);
         var offsets = new SortedDictionary<int, long>
         {
             [annot] = Obj(annot, "<< /Type /Annot /Subtype /Text /Rect [100 100 120 120] /Contents (Da xem / Reviewed) >>"),
@@ -201,6 +356,7 @@ public sealed class MinimalPadesWriter
     private long Obj(int n, string body)
     {
         long at = _out.Position;
+        _where[n] = at;
         Write($"{n} 0 obj\n{body}\nendobj\n");
         return at;
     }
@@ -215,13 +371,14 @@ public sealed class MinimalPadesWriter
             extra += " /Filter /FlateDecode";
         }
         long at = _out.Position;
+        _where[n] = at;
         Write($"{n} 0 obj\n<< /Length {data.Length}{extra} >>\nstream\n");
         _out.Write(data);
         Write("\nendstream\nendobj\n");
         return at;
     }
 
-    private void FinishRevision(SortedDictionary<int, long> offsets, bool fullTable)
+    private void FinishRevision(SortedDictionary<int, long> offsets, bool fullTable, IEnumerable<(int Number, long Offset, bool Free)>? raw = null)
     {
         long xref = _out.Position;
         var sb = new StringBuilder("xref\n");
@@ -232,6 +389,7 @@ public sealed class MinimalPadesWriter
         }
         else
             foreach (var (n, off) in offsets) sb.Append($"{n} 1\n{off:D10} 00000 n\r\n");
+        foreach (var (n, off, free) in raw ?? []) sb.Append($"{n} 1\n{off:D10} {(free ? "00001 f" : "00000 n")}\r\n");
         sb.Append($"trailer\n<< /Size {_nextObject} /Root 1 0 R{(fullTable ? "" : $" /Prev {_lastXref}")} >>\nstartxref\n{xref}\n%%EOF\n");
         Write(sb.ToString());
         _lastXref = xref;

@@ -28,4 +28,8 @@ public static class Scenario
         new PdfSignatureValidator().ValidateAsync(new MemoryStream(pdf), options ?? Online, CancellationToken.None).GetAwaiter().GetResult();
 
     public static SignatureReport Single(byte[] pdf, ValidationOptions? options = null) => Validate(pdf, options).Signatures.ShouldHaveSingleItem();
+
+    /// <summary>The checks and later changes of a signature, for assertion messages.</summary>
+    public static string Explain(SignatureReport sig) =>
+        string.Join("\n", sig.Checks.Concat(sig.ChangesAfterSigning.Select(c => $"{c.Category} {c.Allowed}: {c.Description}")));
 }

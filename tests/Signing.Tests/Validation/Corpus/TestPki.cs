@@ -77,6 +77,15 @@ public sealed class TestPki : IDisposable
     public byte[] RootCrl => _served["root.crl"];
 
     /// <summary>Issues another certificate for the signer key under the intermediate, and revokes it at <paramref name="revokedAt"/>.</summary>
+    /// <summary>A signer with a P-256 key, issued by the test intermediate.</summary>
+    public Identity IssueEc(string cn)
+    {
+        var gen = new Org.BouncyCastle.Crypto.Generators.ECKeyPairGenerator();
+        gen.Init(new Org.BouncyCastle.Crypto.Parameters.ECKeyGenerationParameters(Org.BouncyCastle.Asn1.Sec.SecObjectIdentifiers.SecP256r1, new Org.BouncyCastle.Security.SecureRandom()));
+        var pair = gen.GenerateKeyPair();
+        return Issue($"CN={cn},O=Archive Test", pair.Private, Intermediate, Now.AddYears(-2), Now.AddYears(2), crlUrl: BaseUrl + "int.crl", publicKey: pair.Public);
+    }
+
     public Identity IssueRevoked(string cn, DateTimeOffset revokedAt)
     {
         var id = Issue($"CN={cn},O=Archive Test", Signer.PrivateKey, Intermediate, Now.AddYears(-2), Now.AddYears(2), crlUrl: BaseUrl + "int.crl", publicKey: Signer.Certificate.GetPublicKey());
@@ -158,11 +167,11 @@ public sealed class TestPki : IDisposable
         gen.SetNotAfter(to.UtcDateTime);
         gen.SetPublicKey(publicKey!);
         gen.AddExtension(X509Extensions.BasicConstraints, true, new BasicConstraints(ca));
-        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, new SubjectKeyIdentifierStructure(publicKey));
+        gen.AddExtension(X509Extensions.SubjectKeyIdentifier, false, Org.BouncyCastle.X509.Extension.X509ExtensionUtilities.CreateSubjectKeyIdentifier(publicKey));
         if (issuer is not null)
-            gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, new AuthorityKeyIdentifierStructure(issuer.Certificate));
+            gen.AddExtension(X509Extensions.AuthorityKeyIdentifier, false, Org.BouncyCastle.X509.Extension.X509ExtensionUtilities.CreateAuthorityKeyIdentifier(issuer.Certificate));
         gen.AddExtension(X509Extensions.KeyUsage, true, new KeyUsage(ca ? KeyUsage.KeyCertSign | KeyUsage.CrlSign : KeyUsage.DigitalSignature | KeyUsage.NonRepudiation));
-        if (tsa) gen.AddExtension(X509Extensions.ExtendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeID.IdKPTimeStamping));
+        if (tsa) gen.AddExtension(X509Extensions.ExtendedKeyUsage, true, new ExtendedKeyUsage(KeyPurposeID.id_kp_timeStamping));
         if (crlUrl is not null)
             gen.AddExtension(X509Extensions.CrlDistributionPoints, false, new CrlDistPoint([
                 new DistributionPoint(new DistributionPointName(new GeneralNames(new GeneralName(GeneralName.UniformResourceIdentifier, crlUrl))), null, null)]));

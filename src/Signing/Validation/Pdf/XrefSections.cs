@@ -1,0 +1,181 @@
+namespace Signing.Validation.Pdf;
+
+/// <summary>One cross-reference entry of a revision: the object is free, or in use at a byte offset.</summary>
+internal readonly record struct XrefEntry(int Number, bool Free, long Offset);
+
+/// <summary>
+/// The cross-reference data a revision writes (ISO 32000-1 7.5.4 tables, 7.5.8 streams) and its trailer's /Root.
+/// The object scan does not depend on it, but a viewer does: an update made of nothing but xref entries can free a
+/// signed object or bring back one the signed revision had marked free (the hide-and-replace shadow attack), so the
+/// revision's object table must apply them. Everything here is bounded by the revision's bytes.
+/// </summary>
+internal static class XrefSections
+{
+    public static (List<XrefEntry> Entries, int? Root) Read(PdfParser parser, long from, long end, IEnumerable<PdfIndirect> definedHere, Func<PdfIndirect, byte[]?> decode)
+    {
+        var entries = new List<XrefEntry>();
+        int? root = null;
+        var spans = definedHere.Select(o => (o.Offset, o.End)).OrderBy(x => x.Offset).ToList();
+        ReadClassic(parser, from, end, entries, ref root, spans);
+        foreach (var o in definedHere.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "XRef").OrderBy(o => o.Offset))
+        {
+            if (o.Dict!["Root"] is PdfRef r) root = r.Number;
+            ReadStream(o, decode(o), entries);
+        }
+        return (entries, root);
+    }
+
+    /// <param name="objects">spans of the objects defined in the revision: "xref" inside a stream or string is data, not a table.</param>
+    private static void ReadClassic(PdfParser parser, long from, long end, List<XrefEntry> entries, ref int? root, List<(long Offset, long End)> objects)
+    {
+        var data = parser.Data;
+        long pos = from;
+        while (pos < end)
+        {
+            int idx = data.AsSpan((int)pos, (int)(end - pos)).IndexOf("xref"u8);
+            if (idx < 0) break;
+            long at = pos + idx;
+            pos = at + 4;
+            // "startxref" is not a table; a table keyword stands on its own.
+            if (at > 0 && !PdfParser.IsWhite(data[at - 1]) || pos >= end || !PdfParser.IsWhite(data[pos]) || Inside(objects, at)) continue;
+            long p = pos;
+            while (true)
+            {
+                if (!Int(data, ref p, end, out var first) || !Int(data, ref p, end, out var count)) break;
+                // Each entry takes at least 18 bytes: a count beyond the revision's remaining bytes is a lie.
+                if (count < 0 || first < 0 || count > (end - p) / 18 + 1) break;
+                bool ok = true;
+                for (long i = 0; i < count && ok; i++)
+                {
+                    char kind = '\0';
+                    ok = Int(data, ref p, end, out var offset) && Int(data, ref p, end, out _) && Word(data, ref p, end, out kind);
+                    if (ok && first + i <= int.MaxValue && kind is 'n' or 'f')
+                        entries.Add(new XrefEntry((int)(first + i), kind == 'f', offset));
+                }
+                if (!ok) break;
+            }
+            pos = Math.Max(pos, p);
+            Skip(data, ref p, end);
+            if (p + 7 <= end && data.AsSpan((int)p, 7).SequenceEqual("trailer"u8))
+            {
+                p += 7;
+                try
+                {
+                    if (parser.ParseValue(ref p, end, 0) is PdfDict trailer && trailer["Root"] is PdfRef r) root = r.Number;
+                }
+                catch (PdfFormatException) { /* a broken trailer names no root */ }
+                pos = p;
+            }
+        }
+    }
+
+    private static bool Inside(List<(long Offset, long End)> spans, long at)
+    {
+        int lo = 0, hi = spans.Count - 1;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (spans[mid].Offset > at) hi = mid - 1;
+            else if (spans[mid].End <= at) lo = mid + 1;
+            else return true;
+        }
+        return false;
+    }
+
+    private static void ReadStream(PdfIndirect o, byte[]? decoded, List<XrefEntry> entries)
+    {
+        var d = o.Dict!;
+        if (decoded is null || d["W"] is not PdfArray { Items.Count: 3 } w || w.Items.Any(i => i is not PdfNumber { Value: >= 0 and <= 8 })) return;
+        int w0 = (int)((PdfNumber)w.Items[0]).Value, w1 = (int)((PdfNumber)w.Items[1]).Value, w2 = (int)((PdfNumber)w.Items[2]).Value;
+        int row = w0 + w1 + w2;
+        if (row == 0) return;
+        if (d["DecodeParms"] is PdfDict parms && parms["Predictor"] is PdfNumber { Value: >= 10 })
+            decoded = UndoPngPredictor(decoded, parms["Columns"] is PdfNumber c && c.Value >= 1 && c.Value <= 64 ? (int)c.Value : row);
+        if (decoded is null) return;
+        var index = d["Index"] is PdfArray ia && ia.Items.All(i => i is PdfNumber) ? ia.Items.Cast<PdfNumber>().Select(n => (long)n.Value).ToList()
+            : d["Size"] is PdfNumber size ? [0L, (long)size.Value] : [];
+        int at = 0;
+        for (int s = 0; s + 1 < index.Count; s += 2)
+        {
+            long first = index[s], count = index[s + 1];
+            if (first < 0 || count < 0) return;
+            for (long i = 0; i < count; i++)
+            {
+                if (at + row > decoded.Length) return;
+                long type = w0 == 0 ? 1 : Field(decoded, at, w0);
+                long f1 = Field(decoded, at + w0, w1);
+                at += row;
+                if (first + i > int.MaxValue) return;
+                if (type == 0) entries.Add(new XrefEntry((int)(first + i), true, 0));
+                else if (type == 1) entries.Add(new XrefEntry((int)(first + i), false, f1));
+                // Type 2 (inside an object stream) is read with the object streams themselves.
+            }
+        }
+    }
+
+    private static long Field(byte[] data, int at, int width)
+    {
+        long v = 0;
+        for (int i = 0; i < width; i++) v = v << 8 | data[at + i];
+        return v;
+    }
+
+    /// <summary>PNG predictors (ISO 32000-1 7.4.4.4): each row starts with its filter type.</summary>
+    private static byte[]? UndoPngPredictor(byte[] data, int columns)
+    {
+        int stride = columns + 1;
+        if (data.Length % stride != 0) return null;
+        var output = new byte[data.Length / stride * columns];
+        var previous = new byte[columns];
+        for (int r = 0; r < data.Length / stride; r++)
+        {
+            int type = data[r * stride];
+            var current = output.AsSpan(r * columns, columns);
+            for (int i = 0; i < columns; i++)
+            {
+                int raw = data[r * stride + 1 + i];
+                int left = i > 0 ? current[i - 1] : 0, up = previous[i], upLeft = i > 0 ? previous[i - 1] : 0;
+                current[i] = (byte)(type switch
+                {
+                    0 => raw,
+                    1 => raw + left,
+                    2 => raw + up,
+                    3 => raw + (left + up) / 2,
+                    4 => raw + Paeth(left, up, upLeft),
+                    _ => raw,
+                });
+            }
+            current.CopyTo(previous);
+        }
+        return output;
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+
+    private static void Skip(byte[] data, ref long p, long end)
+    {
+        while (p < end && PdfParser.IsWhite(data[p])) p++;
+    }
+
+    private static bool Int(byte[] data, ref long p, long end, out long value)
+    {
+        Skip(data, ref p, end);
+        value = 0;
+        long s = p;
+        while (p < end && data[p] >= '0' && data[p] <= '9' && p - s < 12) value = value * 10 + (data[p++] - '0');
+        return p > s;
+    }
+
+    private static bool Word(byte[] data, ref long p, long end, out char kind)
+    {
+        Skip(data, ref p, end);
+        kind = p < end ? (char)data[p] : '\0';
+        if (p >= end) return false;
+        p++;
+        return true;
+    }
+}
