@@ -85,6 +85,10 @@ public static class DocumentsApi
                 {"dossierCode":"000.00.00.H29.2025.02-VP","typeCode":"02","codeNumber":"12","codeNotation":"QĐ-UBND","issuedDate":"2025-03-04",
                  "issuer":"UBND tỉnh","subject":"Quyết định ban hành quy chế làm việc","languages":["01"],"pageCount":1,"accessMode":"01","confidenceLevel":"02"}
                 """ },
+        ["GET /api/v1/documents"] = new("Danh sách tài liệu", "List documents",
+            "Tài liệu người gọi được xem, lọc theo phông, hồ sơ, năm, loại văn bản, trạng thái, chế độ sử dụng; phân trang bằng con trỏ, thứ tự ổn định.",
+            "Documents the caller may see, filtered by fonds, dossier, year, document type, status and access regime; keyset paging by cursor in a stable order.")
+            { Returns = typeof(DocumentPage) },
         ["POST /api/v1/documents/{id}/filings"] = new("Xếp tài liệu vào hồ sơ khác", "File into another dossier",
             "Xếp tài liệu đã có vào một hồ sơ khác: mã tài liệu mới, không sao chép nội dung.",
             "Files an existing document into another dossier: a new document code, no copy of the document or its content.")
@@ -164,6 +168,15 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct));
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/", async Task<IResult> (string? organId, string? dossierCode, int? year, string? type, string? status, string? access,
+            string? cursor, int? limit, HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            var v = RecordListHttp.Validate(year, access, cursor, limit).OneOf("status", status, ["registered"]);
+            if (v.HasErrors) return v.ToResult();
+            return TypedResults.Ok(await RecordList.DocumentsAsync(db, http.User, new DocumentListFilter(organId, dossierCode, year, type, status, access),
+                cursor, limit ?? RecordListHttp.DefaultPageSize, ct));
+        }).RequireAuthorization(Policies.AnyRole);
 
         // File an existing document into another dossier: a new document code, no copy of the document or its content.
         group.MapPost("/{id}/filings", async Task<IResult> (string id, FileDocumentRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>

@@ -78,6 +78,10 @@ public static class DossiersApi
                 {"organId":"000.00.00.H29","year":2025,"fileNotation":"02-VP","title":"Hồ sơ ban hành quy chế làm việc","retentionCode":"01",
                  "accessMode":"01","languages":["01"],"creator":"Văn phòng","confidenceLevel":"01","startDate":"2025-01-05","endDate":"2025-12-20"}
                 """ },
+        ["GET /api/v1/dossiers"] = new("Danh sách hồ sơ", "List dossiers",
+            "Hồ sơ người gọi được xem, lọc theo phông, năm, trạng thái, chế độ sử dụng; phân trang bằng con trỏ, thứ tự ổn định (năm giảm dần, mã).",
+            "Dossiers the caller may see, filtered by fonds, year, status and access regime; keyset paging by cursor in a stable order (year descending, code).")
+            { Returns = typeof(DossierPage) },
         ["GET /api/v1/dossiers/transfer-due"] = new("Hồ sơ đến hạn nộp lưu", "Dossiers due for transfer",
             "Hồ sơ đã đóng sắp đến hoặc quá hạn nộp vào lưu trữ cơ quan (days: số ngày báo trước, mặc định 30).",
             "Closed dossiers due (or overdue) for transfer to the agency archive within `days` (default 30).") { Returns = typeof(List<TransferDueItem>) },
@@ -140,6 +144,15 @@ public static class DossiersApi
                 return RecordsHttp.Conflict409Exists(new Text($"Mã hồ sơ {opened.DossierCode} đã tồn tại.", $"Dossier code {opened.DossierCode} already exists."));
             }
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/", async Task<IResult> (string? organId, int? year, string? status, string? access, string? cursor, int? limit,
+            HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            var v = RecordListHttp.Validate(year, access, cursor, limit).OneOf("status", status, RecordList.DossierStatuses);
+            if (v.HasErrors) return v.ToResult();
+            return TypedResults.Ok(await RecordList.DossiersAsync(db, http.User, new DossierListFilter(organId, year, status, access), cursor,
+                limit ?? RecordListHttp.DefaultPageSize, ct));
+        }).RequireAuthorization(Policies.AnyRole);
 
         group.MapGet("/transfer-due", async Task<IResult> (int? days, RecordsRepository repo, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         {
