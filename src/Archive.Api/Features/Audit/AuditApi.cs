@@ -25,13 +25,13 @@ public static class AuditApi
         ["GET /api/v1/audit/timeline"] = new("Dòng thời gian của bản ghi", "Record timeline",
             "Mọi sự kiện của tài liệu, hồ sơ (kèm tài liệu) hoặc phông: người, thời điểm, địa chỉ, lý do, thay đổi; lọc from/to/type, phân trang theo vị trí. Xuất CSV (Accept: text/csv) hoặc JSON Lines (format=jsonl).",
             "Every event of a document, a dossier (with its documents) or a fonds: actor, time, source address, reason, changes; from/to/type filters, paged by position. Export as CSV (Accept: text/csv) or JSON Lines (format=jsonl).")
-            { Returns = typeof(TimelinePage) },
+            { LogsPurpose = true, Returns = typeof(TimelinePage) },
         ["GET /api/v1/audit/dossiers/{code}"] = new("Hồ sơ tại một thời điểm", "A dossier as of",
             "Hồ sơ như API đã trả tại một vị trí sự kiện (từ dòng thời gian) hoặc thời điểm ISO 8601 (asOf).",
-            "The dossier as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { Returns = typeof(Features.Dossiers.DossierResponse) },
+            "The dossier as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { LogsPurpose = true, Returns = typeof(Features.Dossiers.DossierResponse) },
         ["GET /api/v1/audit/documents/{id}"] = new("Tài liệu tại một thời điểm", "A document as of",
             "Tài liệu như API đã trả tại một vị trí sự kiện (từ dòng thời gian) hoặc thời điểm ISO 8601 (asOf).",
-            "The document as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { Returns = typeof(Features.Documents.DocumentResponse) },
+            "The document as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { LogsPurpose = true, Returns = typeof(Features.Documents.DocumentResponse) },
         ["POST /api/v1/audit/fixity-checks"] = new("Kiểm tra tính toàn vẹn ngay", "Run a fixity check",
             "Băm lại các tệp và kiểm tra lại chuỗi băm; kết quả ghi thành sự kiện.", "Re-hashes blobs and re-verifies hash chains now; the outcome is recorded as events.")
             { Returns = typeof(FixityRunReport) },

@@ -22,7 +22,7 @@ public static class BlobsApi
             "Lưu một tệp vào kho nội dung theo SHA-256 (byte thô hoặc multipart/form-data).", "Stores a file in the content store under its SHA-256 (raw bytes or multipart/form-data).")
             { Status = 201, Returns = typeof(BlobResponse), Upload = true },
         ["GET /api/v1/blobs/{sha256}"] = new("Tải tệp thô", "Download a blob", "Đúng các byte đã lưu; hỗ trợ Range.", "The exact stored bytes; Range is supported.")
-            { ContentType = "application/octet-stream", AlsoReturns = [206, 304] },
+            { LogsPurpose = true, ContentType = "application/octet-stream", AlsoReturns = [206, 304] },
         ["GET /api/v1/blobs/{sha256}/facts"] = new("Thông tin tệp thô", "Blob facts", "Kích thước, kiểu và thông tin PDF của tệp.", "Size, type and PDF facts of the blob.")
             { Returns = typeof(BlobResponse) },
     };

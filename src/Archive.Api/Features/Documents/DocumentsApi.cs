@@ -96,7 +96,7 @@ public static class DocumentsApi
         ["GET /api/v1/documents/{id}"] = new("Xem tài liệu", "Get a document",
             "Tài liệu, các lần xếp hồ sơ và các phiên bản nội dung; ETag là phiên bản. Tài liệu đã hủy trả 410.",
             "The document, its filings and content versions; the ETag is its version. A destroyed document answers 410.")
-            { Returns = typeof(DocumentResponse), Problems = [410] },
+            { LogsPurpose = true, Returns = typeof(DocumentResponse), Problems = [410] },
         ["PUT /api/v1/documents/{id}"] = new("Sửa tài liệu", "Edit a document",
             "Thay thông tin mô tả; cần If-Match. Trả lại các trường đã đổi.", "Replaces the descriptive metadata; needs If-Match. Returns the changed fields.")
             { Returns = typeof(DocumentResponse), Problems = [409] },
@@ -110,7 +110,7 @@ public static class DocumentsApi
         ["GET /api/v1/documents/{id}/content"] = new("Tải xuống tệp nội dung", "Download content",
             "Đúng các byte đã lưu (version tùy chọn); ETag là SHA-256, hỗ trợ Range; lần tải và mục đích được ghi nhật ký.",
             "The exact stored bytes (optional version); the ETag is the SHA-256, Range is supported; the download and its purpose are logged.")
-            { ContentType = "application/octet-stream", AlsoReturns = [206, 304], Problems = [410] },
+            { LogsPurpose = true, ContentType = "application/octet-stream", AlsoReturns = [206, 304], Problems = [410] },
         ["GET /api/v1/access-alerts"] = new("Cảnh báo đổi chế độ sử dụng", "Access-change alerts",
             "Cảnh báo đổi chế độ sử dụng của hồ sơ và tài liệu người gọi được xem (open=true: chưa xác nhận).",
             "Access-regime change alerts of the dossiers and documents the caller may see (open=true: unconfirmed only).")

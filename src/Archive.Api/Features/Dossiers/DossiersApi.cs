@@ -88,7 +88,7 @@ public static class DossiersApi
         ["GET /api/v1/dossiers/{code}"] = new("Xem hồ sơ", "Get a dossier",
             "Hồ sơ và tài liệu trong hồ sơ; ETag là phiên bản. Hồ sơ đã hủy trả 410 kèm phần còn lại.",
             "The dossier and its documents; the ETag is its version. A destroyed dossier answers 410 with its residual.")
-            { Returns = typeof(DossierResponse), Problems = [410] },
+            { LogsPurpose = true, Returns = typeof(DossierResponse), Problems = [410] },
         ["PUT /api/v1/dossiers/{code}"] = new("Sửa hồ sơ", "Edit a dossier",
             "Thay toàn bộ thông tin mô tả; cần If-Match. Trả lại các trường đã đổi.", "Replaces the descriptive metadata; needs If-Match. Returns the changed fields.")
             { Returns = typeof(DossierResponse), Problems = [409] },

@@ -52,6 +52,16 @@ internal sealed class ArchiveOperationTransformer : IOpenApiOperationTransformer
         if (!anonymous && !HttpMethods.IsGet(method))
             AddHeader(operation, Features.Records.RecordsRepository.ReasonHeader, false, "Lý do (ghi vào sự kiện) / Reason (recorded in the event)", null);
 
+        if (doc?.LogsPurpose == true)
+        {
+            if (!operation.Parameters.Any(p => p.In == ParameterLocation.Query && p.Name == "purpose"))
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = "purpose", In = ParameterLocation.Query, Required = false, Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    Description = "Mục đích khai thác, ghi vào nhật ký / Purpose of the access, written to the access log",
+                });
+            AddHeader(operation, "X-Purpose", false, "Mục đích khai thác (thay cho purpose) / Purpose of the access (instead of purpose)", null);
+        }
         if (upload) operation.RequestBody = FileBody();
         SimplifyOptionalBody(operation);
         if (doc?.Example is { } example && operation.RequestBody?.Content?.TryGetValue("application/json", out var json) == true)

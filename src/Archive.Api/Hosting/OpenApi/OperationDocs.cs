@@ -18,6 +18,8 @@ public sealed record OperationDoc(string SummaryVi, string SummaryEn, string Des
     public int[] Problems { get; init; } = [];
     public string? Example { get; init; }
     public bool Upload { get; init; }
+    /// <summary>The access is written to the access log with the caller's purpose (<c>purpose</c> query or <c>X-Purpose</c> header).</summary>
+    public bool LogsPurpose { get; init; }
 }
 
 /// <summary>
