@@ -99,6 +99,8 @@ public class openapi_contract(ApiFixture api) : IClassFixture<ApiFixture>
             content.GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties").GetProperty("file")
                 .GetProperty("format").GetString().ShouldBe("binary");
         }
+        var report = Operation(doc, "post", "/api/v1/documents/{id}/verifications").GetProperty("responses").GetProperty("200").GetProperty("content");
+        report.EnumerateObject().Select(c => c.Name).ShouldBe(["application/json", "text/html", "application/pdf"], ignoreOrder: true);
     }
 
     [Fact]

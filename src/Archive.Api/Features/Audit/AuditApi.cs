@@ -25,7 +25,7 @@ public static class AuditApi
         ["GET /api/v1/audit/timeline"] = new("Dòng thời gian của bản ghi", "Record timeline",
             "Mọi sự kiện của tài liệu, hồ sơ (kèm tài liệu) hoặc phông: người, thời điểm, địa chỉ, lý do, thay đổi; lọc from/to/type, phân trang theo vị trí. Xuất CSV (Accept: text/csv) hoặc JSON Lines (format=jsonl).",
             "Every event of a document, a dossier (with its documents) or a fonds: actor, time, source address, reason, changes; from/to/type filters, paged by position. Export as CSV (Accept: text/csv) or JSON Lines (format=jsonl).")
-            { LogsPurpose = true, Returns = typeof(TimelinePage) },
+            { LogsPurpose = true, Returns = typeof(TimelinePage), AlsoAs = [TimelineExport.Csv, TimelineExport.JsonLines] },
         ["GET /api/v1/audit/dossiers/{code}"] = new("Hồ sơ tại một thời điểm", "A dossier as of",
             "Hồ sơ như API đã trả tại một vị trí sự kiện (từ dòng thời gian) hoặc thời điểm ISO 8601 (asOf).",
             "The dossier as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { LogsPurpose = true, Returns = typeof(Features.Dossiers.DossierResponse) },

@@ -42,11 +42,11 @@ public static class VerificationsApi
             + "Accept: application/json (mặc định), text/html hoặc application/pdf (báo cáo có chữ ký của cơ quan).",
             "Validates every signature and document timestamp of the uploaded PDF (raw bytes or multipart/form-data) per ETSI EN 319 102-1; stores nothing. "
             + "Accept: application/json (default), text/html or application/pdf (a report signed by the archive).")
-            { Returns = typeof(ValidationReport), Problems = [503], Upload = true },
+            { Returns = typeof(ValidationReport), AlsoAs = ["text/html", PdfMediaType], Problems = [503], Upload = true },
         ["POST /api/v1/documents/{id}/verifications"] = new("Kiểm tra chữ ký của tài liệu", "Verify a document's signatures",
             "Kiểm tra chữ ký của phiên bản nội dung hiện tại và ghi kết quả (SHA-256 của báo cáo) vào tài liệu; X-Report-Sha256 trả về mã băm đó.",
             "Validates the current content version's signatures and records the outcome (the report's SHA-256) on the document; X-Report-Sha256 carries that hash.")
-            { Returns = typeof(ValidationReport), Problems = [409, 503] },
+            { Returns = typeof(ValidationReport), AlsoAs = ["text/html", PdfMediaType], Problems = [409, 503] },
     };
 
     public const string PdfMediaType = "application/pdf";

@@ -87,6 +87,17 @@ internal sealed class ArchiveOperationTransformer : IOpenApiOperationTransformer
                 Content = new Dictionary<string, OpenApiMediaType> { [ProblemMediaType] = new() { Schema = problem } },
             };
         }
+        if (doc is { AlsoAs.Length: > 0 } && operation.Responses.TryGetValue(doc.Status.ToString(), out var success) && success is OpenApiResponse ok)
+        {
+            ok.Content ??= new Dictionary<string, OpenApiMediaType>();
+            foreach (var mediaType in doc.AlsoAs)
+                ok.Content[mediaType] = new OpenApiMediaType
+                {
+                    Schema = mediaType.StartsWith("text/", StringComparison.Ordinal) || mediaType.EndsWith("jsonl", StringComparison.Ordinal)
+                        ? new OpenApiSchema { Type = JsonSchemaType.String }
+                        : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+                };
+        }
         foreach (var (key, response) in operation.Responses)
         {
             if (!int.TryParse(key, out var s) || s >= 400 || response is not OpenApiResponse r) continue;

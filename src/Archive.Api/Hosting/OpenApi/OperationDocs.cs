@@ -13,6 +13,8 @@ public sealed record OperationDoc(string SummaryVi, string SummaryEn, string Des
     public int Status { get; init; } = 200;
     public Type? Returns { get; init; }
     public string? ContentType { get; init; }
+    /// <summary>Other media types the success body comes in, chosen by Accept or a format parameter (CSV, HTML, PDF...).</summary>
+    public string[] AlsoAs { get; init; } = [];
     /// <summary>Other success statuses (e.g. 206 and 304 of downloads).</summary>
     public int[] AlsoReturns { get; init; } = [];
     public int[] Problems { get; init; } = [];
