@@ -110,7 +110,7 @@ public static class DocumentsApi
         ["GET /api/v1/documents/{id}/content"] = new("Tải xuống tệp nội dung", "Download content",
             "Đúng các byte đã lưu (version tùy chọn); ETag là SHA-256, hỗ trợ Range; lần tải và mục đích được ghi nhật ký.",
             "The exact stored bytes (optional version); the ETag is the SHA-256, Range is supported; the download and its purpose are logged.")
-            { LogsPurpose = true, ContentType = "application/octet-stream", AlsoReturns = [206, 304], Problems = [410] },
+            { LogsPurpose = true, ContentType = "application/pdf", AlsoAs = ["image/jpeg", "image/png", "image/tiff"], AlsoReturns = [206, 304], Problems = [410] },
         ["GET /api/v1/access-alerts"] = new("Cảnh báo đổi chế độ sử dụng", "Access-change alerts",
             "Cảnh báo đổi chế độ sử dụng của hồ sơ và tài liệu người gọi được xem (open=true: chưa xác nhận).",
             "Access-regime change alerts of the dossiers and documents the caller may see (open=true: unconfirmed only).")

@@ -87,10 +87,11 @@ internal sealed class ArchiveOperationTransformer : IOpenApiOperationTransformer
                 Content = new Dictionary<string, OpenApiMediaType> { [ProblemMediaType] = new() { Schema = problem } },
             };
         }
-        if (doc is { AlsoAs.Length: > 0 } && operation.Responses.TryGetValue(doc.Status.ToString(), out var success) && success is OpenApiResponse ok)
+        // Bodies in other media types (files, CSV, HTML, PDF reports) beside or instead of JSON.
+        if (doc is not null && operation.Responses.TryGetValue(doc.Status.ToString(), out var success) && success is OpenApiResponse ok)
         {
             ok.Content ??= new Dictionary<string, OpenApiMediaType>();
-            foreach (var mediaType in doc.AlsoAs)
+            foreach (var mediaType in doc.AlsoAs.Concat(doc.ContentType is { } c ? [c] : []).Where(m => !ok.Content.ContainsKey(m)))
                 ok.Content[mediaType] = new OpenApiMediaType
                 {
                     Schema = mediaType.StartsWith("text/", StringComparison.Ordinal) || mediaType.EndsWith("jsonl", StringComparison.Ordinal)
@@ -98,6 +99,11 @@ internal sealed class ArchiveOperationTransformer : IOpenApiOperationTransformer
                         : new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
                 };
         }
+        // Other success statuses carry the main one's body (a 200 beside a 201, a 206 range), except the bodiless 204 and 304.
+        if (doc is not null && operation.Responses.TryGetValue(doc.Status.ToString(), out var main))
+            foreach (var status in doc.AlsoReturns.Where(s => !operation.Responses.ContainsKey(s.ToString())))
+                operation.Responses[status.ToString()] = status is 204 or 304 ? new OpenApiResponse()
+                    : new OpenApiResponse { Content = main.Content?.ToDictionary(m => m.Key, m => new OpenApiMediaType { Schema = m.Value.Schema }) };
         foreach (var (key, response) in operation.Responses)
         {
             if (!int.TryParse(key, out var s) || s >= 400 || response is not OpenApiResponse r) continue;

@@ -15,7 +15,7 @@ public sealed record OperationDoc(string SummaryVi, string SummaryEn, string Des
     public string? ContentType { get; init; }
     /// <summary>Other media types the success body comes in, chosen by Accept or a format parameter (CSV, HTML, PDF...).</summary>
     public string[] AlsoAs { get; init; } = [];
-    /// <summary>Other success statuses (e.g. 206 and 304 of downloads).</summary>
+    /// <summary>Other success statuses (e.g. 206 and 304 of downloads, 200 beside 201), with the same body unless 204 or 304.</summary>
     public int[] AlsoReturns { get; init; } = [];
     public int[] Problems { get; init; } = [];
     public string? Example { get; init; }
@@ -50,7 +50,6 @@ public static class OperationDocExtensions
             if (doc.Upload) endpoint.Metadata.Add(new FileUploadMetadata());
             endpoint.Metadata.Add(new ProducesResponseTypeMetadata(doc.Status, doc.Returns,
                 doc.ContentType is { } c ? [c] : doc.Returns is null ? [] : ["application/json"]));
-            foreach (var status in doc.AlsoReturns) endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, null, []));
             foreach (var status in doc.Problems)
                 endpoint.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), ["application/problem+json"]));
         });

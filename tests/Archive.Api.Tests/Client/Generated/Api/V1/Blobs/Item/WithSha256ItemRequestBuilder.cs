@@ -42,7 +42,6 @@ namespace Archive.Api.Client.Api.V1.Blobs.Item
         /// <summary>
         /// Đúng các byte đã lưu; hỗ trợ Range.The exact stored bytes; Range is supported.Vai trò / Roles: admin.
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 400 status code</exception>
@@ -52,11 +51,11 @@ namespace Archive.Api.Client.Api.V1.Blobs.Item
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 500 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Blobs.Item.WithSha256ItemRequestBuilder.WithSha256ItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Blobs.Item.WithSha256ItemRequestBuilder.WithSha256ItemRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Blobs.Item.WithSha256ItemRequestBuilder.WithSha256ItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Blobs.Item.WithSha256ItemRequestBuilder.WithSha256ItemRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -68,7 +67,7 @@ namespace Archive.Api.Client.Api.V1.Blobs.Item
                 { "404", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Đúng các byte đã lưu; hỗ trợ Range.The exact stored bytes; Range is supported.Vai trò / Roles: admin.
@@ -86,7 +85,7 @@ namespace Archive.Api.Client.Api.V1.Blobs.Item
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/octet-stream, application/problem+json");
             return requestInfo;
         }
         /// <summary>

@@ -36,7 +36,6 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Content
         /// <summary>
         /// Đúng các byte đã lưu (version tùy chọn); ETag là SHA-256, hỗ trợ Range; lần tải và mục đích được ghi nhật ký.The exact stored bytes (optional version); the ETag is the SHA-256, Range is supported; the download and its purpose are logged.Vai trò / Roles: records-officer, legal, auditor, api-client, admin.
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 400 status code</exception>
@@ -47,11 +46,11 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Content
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 500 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Documents.Item.Content.ContentRequestBuilder.ContentRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Documents.Item.Content.ContentRequestBuilder.ContentRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Documents.Item.Content.ContentRequestBuilder.ContentRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Documents.Item.Content.ContentRequestBuilder.ContentRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -64,7 +63,7 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Content
                 { "410", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            await RequestAdapter.SendNoContentAsync(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
         /// Tải lên bản quét (PDF, JPEG, PNG, TIFF) dạng byte thô hoặc multipart/form-data; kiểu nhận dạng từ byte; ghi thông tin PDF và cảnh báo số hóa.Uploads a scan (PDF, JPEG, PNG, TIFF) as raw bytes or multipart/form-data; the type is recognised from the bytes; PDF facts and digitisation warnings are recorded.Vai trò / Roles: records-officer, admin.
@@ -125,7 +124,7 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Content
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "image/jpeg, image/png, image/tiff, application/pdf, application/problem+json");
             return requestInfo;
         }
         /// <summary>
