@@ -17,3 +17,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 # Debian's postgresql package starts a system cluster on 5432; the archive never uses it.
 command -v dotnet >/dev/null || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
+# The API contract's tools (issue 16): Redocly CLI from the npm registry lints the served OpenAPI document, and the
+# Kiota generator (.config/dotnet-tools.json) checks the checked-in client. Both install into the checkout only.
+lint="$(cd "$(dirname "$0")/.." && pwd)/tools/openapi-lint"
+if [ ! -x "$lint/node_modules/.bin/redocly" ] || [ "$lint/package-lock.json" -nt "$lint/node_modules/.package-lock.json" ]; then
+  command -v npm >/dev/null || { SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"; $SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; }
+  (cd "$lint" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+(cd "$lint/../.." && dotnet tool restore >/dev/null)

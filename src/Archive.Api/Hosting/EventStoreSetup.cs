@@ -38,6 +38,8 @@ public static class EventStoreSetup
         {
             var data = sp.GetRequiredService<ArchiveDatabase>();
             var options = CreateOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
+            // The dossier and document lists commit with the events, so access filtering on them is never stale.
+            options.InlineProjections.Add(new RecordListProjection());
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();

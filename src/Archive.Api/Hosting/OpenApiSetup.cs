@@ -1,28 +1,20 @@
-using Archive.Api.Infrastructure.Auth;
-using Microsoft.OpenApi;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Hosting;
 
-/// <summary>OpenAPI at /openapi/v1.json (anonymous) with the X-Api-Key scheme; Swagger UI at /swagger.</summary>
+/// <summary>
+/// OpenAPI at /openapi/v1.json (anonymous), filled by the transformers in Hosting/OpenApi from endpoint metadata;
+/// Swagger UI at /swagger.
+/// </summary>
 public static class OpenApiSetup
 {
     public static IServiceCollection AddArchiveOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((doc, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            doc.Info = new OpenApiInfo { Title = "Archive API", Version = "v1", Description = "Lưu trữ hồ sơ điện tử / Electronic records archive" };
-            doc.Components ??= new OpenApiComponents();
-            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            doc.Components.SecuritySchemes[ApiKeyAuthentication.Scheme] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.ApiKey,
-                In = ParameterLocation.Header,
-                Name = ApiKeyAuthentication.Header,
-                Description = "Khóa API / API key",
-            };
-            doc.Security ??= [];
-            doc.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.Scheme, doc)] = [] });
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer<ArchiveDocumentTransformer>();
+            o.AddOperationTransformer<ArchiveOperationTransformer>();
+            o.AddSchemaTransformer<ArchiveSchemaTransformer>();
+        });
 
     public static WebApplication MapArchiveOpenApi(this WebApplication app)
     {

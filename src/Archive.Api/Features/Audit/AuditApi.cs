@@ -9,6 +9,7 @@ using Archive.Api.Infrastructure.Search;
 using Archive.EventStore.Integrity.Seals;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Audit;
 
@@ -19,9 +20,35 @@ namespace Archive.Api.Features.Audit;
 /// </summary>
 public static class AuditApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/audit/timeline"] = new("Dòng thời gian của bản ghi", "Record timeline",
+            "Mọi sự kiện của tài liệu, hồ sơ (kèm tài liệu) hoặc phông: người, thời điểm, địa chỉ, lý do, thay đổi; lọc from/to/type, phân trang theo vị trí. Xuất CSV (Accept: text/csv) hoặc JSON Lines (format=jsonl).",
+            "Every event of a document, a dossier (with its documents) or a fonds: actor, time, source address, reason, changes; from/to/type filters, paged by position. Export as CSV (Accept: text/csv) or JSON Lines (format=jsonl).")
+            { LogsPurpose = true, Returns = typeof(TimelinePage), AlsoAs = [TimelineExport.Csv, TimelineExport.JsonLines] },
+        ["GET /api/v1/audit/dossiers/{code}"] = new("Hồ sơ tại một thời điểm", "A dossier as of",
+            "Hồ sơ như API đã trả tại một vị trí sự kiện (từ dòng thời gian) hoặc thời điểm ISO 8601 (asOf).",
+            "The dossier as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { LogsPurpose = true, Returns = typeof(Features.Dossiers.DossierResponse) },
+        ["GET /api/v1/audit/documents/{id}"] = new("Tài liệu tại một thời điểm", "A document as of",
+            "Tài liệu như API đã trả tại một vị trí sự kiện (từ dòng thời gian) hoặc thời điểm ISO 8601 (asOf).",
+            "The document as the API showed it at an event position (from the timeline) or an ISO 8601 time (asOf).") { LogsPurpose = true, Returns = typeof(Features.Documents.DocumentResponse) },
+        ["POST /api/v1/audit/fixity-checks"] = new("Kiểm tra tính toàn vẹn ngay", "Run a fixity check",
+            "Băm lại các tệp và kiểm tra lại chuỗi băm; kết quả ghi thành sự kiện.", "Re-hashes blobs and re-verifies hash chains now; the outcome is recorded as events.")
+            { Returns = typeof(FixityRunReport) },
+        ["GET /api/v1/audit/alerts"] = new("Cảnh báo toàn vẹn", "Fixity alerts", "Các sự kiện fixity.failed, mới nhất trước.", "fixity.failed events, newest first.")
+            { Returns = typeof(List<FixityAlert>) },
+        ["GET /api/v1/audit/seals"] = new("Các niêm phong", "Audit seals", "Các gốc Merkle đã niêm phong và ký.", "The sealed and signed Merkle roots.")
+            { Returns = typeof(List<SealSummary>) },
+        ["GET /api/v1/audit/seals/verification"] = new("Kiểm tra niêm phong", "Verify the seals",
+            "Tính lại mọi gốc Merkle đã niêm phong; nêu sự kiện bị sửa, xóa, thêm, đổi thứ tự.", "Recomputes every sealed Merkle root; names altered, removed, added or reordered events.")
+            { Returns = typeof(SealVerificationResponse), Problems = [409] },
+        ["GET /api/v1/audit/jobs"] = new("Công việc định kỳ", "Scheduled jobs", "Lần chạy tới, trạng thái và lỗi lần chạy trước.", "Next run, last status and error of each job.")
+            { Returns = typeof(List<Infrastructure.Jobs.JobStatus>) },
+    };
+
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Auditors);
+        var group = routes.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(Policies.Auditors).Describe(Docs);
 
         group.MapGet("/timeline", async Task<IResult> (string? record, string? from, string? to, string? type, long? cursor, int? limit,
             string? format, HttpContext http, Timeline timeline, AccessLog log, CancellationToken ct) =>

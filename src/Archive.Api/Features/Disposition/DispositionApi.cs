@@ -9,6 +9,7 @@ using Archive.EventStore;
 using Npgsql;
 
 using FieldError = Archive.Domain.Common.FieldError;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Disposition;
 
@@ -54,11 +55,42 @@ public sealed record BlockedPage(IReadOnlyList<BlockedAttempt> Items, long? Next
 /// </summary>
 public static class DispositionApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/disposition/review"] = new("Xem xét hủy", "Review for destruction",
+            "Hồ sơ, tài liệu đã hết thời hạn bảo quản, không bị tạm giữ (lọc theo loại, phông).", "Records whose retention has expired and that are not held (filter by kind, fonds).")
+            { Returns = typeof(List<ReviewItem>) },
+        ["GET /api/v1/disposition/proposals"] = new("Danh mục tài liệu hủy", "Destruction proposals", "Mọi danh mục đề nghị hủy.", "Every destruction proposal.")
+            { Returns = typeof(List<ProposalResponse>) },
+        ["POST /api/v1/disposition/proposals"] = new("Lập danh mục hủy", "Propose destruction",
+            "Lập danh mục tài liệu hết giá trị kèm lý do; tài liệu vĩnh viễn hoặc đang tạm giữ làm cả danh mục bị từ chối (409) và được ghi lại.",
+            "Lists records for destruction with reasons; a permanent or held record refuses the whole list (409), and the attempt is recorded.")
+            { Status = 201, Returns = typeof(ProposalResponse), Problems = [409] },
+        ["GET /api/v1/disposition/proposals/{id}"] = new("Xem danh mục hủy", "Get a proposal", "Danh mục, ý kiến hội đồng, quyết định.", "The list, council opinions and decision.")
+            { Returns = typeof(ProposalResponse) },
+        ["GET /api/v1/disposition/proposals/{id}/file"] = new("Hồ sơ hủy tài liệu", "The destruction file",
+            "Quyết định, danh mục, biên bản hội đồng và biên bản hủy, lưu như một hồ sơ.", "Decision, list, council minutes and execution record, kept as a record.")
+            { Returns = typeof(DestructionFileResponse) },
+        ["POST /api/v1/disposition/proposals/{id}/opinions"] = new("Ý kiến hội đồng xác định giá trị", "Council opinion",
+            "Một thành viên hội đồng đồng ý hoặc không, kèm nhận xét.", "A council member agrees or not, with a comment.")
+            { Returns = typeof(ProposalResponse), Problems = [409] },
+        ["POST /api/v1/disposition/proposals/{id}/decision"] = new("Quyết định hủy", "Destruction decision",
+            "Người đứng đầu cơ quan ký quyết định hủy (số, ngày).", "The head of the agency signs the destruction decision (number, date).")
+            { Returns = typeof(ProposalResponse), Problems = [409] },
+        ["POST /api/v1/disposition/proposals/{id}/execution"] = new("Thi hành hủy", "Execute destruction",
+            "Hủy các bản ghi theo quyết định: siêu dữ liệu bị hủy bằng cách xóa khóa, tệp không còn dùng bị xóa; lập hồ sơ hủy.",
+            "Destroys the listed records: metadata is crypto-shredded, unreferenced files are deleted; the destruction file is kept.")
+            { Returns = typeof(ExecutionResponse), Problems = [409] },
+        ["GET /api/v1/disposition/blocked"] = new("Lần hủy bị chặn", "Blocked destruction attempts",
+            "Các lần đề nghị hủy bị chặn (vĩnh viễn, tạm giữ...), theo vị trí sự kiện.", "Destruction attempts that were blocked (permanent, held…), by event position.")
+            { Returns = typeof(BlockedPage) },
+    };
+
     public const string ReviewStatus = "Xem xét hủy";
 
     public static IEndpointRouteBuilder MapDispositionWorkflow(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/disposition").WithTags("Disposition");
+        var group = routes.MapGroup("/api/v1/disposition").WithTags("Disposition").Describe(Docs);
 
         group.MapGet("/review", async Task<IResult> (string? kind, string? organId, HttpContext http, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
         {

@@ -14,6 +14,7 @@ using Archive.Domain.Dossiers;
 using Archive.EventStore;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Documents;
 
@@ -62,6 +63,11 @@ public sealed record FileDocumentRequest(string? DossierCode, string? Reason);
 
 public sealed record ContentResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings);
 
+/// <summary>The content version an upload added.</summary>
+public sealed record ContentAddedResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, int? PdfPageCount,
+    string? PdfVersion, string? PdfAConformance, int? ImageDpi, bool? IsColour, bool IsScan, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings,
+    long DocumentVersion);
+
 public sealed record DocumentResponse(string Id, string Status, DocumentMetadata? Metadata, IReadOnlyList<Filing> Filings,
     IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version);
 
@@ -70,11 +76,52 @@ public sealed record AccessAlertListItem(string Kind, string RecordId, int Alert
 
 public static class DocumentsApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/documents"] = new("Tạo tài liệu", "Create a document",
+            "Đăng ký tài liệu và xếp vào hồ sơ (cùng một giao dịch); hồ sơ đánh số tài liệu (mã hồ sơ.0000001).",
+            "Registers a document and files it into its dossier in one transaction; the dossier numbers it (dossier code.0000001).")
+            { Status = 201, Returns = typeof(DocumentResponse), Problems = [409], Example = """
+                {"dossierCode":"000.00.00.H29.2025.02-VP","typeCode":"02","codeNumber":"12","codeNotation":"QĐ-UBND","issuedDate":"2025-03-04",
+                 "issuer":"UBND tỉnh","subject":"Quyết định ban hành quy chế làm việc","languages":["01"],"pageCount":1,"accessMode":"01","confidenceLevel":"02"}
+                """ },
+        ["GET /api/v1/documents"] = new("Danh sách tài liệu", "List documents",
+            "Tài liệu người gọi được xem, lọc theo phông, hồ sơ, năm, loại văn bản, trạng thái, chế độ sử dụng; phân trang bằng con trỏ, thứ tự ổn định.",
+            "Documents the caller may see, filtered by fonds, dossier, year, document type, status and access regime; keyset paging by cursor in a stable order.")
+            { Returns = typeof(DocumentPage) },
+        ["POST /api/v1/documents/{id}/filings"] = new("Xếp tài liệu vào hồ sơ khác", "File into another dossier",
+            "Xếp tài liệu đã có vào một hồ sơ khác: mã tài liệu mới, không sao chép nội dung.",
+            "Files an existing document into another dossier: a new document code, no copy of the document or its content.")
+            { Status = 201, Returns = typeof(DocumentResponse), Problems = [409] },
+        ["GET /api/v1/documents/{id}"] = new("Xem tài liệu", "Get a document",
+            "Tài liệu, các lần xếp hồ sơ và các phiên bản nội dung; ETag là phiên bản. Tài liệu đã hủy trả 410.",
+            "The document, its filings and content versions; the ETag is its version. A destroyed document answers 410.")
+            { LogsPurpose = true, Returns = typeof(DocumentResponse), Problems = [410] },
+        ["PUT /api/v1/documents/{id}"] = new("Sửa tài liệu", "Edit a document",
+            "Thay thông tin mô tả; cần If-Match. Trả lại các trường đã đổi.", "Replaces the descriptive metadata; needs If-Match. Returns the changed fields.")
+            { Returns = typeof(DocumentResponse), Problems = [409] },
+        ["POST /api/v1/documents/{id}/access-alerts/{number}/confirm"] = new("Xác nhận đổi chế độ sử dụng", "Confirm an access change",
+            "Người thứ hai xác nhận cảnh báo đổi chế độ sử dụng của tài liệu.", "A second person confirms the document's access-regime change alert.")
+            { Returns = typeof(DocumentResponse), Problems = [409, 412] },
+        ["POST /api/v1/documents/{id}/content"] = new("Tải lên tệp nội dung", "Upload content",
+            "Tải lên bản quét (PDF, JPEG, PNG, TIFF) dạng byte thô hoặc multipart/form-data; kiểu nhận dạng từ byte; ghi thông tin PDF và cảnh báo số hóa.",
+            "Uploads a scan (PDF, JPEG, PNG, TIFF) as raw bytes or multipart/form-data; the type is recognised from the bytes; PDF facts and digitisation warnings are recorded.")
+            { Status = 201, Returns = typeof(ContentAddedResponse), Problems = [409, 412], Upload = true },
+        ["GET /api/v1/documents/{id}/content"] = new("Tải xuống tệp nội dung", "Download content",
+            "Đúng các byte đã lưu (version tùy chọn); ETag là SHA-256, hỗ trợ Range; lần tải và mục đích được ghi nhật ký.",
+            "The exact stored bytes (optional version); the ETag is the SHA-256, Range is supported; the download and its purpose are logged.")
+            { LogsPurpose = true, ContentType = "application/pdf", AlsoAs = ["image/jpeg", "image/png", "image/tiff"], AlsoReturns = [206, 304], Problems = [410] },
+        ["GET /api/v1/access-alerts"] = new("Cảnh báo đổi chế độ sử dụng", "Access-change alerts",
+            "Cảnh báo đổi chế độ sử dụng của hồ sơ và tài liệu người gọi được xem (open=true: chưa xác nhận).",
+            "Access-regime change alerts of the dossiers and documents the caller may see (open=true: unconfirmed only).")
+            { Returns = typeof(List<AccessAlertListItem>) },
+    };
+
     private const int Retries = 3;
 
     public static IEndpointRouteBuilder MapDocuments(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/documents").WithTags("Documents");
+        var group = routes.MapGroup("/api/v1/documents").WithTags("Documents").Describe(Docs);
 
         // Register the document in its own stream, then file it into the dossier, which numbers it.
         group.MapPost("/", async Task<IResult> (CreateDocumentRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
@@ -121,6 +168,15 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct));
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
+
+        group.MapGet("/", async Task<IResult> (string? organId, string? dossierCode, int? year, string? type, string? status, string? access,
+            string? cursor, int? limit, HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            var v = RecordListHttp.Validate(year, access, cursor, limit).OneOf("status", status, ["registered"]);
+            if (v.HasErrors) return v.ToResult();
+            return TypedResults.Ok(await RecordList.DocumentsAsync(db, http.User, new DocumentListFilter(organId, dossierCode, year, type, status, access),
+                cursor, limit ?? RecordListHttp.DefaultPageSize, ct));
+        }).RequireAuthorization(Policies.AnyRole);
 
         // File an existing document into another dossier: a new document code, no copy of the document or its content.
         group.MapPost("/{id}/filings", async Task<IResult> (string id, FileDocumentRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
@@ -198,15 +254,12 @@ public static class DocumentsApi
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
                 limit.MaxRequestBodySize = options.Value.MaxBytes;
-            var blob = await store.PutAsync(http.Request.Body, ct);
+            var upload = await UploadBody.OpenAsync(http.Request, ct);
+            var blob = await store.PutAsync(upload.Content, ct);
             PdfFacts? pdf = null;
             if (blob.MediaType == "application/pdf")
                 await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!, options.Value.MaxFactsBytes);
-            var name = !string.IsNullOrWhiteSpace(fileName) ? fileName
-                : http.Request.Headers.ContentDisposition.ToString() is { Length: > 0 } cd
-                    && Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(cd, out var parsed)
-                    && (parsed.FileNameStar.Value ?? parsed.FileName.Value) is { Length: > 0 } n ? n.Trim('"')
-                : $"{id}{Extension(blob.MediaType)}";
+            var name = !string.IsNullOrWhiteSpace(fileName) ? fileName : upload.FileName ?? $"{id}{Extension(blob.MediaType)}";
             var facts = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, pdf?.PageCount, pdf?.Version, pdf?.PdfA, pdf?.MinImageDpi, pdf?.IsColor);
             var decision = DocumentDecider.Decide(new AddContentVersion(facts, scan), doc, RecordsRepository.Context(http, clock));
             if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
@@ -223,11 +276,8 @@ public static class DocumentsApi
             var added = decision.Events.OfType<ContentVersionAdded>().Single();
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Created($"/api/v1/documents/{id}/content?version={added.Version}",
-                new
-                {
-                    added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount, added.PdfVersion,
-                    added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, DocumentVersion = result.NextExpectedVersion,
-                });
+                new ContentAddedResponse(added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount,
+                    added.PdfVersion, added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, result.NextExpectedVersion));
         // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
         // routing-level 415 endpoint would bypass this endpoint's role policy.
         }).Idempotent().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);
@@ -242,7 +292,7 @@ public static class DocumentsApi
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
             return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, content.FileName, ct)
                 ?? ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
-        }).RequireAuthorization(Policies.AnyRole).Produces(200).Produces(206).Produces(304).ProducesProblem(404);
+        }).RequireAuthorization(Policies.AnyRole);
 
         routes.MapGet("/api/v1/access-alerts", async Task<IResult> (bool? open, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
@@ -263,7 +313,7 @@ public static class DocumentsApi
                 items.AddRange(dossier.AccessAlerts.Select(a => Item("dossier", code, a, $"{DossiersApi.Location(code)}/access-alerts/{a.AlertNumber}/confirm")));
             }
             return TypedResults.Ok(items.Where(a => open != true || a.ConfirmedBy is null).OrderBy(a => a.RaisedAt).ToList());
-        }).WithTags("Access alerts").RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+        }).WithTags("Access alerts").RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin).Describe(Docs);
         return routes;
     }
 

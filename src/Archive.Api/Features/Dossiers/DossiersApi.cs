@@ -8,6 +8,7 @@ using Archive.Domain.Common;
 using Archive.Domain.Dossiers;
 using Archive.Domain.Fonds;
 using Archive.EventStore;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Dossiers;
 
@@ -53,6 +54,8 @@ public sealed record OpenDossierRequest : DossierMetadataInput
     public string? FileNotation { get; init; }
 }
 
+public sealed record TransferDueItem(string DossierCode, DateOnly DueDate, int DaysLeft, bool IsOverdue);
+
 public sealed record CloseDossierRequest(DateOnly? EndDate, string? Reason);
 public sealed record TransferDossierRequest(DateOnly? TransferredOn, string? ReceivedBy, string? HandoverRecordRef, string? Reason);
 
@@ -66,9 +69,44 @@ public sealed record DossierResponse(string Code, string OrganId, int Year, stri
 
 public static class DossiersApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/dossiers"] = new("Mở hồ sơ", "Open a dossier",
+            "Mở hồ sơ trong phông; mã hồ sơ organId.năm.ký hiệu được tạo. Idempotency-Key cho phép gửi lại an toàn.",
+            "Opens a dossier in a fonds; the code organId.year.notation is generated. Idempotency-Key makes a retry safe.")
+            { Status = 201, Returns = typeof(DossierResponse), Problems = [409], Example = """
+                {"organId":"000.00.00.H29","year":2025,"fileNotation":"02-VP","title":"Hồ sơ ban hành quy chế làm việc","retentionCode":"01",
+                 "accessMode":"01","languages":["01"],"creator":"Văn phòng","confidenceLevel":"01","startDate":"2025-01-05","endDate":"2025-12-20"}
+                """ },
+        ["GET /api/v1/dossiers"] = new("Danh sách hồ sơ", "List dossiers",
+            "Hồ sơ người gọi được xem, lọc theo phông, năm, trạng thái, chế độ sử dụng; phân trang bằng con trỏ, thứ tự ổn định (năm giảm dần, mã).",
+            "Dossiers the caller may see, filtered by fonds, year, status and access regime; keyset paging by cursor in a stable order (year descending, code).")
+            { Returns = typeof(DossierPage) },
+        ["GET /api/v1/dossiers/transfer-due"] = new("Hồ sơ đến hạn nộp lưu", "Dossiers due for transfer",
+            "Hồ sơ đã đóng sắp đến hoặc quá hạn nộp vào lưu trữ cơ quan (days: số ngày báo trước, mặc định 30).",
+            "Closed dossiers due (or overdue) for transfer to the agency archive within `days` (default 30).") { Returns = typeof(List<TransferDueItem>) },
+        ["GET /api/v1/dossiers/{code}"] = new("Xem hồ sơ", "Get a dossier",
+            "Hồ sơ và tài liệu trong hồ sơ; ETag là phiên bản. Hồ sơ đã hủy trả 410 kèm phần còn lại.",
+            "The dossier and its documents; the ETag is its version. A destroyed dossier answers 410 with its residual.")
+            { LogsPurpose = true, Returns = typeof(DossierResponse), Problems = [410] },
+        ["PUT /api/v1/dossiers/{code}"] = new("Sửa hồ sơ", "Edit a dossier",
+            "Thay toàn bộ thông tin mô tả; cần If-Match. Trả lại các trường đã đổi.", "Replaces the descriptive metadata; needs If-Match. Returns the changed fields.")
+            { Returns = typeof(DossierResponse), Problems = [409] },
+        ["POST /api/v1/dossiers/{code}/close"] = new("Đóng hồ sơ", "Close a dossier",
+            "Kết thúc hồ sơ (endDate tùy chọn, mặc định ngày kết thúc đã ghi hoặc hôm nay); cần If-Match.",
+            "Closes the dossier (endDate optional: the recorded end date or today); needs If-Match.")
+            { Returns = typeof(DossierResponse), Problems = [409], Example = """{"endDate":"2025-12-20","reason":"Kết thúc công việc"}""" },
+        ["POST /api/v1/dossiers/{code}/transfer"] = new("Nộp lưu hồ sơ", "Transfer a dossier",
+            "Ghi nhận hồ sơ đã nộp vào lưu trữ cơ quan; cần If-Match.", "Records the dossier's transfer to the agency archive; needs If-Match.")
+            { Returns = typeof(DossierResponse), Problems = [409] },
+        ["POST /api/v1/dossiers/{code}/access-alerts/{number}/confirm"] = new("Xác nhận đổi chế độ sử dụng", "Confirm an access change",
+            "Người thứ hai xác nhận cảnh báo đổi chế độ sử dụng của hồ sơ.", "A second person confirms the dossier's access-regime change alert.")
+            { Returns = typeof(DossierResponse), Problems = [409, 412] },
+    };
+
     public static IEndpointRouteBuilder MapDossiers(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/dossiers").WithTags("Dossiers");
+        var group = routes.MapGroup("/api/v1/dossiers").WithTags("Dossiers").Describe(Docs);
 
         group.MapPost("/", async Task<IResult> (OpenDossierRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
         {
@@ -107,6 +145,15 @@ public static class DossiersApi
             }
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
+        group.MapGet("/", async Task<IResult> (string? organId, int? year, string? status, string? access, string? cursor, int? limit,
+            HttpContext http, Npgsql.NpgsqlDataSource db, CancellationToken ct) =>
+        {
+            var v = RecordListHttp.Validate(year, access, cursor, limit).OneOf("status", status, RecordList.DossierStatuses);
+            if (v.HasErrors) return v.ToResult();
+            return TypedResults.Ok(await RecordList.DossiersAsync(db, http.User, new DossierListFilter(organId, year, status, access), cursor,
+                limit ?? RecordListHttp.DefaultPageSize, ct));
+        }).RequireAuthorization(Policies.AnyRole);
+
         group.MapGet("/transfer-due", async Task<IResult> (int? days, RecordsRepository repo, TimeProvider clock, HttpContext http, CancellationToken ct) =>
         {
             if (days is < 0 or > 3650)
@@ -115,7 +162,7 @@ public static class DossiersApi
             var states = loaded.Select(x => x.State).Where(state => RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)).ToList();
             var today = RecordsRepository.Context(http, clock).Today;
             return TypedResults.Ok(TransferSchedule.DueSoon(states, today, days ?? TransferSchedule.DefaultWarningDays)
-                .Select(t => new { t.DossierCode, t.DueDate, t.DaysLeft, t.IsOverdue }));
+                .Select(t => new TransferDueItem(t.DossierCode, t.DueDate, t.DaysLeft, t.IsOverdue)).ToList());
         }).RequireAuthorization(Policies.AnyRole);
 
         group.MapGet("/{code}", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, CancellationToken ct) =>

@@ -6,12 +6,29 @@ using Archive.Api.Infrastructure.Problems;
 using Archive.Domain.Fonds;
 using Archive.Domain.Retention;
 using Archive.EventStore;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Fonds;
 
 /// <summary>Phông lưu trữ (fonds): one per organisation, identified by its organisation id.</summary>
 public static class FondsApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/fonds"] = new("Lập phông", "Create a fonds",
+            "Lập phông lưu trữ cho một cơ quan (mã định danh cơ quan). Lý do ghi vào sự kiện.",
+            "Creates the fonds of an organisation, identified by its organisation id. The reason goes into the event.")
+            { Status = 201, Returns = typeof(FondsResponse), Problems = [409], Example = """{"organId":"000.00.00.H29","name":"Phông Ủy ban nhân dân tỉnh","reason":"Lập phông"}""" },
+        ["GET /api/v1/fonds"] = new("Danh sách phông", "List fonds", "Mọi phông đã lập.", "Every fonds.") { Returns = typeof(List<FondsResponse>) },
+        ["GET /api/v1/fonds/{organId}"] = new("Xem phông", "Get a fonds", "Một phông; ETag là phiên bản.", "One fonds; the ETag is its version.")
+            { Returns = typeof(FondsResponse) },
+        ["POST /api/v1/fonds/{organId}/dossier-lists/{year}/entries"] = new("Thêm vào danh mục hồ sơ", "Add to the dossier list",
+            "Thêm một hồ sơ dự kiến vào danh mục hồ sơ của năm (NĐ 30/2020).", "Adds a planned dossier to the year's dossier list (NĐ 30/2020).")
+            { Status = 201, Returns = typeof(DossierListResponse), Problems = [409] },
+        ["GET /api/v1/fonds/{organId}/dossier-lists/{year}"] = new("Xem danh mục hồ sơ", "Get the dossier list",
+            "Danh mục hồ sơ của một năm, theo thứ tự.", "The dossier list of one year, in order.") { Returns = typeof(DossierListResponse) },
+    };
+
     public sealed record CreateFondsRequest(string? OrganId, string? Name, string? Reason);
 
     public sealed record FondsResponse(string OrganId, string Name, string Status, long Version);
@@ -27,7 +44,7 @@ public static class FondsApi
 
     public static IEndpointRouteBuilder MapFonds(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/fonds").WithTags("Fonds");
+        var group = routes.MapGroup("/api/v1/fonds").WithTags("Fonds").Describe(Docs);
 
         group.MapPost("/", async Task<IResult> (CreateFondsRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
         {

@@ -1,10 +1,19 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Health;
 
 public static class HealthApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /health"] = new("Tình trạng dịch vụ", "Health",
+            "200 khi dịch vụ và cơ sở dữ liệu sẵn sàng, 503 khi không kết nối được cơ sở dữ liệu.",
+            "200 when the service and its database can serve requests, 503 when the database is unreachable.")
+            { Returns = typeof(Health), Problems = [] },
+    };
+
     public sealed record DatabaseHealth(string State, string? Server, string? Error);
     public sealed record Health(string Status, DatabaseHealth Database);
 
@@ -25,7 +34,7 @@ public static class HealthApi
                 return TypedResults.Json(new Health("unavailable", new DatabaseHealth("unreachable", null, e.GetType().Name)),
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).AllowAnonymous().WithTags("Health");
+        }).AllowAnonymous().WithTags("Health").Describe(Docs).Produces<Health>(503);
         return routes;
     }
 }

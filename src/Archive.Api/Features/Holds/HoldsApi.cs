@@ -10,6 +10,7 @@ using Archive.Domain.Holds;
 using Archive.EventStore;
 
 using FieldError = Archive.Domain.Common.FieldError;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Holds;
 
@@ -29,11 +30,30 @@ public sealed record HoldsResponse(string Kind, string Id, IReadOnlyList<HoldRes
 /// </summary>
 public static class HoldsApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/dossiers/{code}/holds"] = new("Lệnh tạm giữ hồ sơ", "A dossier's holds", "Các lệnh tạm giữ đang có hiệu lực.", "The active holds.")
+            { Returns = typeof(HoldsResponse) },
+        ["POST /api/v1/dossiers/{code}/holds"] = new("Tạm giữ hồ sơ", "Place a hold on a dossier",
+            "Tạm giữ (legal) hoặc đóng băng (freeze) theo lệnh của cơ quan có thẩm quyền; khi còn lệnh, không sửa, không hủy.",
+            "A legal hold or freeze ordered by an authority; while it stands the record cannot be edited or destroyed.")
+            { Status = 201, Returns = typeof(HoldsResponse), AlsoReturns = [200], Problems = [409] },
+        ["POST /api/v1/dossiers/{code}/holds/{holdId}/lift"] = new("Gỡ tạm giữ hồ sơ", "Lift a dossier hold", "Gỡ lệnh tạm giữ, ghi cơ quan ra lệnh.", "Lifts the hold, with the authority that ordered it.")
+            { Returns = typeof(HoldsResponse), Problems = [409] },
+        ["GET /api/v1/documents/{id}/holds"] = new("Lệnh tạm giữ tài liệu", "A document's holds", "Các lệnh tạm giữ đang có hiệu lực.", "The active holds.")
+            { Returns = typeof(HoldsResponse) },
+        ["POST /api/v1/documents/{id}/holds"] = new("Tạm giữ tài liệu", "Place a hold on a document",
+            "Tạm giữ (legal) hoặc đóng băng (freeze) theo lệnh của cơ quan có thẩm quyền.", "A legal hold or freeze ordered by an authority.")
+            { Status = 201, Returns = typeof(HoldsResponse), AlsoReturns = [200], Problems = [409] },
+        ["POST /api/v1/documents/{id}/holds/{holdId}/lift"] = new("Gỡ tạm giữ tài liệu", "Lift a document hold", "Gỡ lệnh tạm giữ, ghi cơ quan ra lệnh.", "Lifts the hold, with the authority that ordered it.")
+            { Returns = typeof(HoldsResponse), Problems = [409] },
+    };
+
     private const int Retries = 3;
 
     public static IEndpointRouteBuilder MapHolds(this IEndpointRouteBuilder routes)
     {
-        var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/holds").WithTags("Holds");
+        var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/holds").WithTags("Holds").Describe(Docs);
         dossiers.MapGet("/", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
             code = Uri.UnescapeDataString(code);
@@ -51,7 +71,7 @@ public static class HoldsApi
                 new LiftDossierHold(Lift(holdId, body)), [], ct))
             .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
 
-        var documents = routes.MapGroup("/api/v1/documents/{id}/holds").WithTags("Holds");
+        var documents = routes.MapGroup("/api/v1/documents/{id}/holds").WithTags("Holds").Describe(Docs);
         documents.MapGet("/", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
             var (s, v) = await repo.LoadDocumentAsync(id, ct);

@@ -14,6 +14,7 @@ using Archive.Domain.Retention;
 using Archive.EventStore;
 
 using FieldError = Archive.Domain.Common.FieldError;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Retention;
 
@@ -36,9 +37,35 @@ public sealed record RetentionResponse(string Kind, string Id, string RetentionC
 /// </summary>
 public static class RetentionApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/fonds/{organId}/retention-schedule"] = new("Bảng thời hạn bảo quản", "Retention schedule",
+            "Bảng thời hạn bảo quản của cơ quan (các nhóm hồ sơ).", "The agency's retention schedule (its groups).") { Returns = typeof(ScheduleResponse) },
+        ["GET /api/v1/fonds/{organId}/retention-schedule/groups/{code}"] = new("Một nhóm trong bảng thời hạn", "One schedule group",
+            "Một nhóm hồ sơ của bảng thời hạn bảo quản.", "One group of the retention schedule.") { Returns = typeof(ScheduleGroupResponse) },
+        ["POST /api/v1/fonds/{organId}/retention-schedule/groups"] = new("Thêm nhóm vào bảng thời hạn", "Add a schedule group",
+            "Thêm nhóm hồ sơ với thời hạn bảo quản (TT 10/2022).", "Adds a group with its retention period (TT 10/2022).")
+            { Status = 201, Returns = typeof(ScheduleResponse), Problems = [409] },
+        ["PUT /api/v1/fonds/{organId}/retention-schedule/groups/{code}"] = new("Sửa nhóm trong bảng thời hạn", "Edit a schedule group",
+            "Đổi tên hoặc thời hạn của nhóm; cần If-Match.", "Changes the group's name or period; needs If-Match.")
+            { Returns = typeof(ScheduleResponse), Problems = [409] },
+        ["GET /api/v1/dossiers/{code}/retention"] = new("Thời hạn bảo quản của hồ sơ", "A dossier's retention",
+            "Thời hạn, năm kết thúc, hạn giữ đến và đã hết hạn chưa.", "Period, end year, keep-until date and whether it has expired.")
+            { Returns = typeof(RetentionResponse) },
+        ["PUT /api/v1/dossiers/{code}/retention"] = new("Đổi thời hạn bảo quản của hồ sơ", "Change a dossier's retention",
+            "Thời hạn mới, không thấp hơn nhóm trong bảng (Luật Lưu trữ 2024 Điều 15); cần If-Match.",
+            "A new period, never below the schedule group's (Luật Lưu trữ 2024 Art. 15); needs If-Match.") { Returns = typeof(RetentionResponse), Problems = [409] },
+        ["GET /api/v1/documents/{id}/retention"] = new("Thời hạn bảo quản của tài liệu", "A document's retention",
+            "Thời hạn, năm kết thúc, hạn giữ đến và đã hết hạn chưa.", "Period, end year, keep-until date and whether it has expired.")
+            { Returns = typeof(RetentionResponse) },
+        ["PUT /api/v1/documents/{id}/retention"] = new("Đổi thời hạn bảo quản của tài liệu", "Change a document's retention",
+            "Thời hạn mới; hồ sơ chứa tài liệu theo thời hạn dài nhất; cần If-Match.", "A new period; its dossiers follow their longest document; needs If-Match.")
+            { Returns = typeof(RetentionResponse), Problems = [409] },
+    };
+
     public static IEndpointRouteBuilder MapRetention(this IEndpointRouteBuilder routes)
     {
-        var schedule = routes.MapGroup("/api/v1/fonds/{organId}/retention-schedule").WithTags("Retention");
+        var schedule = routes.MapGroup("/api/v1/fonds/{organId}/retention-schedule").WithTags("Retention").Describe(Docs);
 
         schedule.MapGet("/", async Task<IResult> (string organId, HttpContext http, DispositionStore store, CancellationToken ct) =>
         {
@@ -78,7 +105,7 @@ public static class RetentionApi
             return await AppendScheduleAsync(organId, state, version, decision, http, repo, body.Reason, created: false, ct);
         }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
 
-        var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/retention").WithTags("Retention");
+        var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/retention").WithTags("Retention").Describe(Docs);
         dossiers.MapGet("/", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
         {
             var (state, version) = await repo.LoadDossierAsync(Uri.UnescapeDataString(code), ct);
@@ -111,7 +138,7 @@ public static class RetentionApi
             catch (ConcurrencyException e) { return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
         }).RequireIfMatch().RequireAuthorization(Policies.RecordsWriters);
 
-        var documents = routes.MapGroup("/api/v1/documents/{id}/retention").WithTags("Retention");
+        var documents = routes.MapGroup("/api/v1/documents/{id}/retention").WithTags("Retention").Describe(Docs);
         documents.MapGet("/", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, DispositionStore store, TimeProvider clock, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);

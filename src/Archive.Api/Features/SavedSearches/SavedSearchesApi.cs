@@ -8,18 +8,36 @@ using Archive.Api.Infrastructure.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using NpgsqlTypes;
+using Archive.Api.Hosting.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Archive.Api.Features.SavedSearches;
 
 /// <summary>Saved searches per caller (lưu điều kiện tra cứu — NĐ 30/2020 Phụ lục VI III.6.e).</summary>
 public static class SavedSearchesApi
 {
-    public sealed record SavedSearchInput(string? Name, SearchQuery? Query);
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/saved-searches"] = new("Lưu tìm kiếm", "Save a search", "Lưu một truy vấn tìm kiếm của người gọi.", "Saves a search query for the caller.")
+            { Status = 201, Returns = typeof(SavedSearch) },
+        ["GET /api/v1/saved-searches"] = new("Tìm kiếm đã lưu", "Saved searches", "Các tìm kiếm người gọi đã lưu.", "The caller's saved searches.")
+            { Returns = typeof(List<SavedSearch>) },
+        ["GET /api/v1/saved-searches/{id}"] = new("Xem tìm kiếm đã lưu", "Get a saved search", "Một tìm kiếm đã lưu của người gọi.", "One of the caller's saved searches.")
+            { Returns = typeof(SavedSearch) },
+        ["PUT /api/v1/saved-searches/{id}"] = new("Sửa tìm kiếm đã lưu", "Edit a saved search", "Đổi tên hoặc truy vấn.", "Changes its name or query.")
+            { Returns = typeof(SavedSearch), Problems = [409] },
+        ["DELETE /api/v1/saved-searches/{id}"] = new("Xóa tìm kiếm đã lưu", "Delete a saved search", "Xóa một tìm kiếm đã lưu.", "Deletes a saved search.")
+            { Status = 204 },
+        ["GET /api/v1/saved-searches/{id}/results"] = new("Chạy tìm kiếm đã lưu", "Run a saved search", "Kết quả của truy vấn đã lưu, phân trang.", "The saved query's results, paged.")
+            { Returns = typeof(SearchPage) },
+    };
+
+    public sealed record SavedSearchInput([property: Required] string? Name, SearchQuery? Query);
     public sealed record SavedSearch(Guid Id, string Name, SearchQuery Query, int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public static IEndpointRouteBuilder MapSavedSearches(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/saved-searches").WithTags("SavedSearches").RequireAuthorization(Policies.AnyRole);
+        var group = routes.MapGroup("/api/v1/saved-searches").WithTags("SavedSearches").RequireAuthorization(Policies.AnyRole).Describe(Docs);
 
         group.MapPost("/", async Task<Results<Created<SavedSearch>, ProblemHttpResult>> (SavedSearchInput body, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>
         {

@@ -2,15 +2,24 @@ using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Search;
 
 /// <summary>Full-text and filtered search (tra cứu) over fonds, dossiers and documents.</summary>
 public static class SearchApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/search"] = new("Tìm kiếm", "Search",
+            "Tìm không dấu trên phông, hồ sơ, tài liệu với bộ lọc (loại, phông, năm, thời hạn, chế độ sử dụng, loại văn bản, ngày); phân trang bằng con trỏ. Chỉ mục cập nhật bất đồng bộ (thường dưới 100 ms).",
+            "Diacritic-insensitive search over fonds, dossiers and documents with filters (kind, fonds, year, retention, access, document type, dates); cursor paging. The index is updated asynchronously (usually within 100 ms).")
+            { Returns = typeof(SearchPage) },
+    };
+
     public static IEndpointRouteBuilder MapSearch(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/search").WithTags("Search").RequireAuthorization(Policies.AnyRole);
+        var group = routes.MapGroup("/api/v1/search").WithTags("Search").RequireAuthorization(Policies.AnyRole).Describe(Docs);
 
         group.MapGet("/", async Task<Results<Ok<SearchPage>, ProblemHttpResult>> (
             string? q, string? kind, string? fonds, int? year, string? retention, string? access, string? documentType,

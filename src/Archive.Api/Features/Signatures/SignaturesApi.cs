@@ -10,6 +10,8 @@ using Archive.Domain.Documents;
 using Archive.EventStore;
 using Signing;
 using Signing.Appearance;
+using Archive.Api.Hosting.OpenApi;
+using System.ComponentModel.DataAnnotations;
 
 namespace Archive.Api.Features.Signatures;
 
@@ -27,7 +29,7 @@ public sealed record DocumentSignatureResponse(int Version, string Sha256, long 
 /// Body of <c>POST /documents/{id}/copies</c>: kind sao-y | sao-luc | trich-sao, the purpose, and optionally a content version
 /// (default current). A version the archive signed is copied from the unsigned content it was made from.
 /// </summary>
-public sealed record CopyRequest(string? Kind, string? Purpose, int? Version);
+public sealed record CopyRequest([property: Required] string? Kind, [property: Required] string? Purpose, int? Version);
 
 /// <summary>
 /// The organization's signature on archived documents (<c>document.signed.v1</c>) and authenticated copies
@@ -36,9 +38,21 @@ public sealed record CopyRequest(string? Kind, string? Purpose, int? Version);
 /// </summary>
 public static class SignaturesApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/documents/{id}/signatures"] = new("Ký số tài liệu", "Sign a document",
+            "Ký số bản quét bằng chữ ký của cơ quan (PAdES; tài liệu số hóa mặc định B-LTA; level và reason tùy chọn). Tệp đã ký là phiên bản nội dung mới.",
+            "Signs the scan with the organisation's signature (PAdES; digitised documents default to B-LTA; level and reason optional). The signed file is a new content version.")
+            { Status = 201, Returns = typeof(DocumentSignatureResponse), Problems = [409, 503], Example = """{"reason":"Ký số bản số hóa"}""" },
+        ["POST /api/v1/documents/{id}/copies"] = new("Cấp bản sao có xác thực", "Issue an authenticated copy",
+            "Bản sao y, sao lục hoặc trích sao có chữ ký của cơ quan (kind, purpose bắt buộc; version tùy chọn); X-Copy-Sha256 là mã băm của đúng các byte trả về.",
+            "A sao-y, sao-luc or trich-sao copy signed by the archive (kind and purpose required; version optional); X-Copy-Sha256 is the hash of exactly the bytes returned.")
+            { ContentType = "application/pdf", Problems = [409, 503], Example = """{"kind":"sao-y","purpose":"Cung cấp cho Tòa án nhân dân tỉnh"}""" },
+    };
+
     public static IEndpointRouteBuilder MapSignatures(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/documents/{id}").WithTags("Signatures");
+        var group = routes.MapGroup("/api/v1/documents/{id}").WithTags("Signatures").Describe(Docs);
 
         group.MapPost("/signatures", async Task<IResult> (string id, SignDocumentRequest? body, HttpContext http, RecordsRepository repo,
             OrganizationSigning signing, SignedContentWriter writer, TimeProvider clock, CancellationToken ct) =>
@@ -81,7 +95,7 @@ public static class SignaturesApi
         })
         .Idempotent()
         .RequireAuthorization(Policies.RecordsWriters)
-        .Produces<DocumentSignatureResponse>(201).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
+;
 
         group.MapPost("/copies", async Task<IResult> (string id, CopyRequest? body, HttpContext http, RecordsRepository repo,
             OrganizationSigning signing, SignedContentWriter writer, AccessLog log, TimeProvider clock, CancellationToken ct) =>
@@ -115,7 +129,7 @@ public static class SignaturesApi
             return Results.File(signed.Pdf, "application/pdf", $"{kind}-{id}-v{source.Version}.pdf");
         })
         .RequireRoles(Roles.ApiClient, Roles.Legal, Roles.RecordsOfficer, Roles.Admin)
-        .Produces(200, contentType: "application/pdf").ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
+;
 
         return routes;
     }

@@ -10,6 +10,7 @@ using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.EventStore;
 using Signing.Validation;
+using Archive.Api.Hosting.OpenApi;
 
 namespace Archive.Api.Features.Verifications;
 
@@ -34,6 +35,20 @@ public sealed class ValidationSettings
 /// </summary>
 public static class VerificationsApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["POST /api/v1/verifications"] = new("Kiểm tra chữ ký tệp PDF", "Verify a PDF's signatures",
+            "Kiểm tra mọi chữ ký và dấu thời gian trong tệp PDF gửi lên (byte thô hoặc multipart/form-data) theo ETSI EN 319 102-1; không ghi gì vào kho. "
+            + "Accept: application/json (mặc định), text/html hoặc application/pdf (báo cáo có chữ ký của cơ quan).",
+            "Validates every signature and document timestamp of the uploaded PDF (raw bytes or multipart/form-data) per ETSI EN 319 102-1; stores nothing. "
+            + "Accept: application/json (default), text/html or application/pdf (a report signed by the archive).")
+            { Returns = typeof(ValidationReport), AlsoAs = ["text/html", PdfMediaType], Problems = [503], Upload = true },
+        ["POST /api/v1/documents/{id}/verifications"] = new("Kiểm tra chữ ký của tài liệu", "Verify a document's signatures",
+            "Kiểm tra chữ ký của phiên bản nội dung hiện tại và ghi kết quả (SHA-256 của báo cáo) vào tài liệu; X-Report-Sha256 trả về mã băm đó.",
+            "Validates the current content version's signatures and records the outcome (the report's SHA-256) on the document; X-Report-Sha256 carries that hash.")
+            { Returns = typeof(ValidationReport), AlsoAs = ["text/html", PdfMediaType], Problems = [409, 503] },
+    };
+
     public const string PdfMediaType = "application/pdf";
 
     public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder routes)
@@ -43,7 +58,7 @@ public static class VerificationsApi
 
         routes.MapPost("/api/v1/verifications", async Task<IResult> (HttpContext http, OrganizationSigning signing, CancellationToken ct) =>
         {
-            var body = await ReadBoundedAsync(http.Request.Body, settings.MaxFileBytes, ct);
+            var body = await ReadBoundedAsync((await UploadBody.OpenAsync(http.Request, ct)).Content, settings.MaxFileBytes, ct);
             if (body is null)
                 return ApiProblems.Result(StatusCodes.Status413PayloadTooLarge, ApiProblems.TitleFor(413),
                     new Text($"Tệp lớn hơn giới hạn {settings.MaxFileBytes} byte.", $"The file is larger than the limit of {settings.MaxFileBytes} bytes."));
@@ -57,8 +72,7 @@ public static class VerificationsApi
         .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer, Roles.ApiClient)
         // No .Accepts(): routing would answer a wrong Content-Type with its own 415 endpoint, which carries no roles and so
         // falls to the admin-only fallback policy (403 for everyone else). The body is sniffed for %PDF- instead.
-        .WithDescription("Body: the PDF bytes (any Content-Type). Accept: application/json (default), text/html or application/pdf.")
-        .Produces<ValidationReport>().ProducesProblem(413).ProducesProblem(415);
+        .Describe(Docs);
 
         routes.MapPost("/api/v1/documents/{id}/verifications", async Task<IResult> (string id, HttpContext http, RecordsRepository repo,
             IContentStore store, OrganizationSigning signing, TimeProvider clock, CancellationToken ct) =>
@@ -90,7 +104,7 @@ public static class VerificationsApi
         })
         .WithTags("Verifications")
         .RequireRoles(Roles.Legal, Roles.Admin, Roles.RecordsOfficer)
-        .Produces<ValidationReport>().ProducesProblem(404).ProducesProblem(409);
+        .Describe(Docs);
         return routes;
     }
 

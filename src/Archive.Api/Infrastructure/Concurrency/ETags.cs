@@ -10,6 +10,9 @@ namespace Archive.Api.Infrastructure.Concurrency;
 /// read the version with <see cref="ExpectedVersion"/>; on a version clash they return
 /// <see cref="Stale"/>.
 /// </summary>
+/// <summary>Marks an endpoint that requires If-Match (read by the OpenAPI transformer).</summary>
+public sealed class IfMatchMetadata;
+
 public static class ETags
 {
     private const string ItemKey = "archive:expected-version";
@@ -30,7 +33,7 @@ public static class ETags
 
     /// <summary>428 when If-Match is missing, 400 when it is not a version; else stores the version for the handler.</summary>
     public static TBuilder RequireIfMatch<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (ctx, next) =>
+        builder.WithMetadata(new IfMatchMetadata()).AddEndpointFilter(async (ctx, next) =>
         {
             var version = ParseIfMatch(ctx.HttpContext.Request);
             if (version is null)

@@ -89,7 +89,7 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
             catch (TimeoutException) { /* vacuum what can be vacuumed now; the projection deletes its row when it gets there */ }
         }
         var s = store.Options.Schema;
-        await VacuumFullAsync([$"{s}.stream_keys", $"{s}.dead_letters", "archive_api.search_index", "archive_api.disposition_review",
+        await VacuumFullAsync([$"{s}.stream_keys", $"{s}.dead_letters", "archive_api.search_index", "archive_api.record_list", "archive_api.disposition_review",
             "archive_api.idempotency", "archive_api.access_log"], ct);
         await using (var cmd = db.CreateCommand("delete from archive_api.shred_vacuum_queue where id = any($1)"))
         {
