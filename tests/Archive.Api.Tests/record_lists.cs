@@ -124,7 +124,7 @@ public class record_lists(ApiFixture api) : IClassFixture<ApiFixture>
 
         await using (var wipe = api.Service<NpgsqlDataSource>().CreateCommand("delete from archive_api.record_list")) await wipe.ExecuteNonQueryAsync();
         (await AllPagesAsync(client, "/api/v1/dossiers", 200)).ShouldBeEmpty();
-        await RecordList.EnsureAsync(api.Factory.Services, CancellationToken.None);
+        await RecordList.EnsureAsync(api.Host.Services, CancellationToken.None);
 
         (await AllPagesAsync(client, "/api/v1/dossiers", 200)).Select(d => d.ToString()).ShouldBe(dossiersBefore);
         (await AllPagesAsync(client, "/api/v1/documents", 200)).Select(d => d.ToString()).ShouldBe(documentsBefore);

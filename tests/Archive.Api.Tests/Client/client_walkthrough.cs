@@ -16,17 +16,24 @@ namespace Archive.Api.Tests.Client;
 /// </summary>
 public class client_walkthrough(ApiFixture api) : IClassFixture<ApiFixture>
 {
+    private readonly Dictionary<ArchiveClient, IRequestAdapter> adapters = [];
+
+    private IRequestAdapter Adapter(ArchiveClient client) => adapters[client];
+
     private async Task<ArchiveClient> ClientAsync(string role)
     {
         // Kiota's own handler chain (headers inspection, retries...) over the test server; its API-key provider insists on
         // https and the test host speaks http, so the key rides on the HttpClient.
-        var http = KiotaClientFactory.Create(api.Factory.Server.CreateHandler());
-        http.BaseAddress = api.Factory.Server.BaseAddress;
+        var http = KiotaClientFactory.Create(api.Host.Server.CreateHandler());
+        http.BaseAddress = api.Host.Server.BaseAddress;
         http.DefaultRequestHeaders.Add(ApiKeyAuthentication.Header, (await api.KeyAsync(role)).Key);
-        return new ArchiveClient(new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
+        var adapter = new HttpClientRequestAdapter(new AnonymousAuthenticationProvider(), httpClient: http)
         {
             BaseUrl = http.BaseAddress!.ToString().TrimEnd('/'),
-        });
+        };
+        var client = new ArchiveClient(adapter);
+        adapters[client] = adapter;
+        return client;
     }
 
     [Fact]
@@ -72,7 +79,10 @@ public class client_walkthrough(ApiFixture api) : IClassFixture<ApiFixture>
         var hits = await archive.Api.V1.Search.GetAsync(c => c.QueryParameters.Q = "quyet dinh quy che");
         hits!.Items!.ShouldContain(h => h.Id == id && h.Kind == "document");
 
-        await using (var download = await archive.Api.V1.Documents[id].Content.GetAsync(c => c.QueryParameters.Purpose = "Tra cứu"))
+        // The download answers PDF or an image type; Kiota generates no typed body for those, so the request it builds is
+        // sent for the raw stream.
+        var downloadRequest = archive.Api.V1.Documents[id].Content.ToGetRequestInformation(c => c.QueryParameters.Purpose = "Tra cứu");
+        await using (var download = await Adapter(archive).SendPrimitiveAsync<Stream>(downloadRequest))
         {
             using var bytes = new MemoryStream();
             await download!.CopyToAsync(bytes);
