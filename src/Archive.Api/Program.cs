@@ -4,6 +4,7 @@ using Archive.Api.Features.Audit;
 using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
 using Archive.Api.Features.Fonds;
+using Archive.Api.Features.Digitization;
 using Archive.Api.Features.Dossiers;
 using Archive.Api.Features.Documents;
 using Archive.Api.Features.CodeLists;
@@ -47,6 +48,7 @@ builder.Services.AddArchiveJobs(builder.Configuration);
 builder.Services.AddDisposition();
 builder.Services.AddArchiveAudit(builder.Configuration);
 builder.Services.AddOrganizationSigning(builder.Configuration);
+builder.Services.AddDigitization(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -73,6 +75,7 @@ app.MapVerifications();
 app.MapDisposition();
 app.MapAudit();
 app.MapSignatures();
+app.MapDigitization();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -19,6 +19,7 @@ public static class ApiStartup
         await services.GetRequiredService<Archive.EventStore.EventStore>().MigrateAsync(ct);
         await Archive.EventStore.Integrity.Seals.SealSchema.EnsureAsync(db, EventStoreSetup.Schema, ct);
         await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
+        await Features.Digitization.DigitizationServices.EnsureSchemaAsync(db, ct);
         await EnsureAdminKeyAsync(services, ct);
     }
 

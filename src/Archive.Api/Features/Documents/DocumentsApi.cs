@@ -192,7 +192,8 @@ public static class DocumentsApi
 
         // Upload: the blob is stored (streamed, hashed, sniffed) BEFORE the event; a refused upload records nothing.
         group.MapPost("/{id}/content", async Task<IResult> (string id, string? fileName, bool? scan, HttpContext http, RecordsRepository repo,
-            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, TimeProvider clock, CancellationToken ct) =>
+            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, Digitization.DigitizationIntake intake,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
@@ -214,7 +215,9 @@ public static class DocumentsApi
             // Reference first: a crash after the append must never leave a recorded blob for the sweeper.
             await references.AddAsync(blob.Sha256, "document", id, ct);
             AppendResult result;
-            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, null, ct); }
+            string? digitizationJob;
+            // A scan of a digitized or mixed record is queued for OCR, PDF/A and signature in the same transaction.
+            try { (result, digitizationJob) = await intake.AppendUploadAsync(id, doc, version, decision, http, ct); }
             catch (ConcurrencyException e)
             {
                 if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", id, CancellationToken.None);
@@ -227,6 +230,7 @@ public static class DocumentsApi
                 {
                     added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount, added.PdfVersion,
                     added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, DocumentVersion = result.NextExpectedVersion,
+                    DigitizationJobId = digitizationJob,
                 });
         // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
         // routing-level 415 endpoint would bypass this endpoint's role policy.

@@ -15,12 +15,18 @@ public static class PdfReportRenderer
     private const string Family = "Liberation Serif";
     private static readonly object Gate = new();
 
-    public static byte[] ToPdf(ValidationReport report)
+    /// <summary>Installs the Liberation Serif resolver unless the host configured one (also used to render test scans).</summary>
+    public static void UseLiberationSerif()
     {
         lock (Gate)
         {
             GlobalFontSettings.FontResolver ??= new LiberationSerifResolver();
         }
+    }
+
+    public static byte[] ToPdf(ValidationReport report)
+    {
+        UseLiberationSerif();
 
         using var document = NewDocument();
         document.Info.Title = "Báo cáo xác thực chữ ký / Signature validation report";
@@ -84,7 +90,7 @@ public static class PdfReportRenderer
     /// PDFsharp 6.5 refuses to work until the host selects a license. The archive is distributed under AGPL-3.0
     /// (see Directory.Build.props), so the AGPL license is selected only when the host has loaded none.
     /// </summary>
-    private static PdfDocument NewDocument()
+    public static PdfDocument NewDocument()
     {
         try { return new PdfDocument(); }
         catch (PdfSharp.License.PdfSharpLicenseException)
