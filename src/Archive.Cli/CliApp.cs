@@ -25,6 +25,7 @@ public static class CliApp
         {
             AuditCommand.Create(output, error),
             Disposition.DispositionCommand.Create(output, error),
+            Ingest.IngestCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         var config = new InvocationConfiguration { Output = output, Error = error };

@@ -148,6 +148,22 @@ public class digitization_pipeline(DigitizationFixture api) : IClassFixture<Digi
     }
 
     [Fact]
+    public async Task a_blank_page_raises_a_warning_that_officers_can_filter_on()
+    {
+        var client = await api.ClientAsync(Roles.RecordsOfficer);
+        var dossier = await CreateDossierAsync(client, "16-SH");
+        var (id, job) = await DigitizationFixture.UploadScanAsync(client, dossier, Archive.Testing.ScanMaker.Jpeg([], pageHeightInches: 2.4));
+        (await DigitizationFixture.WaitForJobAsync(api.Service<NpgsqlDataSource>(), job, TimeSpan.FromMinutes(3))).ShouldBe("done");
+
+        var digitized = (await EventsAsync(id)).OfType<DocumentDigitized>().Single();
+        digitized.PageResults.Single().Words.ShouldBe(0);
+        digitized.Warnings.Select(w => w.Code).ShouldBe(["ocr_empty_page"]);
+        await api.WaitForSearchAsync();
+        var found = await client.GetFromJsonAsync<JsonElement>("/api/v1/search/?kind=document&warnings=true");
+        found.GetProperty("items").EnumerateArray().Select(h => h.GetProperty("id").GetString()).ShouldContain(id);
+    }
+
+    [Fact]
     public async Task an_upload_to_a_born_digital_record_is_not_queued()
     {
         var client = await api.ClientAsync(Roles.RecordsOfficer);

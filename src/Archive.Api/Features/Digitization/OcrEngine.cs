@@ -15,8 +15,10 @@ public sealed class OcrFailedException(string message) : Exception(message);
 
 /// <summary>
 /// OCR and PDF/A conversion with ocrmypdf (tesseract, language <c>vie</c>): <c>--output-type pdfa-2</c> (PDF/A-2b), deskew
-/// and page rotation, <c>--optimize 0</c> so page images keep their resolution and colour, the hOCR renderer so each word's
-/// confidence can be read back from the kept working files, and a sidecar with each page's text (pages split by form feeds).
+/// and page rotation, <c>--optimize 0</c> so page images keep their resolution and colour, and a sidecar with each page's text
+/// (pages split by form feeds). The text layer is tesseract's own (the sandwich renderer: ocrmypdf 14's hOCR renderer loses
+/// Vietnamese letters, pdftotext then reads "Phnn mnm" for "Phần mềm"); tesseract's <c>hocr</c> config makes it also write
+/// each page's hOCR into the kept working files, where every word's confidence is read back.
 /// One job uses one core (<c>--jobs 1</c>): a worker runs as many jobs as it has cores.
 /// </summary>
 public sealed partial class OcrEngine(ILogger<OcrEngine> log)
@@ -40,7 +42,7 @@ public sealed partial class OcrEngine(ILogger<OcrEngine> log)
         var temp = Directory.CreateDirectory(Path.Combine(workDir, "tmp")).FullName;
         var args = new List<string>
         {
-            "-l", Language, "--output-type", "pdfa-2", "--pdf-renderer", "hocr", "--deskew", "--rotate-pages", "--jobs", "1",
+            "-l", Language, "--output-type", "pdfa-2", "--pdf-renderer", "sandwich", "--tesseract-config", "hocr", "--deskew", "--rotate-pages", "--jobs", "1",
             "--optimize", "0", "--keep-temporary-files", "--sidecar", sidecar, "--quiet",
         };
         // A scanner's JPEG/PNG/TIFF carries its resolution; one that does not is read as 200 dpi (the rule's minimum), and the
@@ -55,7 +57,7 @@ public sealed partial class OcrEngine(ILogger<OcrEngine> log)
             throw new OcrFailedException($"ocrmypdf exit {code}: {Tail(stderr)}");
         var text = File.Exists(sidecar) ? await File.ReadAllTextAsync(sidecar, ct) : "";
         var pageTexts = text.Split('\f').ToList();
-        var hocr = Directory.EnumerateFiles(temp, "*_ocr_hocr.hocr", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+        var hocr = Directory.EnumerateFiles(temp, "*.hocr", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var pages = new List<PageRecognition>();
         var pageCount = Math.Max(hocr.Count, pageTexts.Count(t => t.Length > 0));
         // The sidecar ends with a form feed after the last page; pages ocrmypdf skipped (already text) have no hOCR.
