@@ -79,7 +79,7 @@ public class batch_ingest(ApiFixture api) : IClassFixture<ApiFixture>
         var again = await new IngestRunner(client, TextWriter.Null).RunAsync(dir, sheet, "dot-3", report, CancellationToken.None);
         again.Skipped.ShouldBe(4);
 
-        var documents = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/dossiers/{dossier}/documents")).GetProperty("items").EnumerateArray().ToList();
+        var documents = (await client.GetFromJsonAsync<JsonElement>($"/api/v1/dossiers/{dossier}")).GetProperty("documents").EnumerateArray().ToList();
         documents.Count.ShouldBe(4);
         IngestRunner.ReadReport(report).Values.Select(l => l.DocumentId).Distinct().Count().ShouldBe(4);
         progress.Lines.ShouldContain(l => l.Contains("pages/s"));
