@@ -71,7 +71,9 @@ public sealed class DigitizationProcessor(RecordsRepository repo, IContentStore 
             await using (var pdf = File.OpenRead(result.PdfPath)) blob = await store.PutAsync(pdf, ct);
             PdfFacts? facts;
             await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) facts = PdfFactsReader.Read(s!, contentOptions.Value.MaxFactsBytes);
-            var name = Path.GetFileNameWithoutExtension(source.FileName) + ".pdfa.pdf";
+            // TT 05/2025 Điều 8: the digitized file is named at least "mã hồ sơ.số thứ tự" (the document code of its first filing).
+            var code = (await repo.FilingsOfAsync(item.DocumentId, ct)).FirstOrDefault()?.DocumentCode;
+            var name = (code ?? Path.GetFileNameWithoutExtension(source.FileName) + ".pdfa") + ".pdf";
             var content = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, facts?.PageCount, facts?.Version, facts?.PdfA, facts?.MinImageDpi, facts?.IsColor);
             var decision = DocumentDecider.Decide(new RecordDigitization(item.JobId, content, engine.Engine, engine.OcrEngineVersion, OcrEngine.Language,
                 engine.LanguageData, result.Pages, OcrEngine.TextSha256(result.PageTexts), result.PageTexts.Sum(p => p.Length), result.DurationMs), doc, Context());
