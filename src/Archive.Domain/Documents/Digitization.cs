@@ -15,7 +15,8 @@ public sealed record PageRecognition(int Page, double MeanConfidence, int Words,
 
 /// <summary>The digitization of one uploaded scan, as the events tell it.</summary>
 public sealed record DigitizationState(string JobId, DigitizationStatus Status, int SourceVersion, string SourceSha256, int? ConvertedVersion = null,
-    int? SignedVersion = null, int Pages = 0, IReadOnlyList<PageRecognition>? PageResults = null, string? Error = null);
+    int? SignedVersion = null, int Pages = 0, IReadOnlyList<PageRecognition>? PageResults = null, string? Error = null,
+    IReadOnlyList<ProposedField>? Proposal = null, bool ProposalReviewed = false);
 
 /// <summary>A scan of a digitized (02) or mixed (03) record was queued for OCR, PDF/A conversion and signature.</summary>
 [EventType("document.digitization.queued.v1")]
@@ -43,7 +44,11 @@ public sealed record QueueDigitization(string JobId, int SourceVersion, string S
 
 /// <param name="PdfA">Facts of the PDF/A bytes, already in the content store.</param>
 public sealed record RecordDigitization(string JobId, ContentFacts PdfA, string Engine, string OcrEngine, string Language, string LanguageData,
-    IReadOnlyList<PageRecognition> PageResults, string TextSha256, int TextCharacters, long DurationMs) : DocumentCommand;
+    IReadOnlyList<PageRecognition> PageResults, string TextSha256, int TextCharacters, long DurationMs, string FirstPageText = "") : DocumentCommand;
+
+/// <summary>The officer settles the proposal of <paramref name="JobId"/>: <paramref name="Kept"/> holds the value kept for each
+/// field (as proposed = confirmed, another = corrected, absent = rejected); <paramref name="Metadata"/> is the record's metadata with them.</summary>
+public sealed record ReviewMetadataProposal(string JobId, IReadOnlyDictionary<string, string> Kept, DocumentMetadata Metadata) : DocumentCommand;
 
 public sealed record SignDigitizedContent(string JobId, SignDocumentContent Signature, long DurationMs) : DocumentCommand;
 
@@ -108,8 +113,27 @@ public static class DigitizationRules
         var version = state.Contents.Count + 1;
         var added = new ContentVersionAdded(state.DocumentId, version, facts.Sha256, facts.SizeBytes, facts.MediaType, facts.FileName,
             facts.PdfPageCount, facts.PdfVersion, facts.PdfAConformance, facts.ImageDpi, facts.IsColour, true, warnings);
-        return Decision.Accept(added, new DocumentDigitized(state.DocumentId, c.JobId, job.SourceVersion, version, facts.Sha256, c.Engine, c.OcrEngine,
-            c.Language, c.LanguageData, "pdfa-2", c.PageResults.Count, c.PageResults, c.TextSha256, c.TextCharacters, c.DurationMs, pageWarnings));
+        var digitized = new DocumentDigitized(state.DocumentId, c.JobId, job.SourceVersion, version, facts.Sha256, c.Engine, c.OcrEngine,
+            c.Language, c.LanguageData, "pdfa-2", c.PageResults.Count, c.PageResults, c.TextSha256, c.TextCharacters, c.DurationMs, pageWarnings);
+        var proposal = MetadataProposals.Propose(c.FirstPageText, c.PageResults.FirstOrDefault()?.MeanConfidence ?? 0);
+        return proposal.Count == 0 ? Decision.Accept(added, digitized)
+            : Decision.Accept(added, digitized, new DocumentMetadataProposed(state.DocumentId, c.JobId, proposal));
+    }
+
+    /// <summary>Records what the officer kept of a proposal, with the metadata change it makes (if any).</summary>
+    public static Decision Review(ReviewMetadataProposal c, DocumentState state, DecisionContext context)
+    {
+        var job = state.Digitizations.LastOrDefault(d => d.JobId == c.JobId);
+        if (job?.Proposal is null) return new Rejection(NoSuchJob, "Lượt số hóa này không có đề xuất siêu dữ liệu.", "This digitization job has no metadata proposal.");
+        if (job.ProposalReviewed) return new Rejection(AlreadyDone, "Đề xuất đã được xem xét.", "The proposal was already reviewed.");
+        var unknown = c.Kept.Keys.Where(k => job.Proposal.All(f => f.Field != k)).ToList();
+        if (unknown.Count > 0)
+            return Decision.Invalid([.. unknown.Select(k => new FieldError("fields." + k, "not_proposed", $"Trường {k} không có trong đề xuất.", $"{k} was not proposed."))]);
+        var reviewed = new DocumentMetadataProposalReviewed(state.DocumentId, c.JobId, job.Proposal, c.Kept, context.Actor.UserId);
+        var change = DocumentDecider.Decide(new ChangeDocumentMetadata(c.Metadata), state, context);
+        if (change.Rejection?.Code == RejectionCodes.NoChange) return Decision.Accept(reviewed);
+        if (change.IsRejected) return change;
+        return Decision.Accept([reviewed, .. change.Events]);
     }
 
     public static Decision Sign(SignDigitizedContent c, DocumentState state, DecisionContext context)
@@ -146,6 +170,8 @@ public static class DigitizationRules
             Status = DigitizationStatus.Converted, ConvertedVersion = e.Version, Pages = e.Pages, PageResults = e.PageResults,
         }),
         DigitizationSigned e => Update(state, e.JobId, d => d with { Status = DigitizationStatus.Signed, SignedVersion = e.Version }),
+        DocumentMetadataProposed e => Update(state, e.JobId, d => d with { Proposal = e.Fields }),
+        DocumentMetadataProposalReviewed e => Update(state, e.JobId, d => d with { ProposalReviewed = true }),
         // A person's retry re-queues the same job: the failure is then history, the job queued again.
         DigitizationFailed e => Update(state, e.JobId, d => d with { Status = DigitizationStatus.Failed, Error = e.Error }),
         DigitizationRetried e => Update(state, e.JobId, d => d with { Status = d.ConvertedVersion is null ? DigitizationStatus.Queued : DigitizationStatus.Converted, Error = null }),

@@ -36,6 +36,7 @@ public static partial class DocumentDecider
         SignDigitizedContent c => DigitizationRules.Sign(c, state, context),
         RecordDigitizationFailure c => DigitizationRules.Fail(c, state),
         RetryDigitization c => DigitizationRetry.Decide(c, state, context),
+        ReviewMetadataProposal c => DigitizationRules.Review(c, state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -124,7 +125,8 @@ public static partial class DocumentDecider
         HoldPlaced or HoldLifted => state with { Holds = HoldRules.Evolve(state.Holds, @event) },
         AccessChangeAlertRaised or AccessChangeAlertConfirmed => state with { AccessAlerts = AccessAlerts.Evolve(state.AccessAlerts, @event) },
         DocumentSigned or DocumentTimestampRenewed => DocumentSigningRules.Evolve(state, @event),
-        DigitizationQueued or DocumentDigitized or DigitizationSigned or DigitizationFailed or DigitizationRetried => DigitizationRules.Evolve(state, @event),
+        DigitizationQueued or DocumentDigitized or DigitizationSigned or DigitizationFailed or DigitizationRetried or DocumentMetadataProposed
+            or DocumentMetadataProposalReviewed => DigitizationRules.Evolve(state, @event),
         _ => state,
     };
 

@@ -13,28 +13,13 @@ public sealed class WorkerProcessFixture : DigitizationFixture
     protected override bool WorkersEnabled => false;
 
     /// <summary>Starts the API host (Archive.Api.dll next to the tests) as a worker process over this fixture's database and content.</summary>
-    public Process StartWorker()
+    public Process StartWorker() => Archive.Testing.ApiHostProcess.Start(new Dictionary<string, string>
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Archive.Api.dll");
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory };
-        psi.ArgumentList.Add(dll);
-        psi.Environment["ConnectionStrings__Archive"] = ConnectionString;
-        psi.Environment["Archive__DataFolder"] = DataFolder;
-        psi.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        psi.Environment["Archive__Signing__PrepareAtStartup"] = "false";
-        psi.Environment["Archive__Content__MaxBytes"] = (16 * 1024 * 1024).ToString();
-        psi.Environment["Archive__Digitization__WorkersEnabled"] = "true";
-        psi.Environment["Archive__Digitization__Workers"] = "1";
-        psi.Environment["Archive__Digitization__LeaseSeconds"] = "4";
-        psi.Environment["Archive__Digitization__PollSeconds"] = "0.2";
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
+        ["ConnectionStrings__Archive"] = ConnectionString, ["Archive__DataFolder"] = DataFolder, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        ["Archive__Signing__PrepareAtStartup"] = "false", ["Archive__Content__MaxBytes"] = (16 * 1024 * 1024).ToString(),
+        ["Archive__Digitization__WorkersEnabled"] = "true", ["Archive__Digitization__Workers"] = "1",
+        ["Archive__Digitization__LeaseSeconds"] = "4", ["Archive__Digitization__PollSeconds"] = "0.2",
+    });
 }
 
 public class worker_failover(WorkerProcessFixture api) : IClassFixture<WorkerProcessFixture>

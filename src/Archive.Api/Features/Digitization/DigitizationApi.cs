@@ -10,11 +10,14 @@ namespace Archive.Api.Features.Digitization;
 
 /// <summary>One job of a document as an officer sees it: the events' account, with the queue's live state.</summary>
 public sealed record DigitizationJobView(string JobId, string Status, int SourceVersion, int? ConvertedVersion, int? SignedVersion, int Pages,
-    IReadOnlyList<PageRecognition> PageResults, int Attempts, string? Error);
+    IReadOnlyList<PageRecognition> PageResults, int Attempts, string? Error, IReadOnlyList<ProposedField> Proposal, bool ProposalReviewed);
 
 public sealed record DocumentDigitizationResponse(string DocumentId, string Status, IReadOnlyList<DigitizationJobView> Jobs);
 
 public sealed record PageSearchResponse(IReadOnlyList<PageTextHit> Items);
+
+/// <summary>The value the officer keeps for each proposed field (unchanged = confirmed, changed = corrected, left out = rejected).</summary>
+public sealed record ProposalReviewRequest(Dictionary<string, string>? Fields, string? Reason);
 
 /// <summary>
 /// Số hóa (digitization): where a document's conversion stands, the dead-letter list and retry by a person, progress per
@@ -41,10 +44,42 @@ public static class DigitizationApi
                     _ => j.Status.ToString().ToLowerInvariant(),
                 };
                 jobs.Add(new(j.JobId, status, j.SourceVersion, j.ConvertedVersion, j.SignedVersion, j.Pages, j.PageResults ?? [], live?.Attempts ?? 0,
-                    j.Error ?? live?.Error));
+                    j.Error ?? live?.Error, j.Proposal ?? [], j.ProposalReviewed));
             }
             return TypedResults.Ok(new DocumentDigitizationResponse(id, jobs.LastOrDefault()?.Status ?? "none", jobs));
         }).WithTags("Digitization").RequireAuthorization(Policies.AnyRole);
+
+        // Bóc tách thông tin: the officer confirms or corrects what was read from the first page; proposal and outcome are both recorded.
+        routes.MapPost("/api/v1/documents/{id}/digitization/{jobId}/proposal/review", async Task<IResult> (string id, string jobId, ProposalReviewRequest body,
+            HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var kept = body.Fields ?? [];
+            var m = doc.Metadata!;
+            var v = new ValidationProblemBuilder();
+            foreach (var (field, value) in kept)
+                switch (field)
+                {
+                    case "codeNumber": m = m with { CodeNumber = value }; break;
+                    case "codeNotation": m = m with { CodeNotation = value }; break;
+                    case "issuer": m = m with { Issuer = value }; break;
+                    case "subject": m = m with { Subject = value }; break;
+                    case "typeCode": m = m with { TypeCode = value }; break;
+                    case "signerName": m = m with { SignerName = value }; break;
+                    case "signerPosition": m = m with { SignerPosition = value }; break;
+                    case "place": break; // no metadata field of its own: recorded with the review only
+                    case "issuedDate" when DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date): m = m with { IssuedDate = date }; break;
+                    case "issuedDate": v.Add("fields.issuedDate", "invalid", "Ngày phải có dạng yyyy-mm-dd.", "The date must be yyyy-mm-dd."); break;
+                }
+            if (v.HasErrors) return v.ToResult();
+            var decision = DocumentDecider.Decide(new ReviewMetadataProposal(jobId, kept, m), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            AppendResult result;
+            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, body.Reason, ct); }
+            catch (ConcurrencyException e) { return Infrastructure.Concurrency.ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
+            return TypedResults.Ok(new { documentId = id, jobId, kept, metadata = m, documentVersion = result.NextExpectedVersion });
+        }).WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters);
 
         var group = routes.MapGroup("/api/v1/digitization").WithTags("Digitization");
 

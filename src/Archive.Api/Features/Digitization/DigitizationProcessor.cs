@@ -76,7 +76,8 @@ public sealed class DigitizationProcessor(RecordsRepository repo, IContentStore 
             var name = (code ?? Path.GetFileNameWithoutExtension(source.FileName) + ".pdfa") + ".pdf";
             var content = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, facts?.PageCount, facts?.Version, facts?.PdfA, facts?.MinImageDpi, facts?.IsColor);
             var decision = DocumentDecider.Decide(new RecordDigitization(item.JobId, content, engine.Engine, engine.OcrEngineVersion, OcrEngine.Language,
-                engine.LanguageData, result.Pages, OcrEngine.TextSha256(result.PageTexts), result.PageTexts.Sum(p => p.Length), result.DurationMs), doc, Context());
+                engine.LanguageData, result.Pages, OcrEngine.TextSha256(result.PageTexts), result.PageTexts.Sum(p => p.Length), result.DurationMs,
+                result.PageTexts.FirstOrDefault() ?? ""), doc, Context());
             if (decision.Rejection?.Code == DigitizationRules.AlreadyDone) return;
             if (decision.IsRejected) throw new OcrFailedException(decision.Rejection!.ReasonEn);
             var added = decision.Events.OfType<ContentVersionAdded>().Single();
