@@ -164,6 +164,40 @@ public class digitization_pipeline(DigitizationFixture api) : IClassFixture<Digi
     }
 
     [Fact]
+    public async Task fields_read_from_an_nd30_page_are_proposed_and_the_officers_review_is_recorded_with_the_change()
+    {
+        var client = await api.ClientAsync(Roles.RecordsOfficer);
+        var dossier = await CreateDossierAsync(client, "17-SH");
+        var scan = Archive.Testing.ScanMaker.Jpeg(["ỦY BAN NHÂN DÂN", "TỈNH LAI CHÂU", "Số: 1437/KH-UBND", "Lai Châu, ngày 23 tháng 7 năm 2019", "KẾ HOẠCH",
+            "Thực hiện Chương trình mục tiêu Công nghệ thông tin năm 2020", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Tiến Dũng"], pageHeightInches: 4.5);
+        var (id, job) = await DigitizationFixture.UploadScanAsync(client, dossier, scan);
+        (await DigitizationFixture.WaitForJobAsync(api.Service<NpgsqlDataSource>(), job, TimeSpan.FromMinutes(3))).ShouldBe("done");
+
+        var proposed = (await EventsAsync(id)).OfType<DocumentMetadataProposed>().Single().Fields.ToDictionary(f => f.Field);
+        proposed["codeNumber"].Value.ShouldBe("1437");
+        proposed["codeNotation"].Value.ShouldBe("KH-UBND");
+        proposed["issuedDate"].Value.ShouldBe("2019-07-23");
+        proposed["typeCode"].Value.ShouldBe("10");
+        proposed["codeNumber"].Confidence.ShouldBeInRange(0.5, 1);
+
+        // The officer confirms the number and date, corrects the subject, rejects the rest.
+        var review = await client.PostAsync($"/api/v1/documents/{id}/digitization/{job}/proposal/review", ApiFixture.Json("""
+            {"fields":{"codeNumber":"1437","codeNotation":"KH-UBND","issuedDate":"2019-07-23","subject":"Kế hoạch CNTT năm 2020"}}
+            """));
+        review.StatusCode.ShouldBe(HttpStatusCode.OK, await review.Content.ReadAsStringAsync());
+        var events = await EventsAsync(id);
+        var reviewed = events.OfType<DocumentMetadataProposalReviewed>().Single();
+        reviewed.Kept["subject"].ShouldBe("Kế hoạch CNTT năm 2020");
+        reviewed.Proposed.Count.ShouldBe(proposed.Count);
+        var changed = events.OfType<DocumentMetadataChanged>().Single();
+        changed.Metadata.CodeNumber.ShouldBe("1437");
+        changed.Metadata.IssuedDate.ShouldBe(new DateOnly(2019, 7, 23));
+        changed.Metadata.Subject.ShouldBe("Kế hoạch CNTT năm 2020");
+        (await client.PostAsync($"/api/v1/documents/{id}/digitization/{job}/proposal/review", ApiFixture.Json("""{"fields":{}}""")))
+            .StatusCode.ShouldBe(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task an_upload_to_a_born_digital_record_is_not_queued()
     {
         var client = await api.ClientAsync(Roles.RecordsOfficer);
