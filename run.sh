@@ -22,5 +22,7 @@ if stale; then
 fi
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:8080}"
 export ARCHIVE_DATA="${ARCHIVE_DATA:-$PWD/.data}"
+# Digitization workers (OCR → PDF/A → signature) run in this host unless switched off.
+export Archive__Digitization__WorkersEnabled="${Archive__Digitization__WorkersEnabled:-true}"
 # The built host itself, not `dotnet run` (which evaluates the project again before starting).
 exec dotnet "$host"

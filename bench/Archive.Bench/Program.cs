@@ -14,6 +14,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["audit"] = AuditSuite.RunAsync,
     ["shred"] = ShredSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
+    ["digitize"] = DigitizeSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

@@ -4,6 +4,7 @@ using Archive.Api.Features.Audit;
 using Archive.Api.Features.Blobs;
 using Archive.Api.Features.Health;
 using Archive.Api.Features.Fonds;
+using Archive.Api.Features.Digitization;
 using Archive.Api.Features.Dossiers;
 using Archive.Api.Features.Documents;
 using Archive.Api.Features.CodeLists;
@@ -51,6 +52,7 @@ builder.Services.AddDisposition();
 builder.Services.AddArchiveAudit(builder.Configuration);
 builder.Services.AddOrganizationSigning(builder.Configuration);
 builder.Services.AddArchiveWeb(builder.Configuration);
+builder.Services.AddDigitization(builder.Configuration);
 
 var app = builder.Build();
 await ApiStartup.InitializeAsync(app.Services);
@@ -78,6 +80,7 @@ app.MapDisposition();
 app.MapAudit();
 app.MapSignatures();
 await app.MapArchiveWebAsync();
+app.MapDigitization();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -19,6 +19,7 @@ public static class ApiStartup
         await services.GetRequiredService<Archive.EventStore.EventStore>().MigrateAsync(ct);
         await Archive.EventStore.Integrity.Seals.SealSchema.EnsureAsync(db, EventStoreSetup.Schema, ct);
         await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
+        await Features.Digitization.DigitizationServices.EnsureSchemaAsync(db, ct);
         await Features.Records.RecordList.EnsureAsync(services, ct);
         await services.GetRequiredService<Infrastructure.Shredding.RestoreShredding>().CompleteAsync(ct);
         await EnsureAdminKeyAsync(services, ct);

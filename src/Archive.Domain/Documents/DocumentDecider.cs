@@ -31,6 +31,12 @@ public static partial class DocumentDecider
         SignDocumentContent c => DocumentSigningRules.Sign(c, state, context),
         RenewDocumentTimestamp c => DocumentSigningRules.Renew(c, state),
         IssueCopy c => DocumentSigningRules.Copy(c, state, context),
+        QueueDigitization c => DigitizationRules.Queue(c, state),
+        RecordDigitization c => DigitizationRules.Convert(c, state),
+        SignDigitizedContent c => DigitizationRules.Sign(c, state, context),
+        RecordDigitizationFailure c => DigitizationRules.Fail(c, state),
+        RetryDigitization c => DigitizationRetry.Decide(c, state, context),
+        ReviewMetadataProposal c => DigitizationRules.Review(c, state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -119,6 +125,8 @@ public static partial class DocumentDecider
         HoldPlaced or HoldLifted => state with { Holds = HoldRules.Evolve(state.Holds, @event) },
         AccessChangeAlertRaised or AccessChangeAlertConfirmed => state with { AccessAlerts = AccessAlerts.Evolve(state.AccessAlerts, @event) },
         DocumentSigned or DocumentTimestampRenewed => DocumentSigningRules.Evolve(state, @event),
+        DigitizationQueued or DocumentDigitized or DigitizationSigned or DigitizationFailed or DigitizationRetried or DocumentMetadataProposed
+            or DocumentMetadataProposalReviewed => DigitizationRules.Evolve(state, @event),
         _ => state,
     };
 

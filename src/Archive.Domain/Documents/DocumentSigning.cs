@@ -153,7 +153,10 @@ public static class DocumentSigningRules
         return content;
     }
 
+    // A signature changes no image: the signed file keeps the source's digitisation warnings (low OCR confidence, low dpi),
+    // so an officer filtering on warnings still finds the record once it is signed.
     private static ContentVersionAdded NewVersion(DocumentState state, ContentFacts f) =>
         new(state.DocumentId, state.Contents.Count + 1, f.Sha256, f.SizeBytes, f.MediaType, f.FileName, f.PdfPageCount, f.PdfVersion,
-            f.PdfAConformance, f.ImageDpi, f.IsColour, state.Metadata!.ConfidenceLevel == Codes.ConfidenceDigitized, []);
+            f.PdfAConformance, f.ImageDpi, f.IsColour, state.Metadata!.ConfidenceLevel == Codes.ConfidenceDigitized,
+            state.Digitizations.Any(d => d.ConvertedVersion == state.CurrentContent?.Version) ? state.CurrentContent!.Warnings : []);
 }

@@ -28,6 +28,9 @@ public sealed record DocumentState(
     /// <summary>Organization signatures and timestamp renewals, by the content version they produced.</summary>
     public ImmutableList<ContentSignature> Signatures { get; init; } = [];
 
+    /// <summary>Digitization jobs of uploaded scans (OCR → PDF/A → signature), oldest first.</summary>
+    public ImmutableList<DigitizationState> Digitizations { get; init; } = [];
+
     public bool IsHeld => !Holds.IsEmpty;
 
     public StoredContent? CurrentContent => Contents.LastOrDefault();

@@ -63,10 +63,10 @@ public sealed record FileDocumentRequest(string? DossierCode, string? Reason);
 
 public sealed record ContentResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings);
 
-/// <summary>The content version an upload added.</summary>
+/// <summary>The content version an upload added; a scan of a digitized record also names its digitization job.</summary>
 public sealed record ContentAddedResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, int? PdfPageCount,
     string? PdfVersion, string? PdfAConformance, int? ImageDpi, bool? IsColour, bool IsScan, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings,
-    long DocumentVersion);
+    long DocumentVersion, string? DigitizationJobId = null);
 
 public sealed record DocumentResponse(string Id, string Status, DocumentMetadata? Metadata, IReadOnlyList<Filing> Filings,
     IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version);
@@ -248,7 +248,8 @@ public static class DocumentsApi
 
         // Upload: the blob is stored (streamed, hashed, sniffed) BEFORE the event; a refused upload records nothing.
         group.MapPost("/{id}/content", async Task<IResult> (string id, string? fileName, bool? scan, HttpContext http, RecordsRepository repo,
-            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, TimeProvider clock, CancellationToken ct) =>
+            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, Digitization.DigitizationIntake intake,
+            TimeProvider clock, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
@@ -267,7 +268,9 @@ public static class DocumentsApi
             // Reference first: a crash after the append must never leave a recorded blob for the sweeper.
             await references.AddAsync(blob.Sha256, "document", id, ct);
             AppendResult result;
-            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, null, ct); }
+            string? digitizationJob;
+            // A scan of a digitized or mixed record is queued for OCR, PDF/A and signature in the same transaction.
+            try { (result, digitizationJob) = await intake.AppendUploadAsync(id, doc, version, decision, http, ct); }
             catch (ConcurrencyException e)
             {
                 if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", id, CancellationToken.None);
@@ -277,7 +280,8 @@ public static class DocumentsApi
             http.Response.SetETag(result.NextExpectedVersion);
             return TypedResults.Created($"/api/v1/documents/{id}/content?version={added.Version}",
                 new ContentAddedResponse(added.Version, added.Sha256, added.SizeBytes, added.MediaType, added.FileName, added.PdfPageCount,
-                    added.PdfVersion, added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, result.NextExpectedVersion));
+                    added.PdfVersion, added.PdfAConformance, added.ImageDpi, added.IsColour, added.IsScan, added.Warnings, result.NextExpectedVersion,
+                    digitizationJob));
         // No Accepts<> content-type constraint: the type is sniffed from the bytes (415 from the content store), and a
         // routing-level 415 endpoint would bypass this endpoint's role policy.
         }).Idempotent().GuardDossierHolds().RequireAuthorization(Policies.RecordsWriters);

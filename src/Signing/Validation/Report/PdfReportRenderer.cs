@@ -15,12 +15,18 @@ public static class PdfReportRenderer
     private const string Family = "Liberation Serif";
     private static readonly object Gate = new();
 
-    public static byte[] ToPdf(ValidationReport report)
+    /// <summary>Installs the Liberation Serif resolver unless the host configured one (also used to render test scans).</summary>
+    public static void UseLiberationSerif()
     {
         lock (Gate)
         {
             GlobalFontSettings.FontResolver ??= new LiberationSerifResolver();
         }
+    }
+
+    public static byte[] ToPdf(ValidationReport report)
+    {
+        UseLiberationSerif();
 
         using var document = new PdfDocument();
         document.Info.Title = "Báo cáo xác thực chữ ký / Signature validation report";
@@ -79,6 +85,9 @@ public static class PdfReportRenderer
             y += height + 4;
         }
     }
+
+    /// <summary>A new PDFsharp document (one place for the report and the test scans).</summary>
+    public static PdfDocument NewDocument() => new();
 
     private sealed class LiberationSerifResolver : IFontResolver
     {

@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using Archive.Api.Infrastructure.Search;
+using Archive.Testing;
+using Npgsql;
+
+namespace Archive.Bench.Suites;
+
+/// <summary>
+/// Digitization at scale, on A4 pages made from the seeds' text (200 dpi colour JPEG, <see cref="ScanMaker"/>):
+/// (1) ocrmypdf run directly with the pipeline's own options, one process per core, as the baseline;
+/// (2) the pipeline end to end (upload → queue → OCR → PDF/A → signature → events → page-text rows) in one worker host
+///     with one worker per core; their pages/s and ratio, and the projection for Lai Châu's 1,120,180 pages;
+/// (3) one worker process with one worker against two such processes (scaling across processes);
+/// (4) search recall: distinctive 4-word phrases of each page's source text, asked with and without diacritics.
+/// The API and the workers are the real host (Archive.Api.dll) as separate processes over the bench database.
+/// </summary>
+public static class DigitizeSuite
+{
+    public const long LaiChauPages = 1_120_180;
+
+    public static async Task RunAsync(BenchDatabase db)
+    {
+        var pages = int.Parse(Environment.GetEnvironmentVariable("ARCHIVE_BENCH_DIGITIZE_PAGES") ?? "6");
+        var corpus = SeedCorpus.Load();
+        var data = Directory.CreateTempSubdirectory("archive-bench-digitize-").FullName;
+        var rng = new Random(12);
+        List<string[]> Texts(int n) => Enumerable.Range(0, n).Select(_ => Enumerable.Range(0, 14).Select(_ => corpus.Lines[rng.Next(corpus.Lines.Length)]).ToArray()).ToList();
+
+        Console.WriteLine($"# digitize: {pages} A4 pages per round, {Environment.ProcessorCount} cores; rendering scans");
+        var baselineTexts = Texts(pages);
+        var baselineScans = baselineTexts.Select(t => ScanMaker.Jpeg(t)).ToList();
+
+        // (1) ocrmypdf directly, as many processes as cores, same options as the pipeline's OcrEngine.
+        var dir = Directory.CreateDirectory(Path.Combine(data, "direct")).FullName;
+        for (var i = 0; i < pages; i++) File.WriteAllBytes(Path.Combine(dir, $"p{i}.jpg"), baselineScans[i]);
+        var direct = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, pages), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
+        {
+            var psi = new ProcessStartInfo("ocrmypdf") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { "-l", "vie", "--output-type", "pdfa-2", "--pdf-renderer", "sandwich", "--tesseract-config", "hocr", "--deskew",
+                "--rotate-pages", "--jobs", "1", "--optimize", "0", "--sidecar", Path.Combine(dir, $"p{i}.txt"), "--quiet", Path.Combine(dir, $"p{i}.jpg"),
+                Path.Combine(dir, $"p{i}.pdf") }) psi.ArgumentList.Add(a);
+            psi.Environment["OMP_THREAD_LIMIT"] = "1";
+            using var p = Process.Start(psi)!;
+            await p.StandardError.ReadToEndAsync(ct);
+            await p.WaitForExitAsync(ct);
+            if (p.ExitCode != 0) throw new InvalidOperationException($"ocrmypdf exit {p.ExitCode}");
+        });
+        direct.Stop();
+        var directRate = pages / direct.Elapsed.TotalSeconds;
+        Console.WriteLine($"digitize ocrmypdf direct: {pages} pages in {direct.Elapsed.TotalSeconds:F1} s = {directRate:F3} pages/s");
+
+        await using var api = await Host.StartAsync(db.ConnectionString, data, workers: 0);
+        var http = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", (await File.ReadAllTextAsync(Path.Combine(data, "admin.key"))).Trim());
+        await Post(http, "/api/v1/fonds", """{"organId":"000.00.00.H29","name":"Phông UBND tỉnh Lai Châu"}""");
+        var dossier = (await Post(http, "/api/v1/dossiers", """
+            {"organId":"000.00.00.H29","year":2020,"fileNotation":"01-SH","title":"Hồ sơ số hóa","retentionCode":"01","accessMode":"01",
+             "languages":["01"],"creator":"Văn phòng","confidenceLevel":"01","startDate":"2020-01-05","endDate":"2020-12-20"}
+            """)).GetProperty("code").GetString()!;
+        var number = 0;
+
+        async Task<(double Rate, List<(string Id, string[] Text)> Docs)> Round(string name, List<string[]> texts, List<byte[]> scans, int processes, int perProcess)
+        {
+            var workers = new List<Host>();
+            for (var p = 0; p < processes; p++) workers.Add(await Host.StartAsync(db.ConnectionString, data, perProcess));
+            var watch = Stopwatch.StartNew();
+            var docs = new List<(string, string[])>();
+            for (var i = 0; i < scans.Count; i++)
+            {
+                var id = (await Post(http, "/api/v1/documents", $$"""
+                    {"dossierCode":"{{dossier}}","typeCode":"05","codeNumber":"{{++number}}","codeNotation":"KH-UBND","issuedDate":"2020-03-04",
+                     "issuer":"UBND tỉnh Lai Châu","subject":"Kế hoạch số hóa {{number}}","languages":["01"],"pageCount":1,"accessMode":"01","confidenceLevel":"02"}
+                    """)).GetProperty("id").GetString()!;
+                var r = await http.PostAsync($"/api/v1/documents/{id}/content?fileName=p{number}.jpg", new ByteArrayContent(scans[i]));
+                if (r.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException(await r.Content.ReadAsStringAsync());
+                docs.Add((id, texts[i]));
+            }
+            await WaitAllDoneAsync(db.DataSource, TimeSpan.FromMinutes(30));
+            watch.Stop();
+            foreach (var w in workers) await w.DisposeAsync();
+            var rate = scans.Count / watch.Elapsed.TotalSeconds;
+            Console.WriteLine($"digitize {name}: {scans.Count} pages in {watch.Elapsed.TotalSeconds:F1} s = {rate:F3} pages/s (uploads included, worker start-up not)");
+            return (rate, docs);
+        }
+
+        var (pipelineRate, docs) = await Round($"pipeline 1 process x {Environment.ProcessorCount} workers", baselineTexts, baselineScans, 1, Environment.ProcessorCount);
+        var oneTexts = Texts(pages);
+        var (one, docs1) = await Round("1 process x 1 worker", oneTexts, oneTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), 1, 1);
+        var twoTexts = Texts(pages);
+        var (two, docs2) = await Round("2 processes x 1 worker", twoTexts, twoTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), 2, 1);
+
+        // Search recall: per page, up to 3 distinctive 4-word phrases (words of 3+ letters), with and without diacritics.
+        int asked = 0, found = 0;
+        foreach (var (id, text) in docs.Concat(docs1).Concat(docs2))
+        {
+            var words = string.Join(' ', text).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim(',', '.', ';', ':', '(', ')', '"')).ToArray();
+            for (var k = 0; k < 3; k++)
+            {
+                var start = rng.Next(Math.Max(1, words.Length - 4));
+                var phrase = string.Join(' ', words.Skip(start).Take(4));
+                if (phrase.Split(' ').Count(w => w.Length >= 3) < 3) continue;
+                foreach (var q in new[] { phrase, TextNormalizer.Normalize(phrase) })
+                {
+                    asked++;
+                    var hits = await http.GetFromJsonAsync<JsonElement>($"/api/v1/search/pages?q={Uri.EscapeDataString(q)}&document={id}");
+                    if (hits.GetProperty("items").GetArrayLength() > 0) found++;
+                }
+            }
+        }
+        var recall = (double)found / Math.Max(1, asked);
+        Console.WriteLine($"digitize search: {found} of {asked} phrases found ({recall:P1})");
+        var days = LaiChauPages / pipelineRate / 86400;
+        Console.WriteLine($"digitize projection: {LaiChauPages:N0} pages at {pipelineRate:F3} pages/s = {days:F1} machine-days on this machine " +
+            $"({Environment.ProcessorCount} cores)");
+        Report.Figure("digitize_ocrmypdf_pages_per_s", directRate, "pages/s");
+        Report.Figure("digitize_pages_per_s", pipelineRate, "pages/s");
+        Report.Figure("digitize_ratio_to_ocrmypdf", pipelineRate / directRate, "x");
+        Report.Figure("digitize_workers_2_over_1", two / one, "x");
+        Report.Figure("digitize_lai_chau_machine_days", days, "days");
+        Report.Figure("digitize_search_recall", recall, "ratio");
+        try { Directory.Delete(data, true); } catch (IOException) { }
+    }
+
+    private static async Task<JsonElement> Post(HttpClient http, string url, string json)
+    {
+        var r = await http.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        var text = await r.Content.ReadAsStringAsync();
+        if (!r.IsSuccessStatusCode && r.StatusCode != HttpStatusCode.Conflict) throw new InvalidOperationException($"{url}: {(int)r.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement;
+    }
+
+    private static async Task WaitAllDoneAsync(NpgsqlDataSource db, TimeSpan timeout)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < until)
+        {
+            await using var cmd = db.CreateCommand("select count(*) filter (where status not in ('done', 'dead')), count(*) filter (where status = 'dead') from archive_api.digitization_queue");
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            if (r.GetInt64(1) > 0) throw new InvalidOperationException("a digitization job was dead-lettered");
+            if (r.GetInt64(0) == 0) return;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("digitization jobs not done");
+    }
+
+    /// <summary>The real API host (Archive.Api.dll beside the bench) as a process; workers &gt; 0 switches its digitization workers on.</summary>
+    private sealed class Host : IAsyncDisposable
+    {
+        private readonly Process _process;
+        public string Url { get; }
+
+        private Host(Process process, string url) { _process = process; Url = url; }
+
+        public static async Task<Host> StartAsync(string connectionString, string data, int workers)
+        {
+            int port;
+            using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
+            var p = ApiHostProcess.Start(new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Archive"] = connectionString, ["Archive__DataFolder"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+                ["Archive__Digitization__WorkersEnabled"] = workers > 0 ? "true" : "false", ["Archive__Digitization__Workers"] = Math.Max(1, workers).ToString(),
+                ["Archive__Digitization__PollSeconds"] = "0.2", ["Logging__LogLevel__Default"] = "Warning",
+            });
+            var host = new Host(p, $"http://127.0.0.1:{port}");
+            using var probe = new HttpClient();
+            for (var i = 0; i < 600; i++)
+            {
+                if (p.HasExited) throw new InvalidOperationException($"the API host exited ({p.ExitCode})");
+                try { if ((await probe.GetAsync(host.Url + "/health")).IsSuccessStatusCode) return host; } catch (HttpRequestException) { }
+                await Task.Delay(100);
+            }
+            throw new TimeoutException("the API host did not start");
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using Archive.Api.Features.Records;
+using Archive.Api.Infrastructure.Auth;
+using Archive.Api.Infrastructure.Problems;
+using Archive.Api.Infrastructure.Search;
+using Archive.Domain.Documents;
+using Archive.EventStore;
+using Npgsql;
+
+namespace Archive.Api.Features.Digitization;
+
+/// <summary>One job of a document as an officer sees it: the events' account, with the queue's live state.</summary>
+public sealed record DigitizationJobView(string JobId, string Status, int SourceVersion, int? ConvertedVersion, int? SignedVersion, int Pages,
+    IReadOnlyList<PageRecognition> PageResults, int Attempts, string? Error, IReadOnlyList<ProposedField> Proposal, bool ProposalReviewed);
+
+public sealed record DocumentDigitizationResponse(string DocumentId, string Status, IReadOnlyList<DigitizationJobView> Jobs);
+
+public sealed record PageSearchResponse(IReadOnlyList<PageTextHit> Items);
+
+/// <summary>The value the officer keeps for each proposed field (unchanged = confirmed, changed = corrected, left out = rejected).</summary>
+public sealed record ProposalReviewRequest(Dictionary<string, string>? Fields, string? Reason);
+
+/// <summary>
+/// Số hóa (digitization): where a document's conversion stands, the dead-letter list and retry by a person, progress per
+/// batch, and search in the recognised text of the pages. Status reads the document's events (the record) and adds the
+/// queue's live view (a job a worker holds is "converting" or "signing").
+/// </summary>
+public static class DigitizationApi
+{
+    public static IEndpointRouteBuilder MapDigitization(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/v1/documents/{id}/digitization", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, DigitizationQueue queue,
+            CancellationToken ct) =>
+        {
+            var (doc, _) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var jobs = new List<DigitizationJobView>();
+            foreach (var j in doc.Digitizations)
+            {
+                var live = await queue.JobAsync(j.JobId, ct);
+                var status = j.Status switch
+                {
+                    DigitizationStatus.Queued when live is { Leased: true } => "converting",
+                    DigitizationStatus.Converted when live is { Leased: true } => "signing",
+                    _ => j.Status.ToString().ToLowerInvariant(),
+                };
+                jobs.Add(new(j.JobId, status, j.SourceVersion, j.ConvertedVersion, j.SignedVersion, j.Pages, j.PageResults ?? [], live?.Attempts ?? 0,
+                    j.Error ?? live?.Error, j.Proposal ?? [], j.ProposalReviewed));
+            }
+            return TypedResults.Ok(new DocumentDigitizationResponse(id, jobs.LastOrDefault()?.Status ?? "none", jobs));
+        }).WithTags("Digitization").RequireAuthorization(Policies.AnyRole);
+
+        // Bóc tách thông tin: the officer confirms or corrects what was read from the first page; proposal and outcome are both recorded.
+        routes.MapPost("/api/v1/documents/{id}/digitization/{jobId}/proposal/review", async Task<IResult> (string id, string jobId, ProposalReviewRequest body,
+            HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (doc, version) = await repo.LoadDocumentAsync(id, ct);
+            if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
+            var kept = body.Fields ?? [];
+            var m = doc.Metadata!;
+            var v = new ValidationProblemBuilder();
+            foreach (var (field, value) in kept)
+                switch (field)
+                {
+                    case "codeNumber": m = m with { CodeNumber = value }; break;
+                    case "codeNotation": m = m with { CodeNotation = value }; break;
+                    case "issuer": m = m with { Issuer = value }; break;
+                    case "subject": m = m with { Subject = value }; break;
+                    case "typeCode": m = m with { TypeCode = value }; break;
+                    case "signerName": m = m with { SignerName = value }; break;
+                    case "signerPosition": m = m with { SignerPosition = value }; break;
+                    case "place": break; // no metadata field of its own: recorded with the review only
+                    case "issuedDate" when DateOnly.TryParseExact(value, "yyyy-MM-dd", out var date): m = m with { IssuedDate = date }; break;
+                    case "issuedDate": v.Add("fields.issuedDate", "invalid", "Ngày phải có dạng yyyy-mm-dd.", "The date must be yyyy-mm-dd."); break;
+                }
+            if (v.HasErrors) return v.ToResult();
+            var decision = DocumentDecider.Decide(new ReviewMetadataProposal(jobId, kept, m), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            AppendResult result;
+            try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, body.Reason, ct); }
+            catch (ConcurrencyException e) { return Infrastructure.Concurrency.ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
+            return TypedResults.Ok(new { documentId = id, jobId, kept, metadata = m, documentVersion = result.NextExpectedVersion });
+        }).WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters);
+
+        var group = routes.MapGroup("/api/v1/digitization").WithTags("Digitization");
+
+        group.MapGet("/dead-letters", async Task<IResult> (string? batch, HttpContext http, RecordsRepository repo, DigitizationQueue queue, CancellationToken ct) =>
+        {
+            var dead = await queue.DeadLettersAsync(batch, 500, ct);
+            var streams = dead.Select(d => RecordsRepository.DocumentStream(d.DocumentId)).ToList();
+            var docs = await repo.LoadManyAsync(streams, DocumentState.Initial, DocumentDecider.Evolve, ct);
+            return TypedResults.Ok(dead.Where((d, i) => RecordsHttp.MayRead(http.User, docs[i].State.Metadata?.AccessMode)).ToList());
+        }).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+
+        group.MapPost("/jobs/{jobId}/retry", async Task<IResult> (string jobId, HttpContext http, RecordsRepository repo, DigitizationQueue queue,
+            NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var documentId = await DocumentOfJobAsync(db, jobId, ct);
+            if (documentId is null) return ApiProblems.NotFound(new Text("Không có lượt số hóa này.", "No such digitization job."));
+            var (doc, version) = await repo.LoadDocumentAsync(documentId, ct);
+            if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode))
+                return ApiProblems.NotFound(new Text("Không có lượt số hóa này.", "No such digitization job."));
+            var decision = DocumentDecider.Decide(new RetryDigitization(jobId), doc, RecordsRepository.Context(http, clock));
+            if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            if (!await queue.RequeueAsync(conn, tx, jobId, ct))
+                return ApiProblems.Conflict(new Text("Lượt số hóa không nằm trong danh sách lỗi.", "The job is not in the dead-letter list."), "not_dead_lettered");
+            try { await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version), [.. decision.Events],
+                RecordsRepository.MetadataFor(http, null), ct); }
+            catch (ConcurrencyException) { return ApiProblems.Conflict(new Text("Tài liệu vừa thay đổi; hãy thử lại.", "The document changed; try again."), "stale"); }
+            await tx.CommitAsync(ct);
+            return TypedResults.Accepted($"/api/v1/documents/{documentId}/digitization", new { jobId, documentId, status = "queued" });
+        }).RequireRoles(Roles.RecordsOfficer, Roles.Admin);
+
+        group.MapGet("/progress", async Task<IResult> (string? batch, DigitizationQueue queue, CancellationToken ct) =>
+            TypedResults.Ok(await queue.ProgressAsync(batch, ct))).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+
+        // Full-text search in the pages' recognised text: candidates from the page index, then the caller's access checked
+        // on each document's own events (never on a read model), so a secret or destroyed record is never shown.
+        routes.MapGet("/api/v1/search/pages", async Task<IResult> (string? q, string? document, int? limit, HttpContext http, PageTextIndex index,
+            RecordsRepository repo, CancellationToken ct) =>
+        {
+            var v = new ValidationProblemBuilder().MaxLength("q", q, 500);
+            if (string.IsNullOrWhiteSpace(q)) v.Add("q", "required", "Hãy nhập từ cần tìm.", "Enter the words to search for.");
+            if (limit is < 1 or > PageTextIndex.MaxResults)
+                v.Add("limit", "out-of-range", $"limit phải từ 1 đến {PageTextIndex.MaxResults}.", $"limit must be 1 to {PageTextIndex.MaxResults}.");
+            if (v.HasErrors) return v.ToResult();
+            var hits = await index.QueryAsync(q!, document, limit ?? 20, ct);
+            var ids = hits.Select(h => h.DocumentId).Distinct().ToList();
+            var docs = await repo.LoadManyAsync(ids.Select(RecordsRepository.DocumentStream).ToList(), DocumentState.Initial, DocumentDecider.Evolve, ct);
+            var visible = ids.Where((id, i) => docs[i].State.Status == DocumentStatus.Registered && RecordsHttp.MayRead(http.User, docs[i].State.Metadata?.AccessMode))
+                .ToHashSet();
+            return TypedResults.Ok(new PageSearchResponse(hits.Where(h => visible.Contains(h.DocumentId)).ToList()));
+        }).WithTags("Search").RequireAuthorization(Policies.AnyRole);
+        return routes;
+    }
+
+    private static async Task<string?> DocumentOfJobAsync(NpgsqlDataSource db, string jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select document_id from archive_api.digitization_queue where job_id = $1");
+        cmd.Parameters.AddWithValue(jobId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+
+    private static IResult NotFound() => ApiProblems.NotFound(new Text("Không có tài liệu này.", "No such document."));
+}

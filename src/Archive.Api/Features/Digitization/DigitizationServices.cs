@@ -1,0 +1,30 @@
+using Archive.Api.Infrastructure.Search;
+using Npgsql;
+
+namespace Archive.Api.Features.Digitization;
+
+public static class DigitizationServices
+{
+    /// <summary>Queue, intake, OCR engine, page-text index and (when enabled) this host's workers; settings <c>Archive:Digitization</c>.</summary>
+    public static IServiceCollection AddDigitization(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DigitizationOptions>().Bind(configuration.GetSection("Archive:Digitization"));
+        services.AddSingleton<DigitizationQueue>();
+        services.AddSingleton<DigitizationIntake>();
+        services.AddSingleton<OcrEngine>();
+        services.AddSingleton<PageTextIndex>();
+        services.AddSingleton<DigitizationProcessor>();
+        services.AddHostedService<DigitizationWorker>();
+        return services;
+    }
+
+    /// <summary>Tables of the queue and of the page texts (run at start-up with the API schema).</summary>
+    public static async Task EnsureSchemaAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using (var l = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.schema'))", conn, tx)) await l.ExecuteScalarAsync(ct);
+        await using (var cmd = new NpgsqlCommand(DigitizationQueue.Ddl + PageTextIndex.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Text;
+using Archive.Domain.Common;
+using Archive.Domain.Documents;
+
+namespace Archive.Cli.Ingest;
+
+/// <summary>One document of a delivery sheet, with its scan file.</summary>
+public sealed record IngestRow(int Row, string Key, string DossierCode, string File, DocumentMetadata Metadata);
+
+/// <summary>A problem with one cell of the sheet (row 1 is the header), reason in Vietnamese and English.</summary>
+public sealed record SheetError(int Row, string Field, string MessageVi, string MessageEn)
+{
+    public override string ToString() => $"dòng/row {Row}, {Field}: {MessageVi} / {MessageEn}";
+}
+
+/// <summary>
+/// The delivery sheet (bảng kê giao nộp) of <c>archive ingest</c>: CSV, UTF-8, one row per document with the TT 05/2025 fields
+/// and the scan file it names. Columns (header names, any order): <c>key</c> (the row's idempotency key, default its file),
+/// <c>dossier_code</c>, <c>file</c>, <c>type_code</c>, <c>code_number</c>, <c>code_notation</c>, <c>issued_date</c>
+/// (yyyy-mm-dd or dd/mm/yyyy), <c>issuer</c>, <c>subject</c>, <c>page_count</c>, <c>access_mode</c> (default 01),
+/// <c>confidence_level</c> (default 02, digitized), <c>language</c> (default 01), <c>signer_position</c>, <c>signer_name</c>,
+/// <c>retention_code</c> (default: the dossier's). The whole sheet is checked before anything is sent.
+/// </summary>
+public static class IngestSheet
+{
+    public static readonly string[] Required = ["dossier_code", "file", "type_code", "issued_date", "issuer", "subject"];
+
+    public static (IReadOnlyList<IngestRow> Rows, IReadOnlyList<SheetError> Errors) Read(string path, string folder)
+    {
+        var errors = new List<SheetError>();
+        var records = ParseCsv(File.ReadAllText(path, Encoding.UTF8));
+        if (records.Count == 0) return ([], [new(1, "header", "Bảng kê trống.", "The sheet is empty.")]);
+        var header = records[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
+        foreach (var missing in Required.Where(r => !header.Contains(r)))
+            errors.Add(new(1, missing, $"Thiếu cột {missing}.", $"Column {missing} is missing."));
+        if (errors.Count > 0) return ([], errors);
+        var rows = new List<IngestRow>();
+        var keys = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 1; i < records.Count; i++)
+        {
+            var rowNumber = i + 1;
+            var cells = records[i];
+            if (cells.All(string.IsNullOrWhiteSpace)) continue;
+            string? Cell(string name) { var c = header.IndexOf(name); return c >= 0 && c < cells.Count && !string.IsNullOrWhiteSpace(cells[c]) ? cells[c].Trim() : null; }
+            var rowErrors = new List<SheetError>();
+            foreach (var r in Required.Where(r => Cell(r) is null))
+                rowErrors.Add(new(rowNumber, r, $"Trường {r} là bắt buộc.", $"{r} is required."));
+            DateOnly date = default;
+            if (Cell("issued_date") is { } d && !DateOnly.TryParseExact(d, ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+                rowErrors.Add(new(rowNumber, "issued_date", $"Ngày \"{d}\" không hợp lệ (yyyy-mm-dd hoặc dd/mm/yyyy).", $"Date \"{d}\" is invalid (yyyy-mm-dd or dd/mm/yyyy)."));
+            int? pages = null;
+            if (Cell("page_count") is { } p)
+            {
+                if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0) pages = n;
+                else rowErrors.Add(new(rowNumber, "page_count", $"Số trang \"{p}\" phải là số nguyên dương.", $"Page count \"{p}\" must be a positive whole number."));
+            }
+            var file = Cell("file");
+            if (file is not null)
+            {
+                var full = Path.GetFullPath(Path.Combine(folder, file));
+                if (!full.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                    rowErrors.Add(new(rowNumber, "file", $"Tệp \"{file}\" nằm ngoài thư mục giao nộp.", $"File \"{file}\" is outside the delivery folder."));
+                else if (!System.IO.File.Exists(full))
+                    rowErrors.Add(new(rowNumber, "file", $"Không có tệp \"{file}\" trong thư mục.", $"File \"{file}\" is not in the folder."));
+            }
+            var key = Cell("key") ?? file ?? $"row-{rowNumber}";
+            if (keys.TryGetValue(key, out var first))
+                rowErrors.Add(new(rowNumber, "key", $"Khóa \"{key}\" trùng với dòng {first}.", $"Key \"{key}\" repeats row {first}."));
+            else keys[key] = rowNumber;
+            var retention = Cell("retention_code");
+            var metadata = new DocumentMetadata
+            {
+                TypeCode = Cell("type_code") ?? "", CodeNumber = Cell("code_number"), CodeNotation = Cell("code_notation"), IssuedDate = date,
+                Issuer = Cell("issuer") ?? "", Subject = Cell("subject") ?? "", Languages = [Cell("language") ?? "01"], PageCount = pages,
+                SignerPosition = Cell("signer_position"), SignerName = Cell("signer_name"), AccessMode = Cell("access_mode") ?? "01",
+                ConfidenceLevel = Cell("confidence_level") ?? "02", RetentionCode = retention ?? "01",
+            };
+            // The domain's own rules (code lists, lengths), so the sheet is refused for exactly what the API would refuse.
+            foreach (var e in DocumentValidation.Validate(metadata))
+                if (!rowErrors.Any(x => x.Field == Column(e.Field)) && (retention is not null || e.Field != "retentionCode"))
+                    rowErrors.Add(new(rowNumber, Column(e.Field), e.MessageVi, e.MessageEn));
+            errors.AddRange(rowErrors);
+            if (rowErrors.Count == 0)
+                rows.Add(new IngestRow(rowNumber, key, Cell("dossier_code")!, file!, retention is null ? metadata with { RetentionCode = "" } : metadata));
+        }
+        return (rows, errors);
+    }
+
+    /// <summary>The sheet's column for a domain field name (typeCode → type_code).</summary>
+    private static string Column(string field) =>
+        string.Concat(field.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "_" : "") + char.ToLowerInvariant(c) : c.ToString()));
+
+    /// <summary>RFC 4180 CSV: quoted fields may hold commas, quotes ("") and line breaks.</summary>
+    public static List<List<string>> ParseCsv(string text)
+    {
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else cell.Append(c);
+            }
+            else if (c == '"') quoted = true;
+            else if (c == ',') { row.Add(cell.ToString()); cell.Clear(); }
+            else if (c == '\n' || c == '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                row.Add(cell.ToString()); cell.Clear();
+                rows.Add(row); row = [];
+            }
+            else if (c != '\uFEFF' || cell.Length > 0 || row.Count > 0 || rows.Count > 0) cell.Append(c);
+        }
+        if (cell.Length > 0 || row.Count > 0) { row.Add(cell.ToString()); rows.Add(row); }
+        return rows;
+    }
+}

@@ -1,0 +1,26 @@
+using System.Diagnostics;
+
+namespace Archive.Testing;
+
+/// <summary>
+/// The real API host (Archive.Api.dll, copied beside any project that references it) started as a separate process, as
+/// digitization workers are in production: tests kill it mid-job, the bench starts one or two to measure scaling.
+/// </summary>
+public static class ApiHostProcess
+{
+    /// <summary>Starts the host with <paramref name="settings"/> as environment variables (e.g. <c>Archive__Digitization__Workers</c>).</summary>
+    public static Process Start(IReadOnlyDictionary<string, string> settings)
+    {
+        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Archive.Api.dll"));
+        foreach (var (k, v) in settings) psi.Environment[k] = v;
+        var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the API host");
+        // Drained so a chatty host never blocks on a full pipe.
+        p.OutputDataReceived += (_, _) => { };
+        p.ErrorDataReceived += (_, _) => { };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        return p;
+    }
+}
