@@ -252,6 +252,37 @@ public sealed class EventStore
     }
 
     /// <summary>
+    /// The given streams as a projection batch leaves them: each stream's events from before the batch (one round trip,
+    /// and only for streams that do not start inside the batch) followed by its events in the batch. A stream whose
+    /// every event is in the batch costs nothing more: catch-up over new records reads each event once.
+    /// Stored types in <paramref name="skipEarlierTypes"/> are left out of the earlier part (a fold that does not need
+    /// them, such as a dossier's hundreds of filings, does not read them again for every batch). A stream without
+    /// events is absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<RecordedEvent>>> ReadStreamsThroughBatchAsync(IReadOnlyCollection<string> streamIds,
+        IReadOnlyList<RecordedEvent> batch, IReadOnlyCollection<string>? skipEarlierTypes = null, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<RecordedEvent>>();
+        if (streamIds.Count == 0) return result;
+        var wanted = streamIds as IReadOnlySet<string> ?? streamIds.ToHashSet(StringComparer.Ordinal);
+        var inBatch = batch.Where(e => wanted.Contains(e.StreamId)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var earlier = wanted.Where(id => !inBatch.TryGetValue(id, out var own) || own[0].Version > 1).ToArray();
+        if (earlier.Length > 0)
+        {
+            await using var cmd = DataSource.CreateCommand(
+                $"select {Columns} from {_s}.events where stream_id = any($1) and position < $2 and type <> all($3) order by stream_id, version");
+            cmd.Parameters.AddWithValue(earlier);
+            cmd.Parameters.AddWithValue(batch.Count > 0 ? batch[0].Position : long.MaxValue);
+            cmd.Parameters.AddWithValue((skipEarlierTypes ?? []).ToArray());
+            foreach (var stream in (await ReadEventsAsync(cmd, ct)).GroupBy(e => e.StreamId))
+                result[stream.Key] = stream.ToList();
+        }
+        foreach (var (id, own) in inBatch)
+            result[id] = result.TryGetValue(id, out var before) ? [.. before, .. own] : own;
+        return result;
+    }
+
+    /// <summary>
     /// The highest position below which every event is final: all transactions that could still
     /// add a lower position have ended. Caveat: any long-open transaction in the cluster holds it back.
     /// </summary>
