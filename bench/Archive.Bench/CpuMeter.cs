@@ -12,20 +12,35 @@ public sealed class CpuMeter
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on Linux, whatever the kernel's HZ
     private readonly int? _postmaster;
+    private readonly int? _clientPid;
     private readonly TimeSpan _client;
     private readonly TimeSpan _server;
 
-    private CpuMeter(int? postmaster)
+    private CpuMeter(int? postmaster, int? clientPid)
     {
         _postmaster = postmaster;
-        _client = Process.GetCurrentProcess().TotalProcessorTime;
+        _clientPid = clientPid;
+        _client = ClientCpu();
         _server = ServerCpu(postmaster);
     }
 
-    /// <summary>Starts measuring; <paramref name="postmasterPid"/> null measures the client only.</summary>
-    public static CpuMeter Start(int? postmasterPid) => new(postmasterPid);
+    /// <summary>
+    /// Starts measuring; <paramref name="postmasterPid"/> null measures the client only. The client is this process,
+    /// or the process <paramref name="clientPid"/> (a host the bench started).
+    /// </summary>
+    public static CpuMeter Start(int? postmasterPid, int? clientPid = null) => new(postmasterPid, clientPid);
 
-    public TimeSpan Client => Process.GetCurrentProcess().TotalProcessorTime - _client;
+    public TimeSpan Client => ClientCpu() - _client;
+
+    private TimeSpan ClientCpu()
+    {
+        if (_clientPid is not { } pid) return Process.GetCurrentProcess().TotalProcessorTime;
+        var f = Fields(File.ReadAllText($"/proc/{pid}/stat"));
+        return TimeSpan.FromSeconds((double.Parse(f[11]) + double.Parse(f[12])) / TicksPerSecond);
+    }
+
+    /// <summary>Fields after the parenthesised command name: state ppid ... utime(11) stime(12) cutime(13) cstime(14).</summary>
+    private static string[] Fields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     public TimeSpan Server => ServerCpu(_postmaster) - _server;
     public bool MeasuresServer => _postmaster is not null;
 
@@ -40,8 +55,7 @@ public sealed class CpuMeter
             try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
-            // Fields after the parenthesised command name: state ppid ... utime(14) stime(15) cutime(16) cstime(17).
-            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var f = Fields(stat);
             var ppid = int.Parse(f[1]);
             if (p == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]) + double.Parse(f[13]) + double.Parse(f[14]);
             else if (ppid == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]);

@@ -145,7 +145,7 @@ public sealed class SearchIndex(NpgsqlDataSource db)
                 w.WriteString("retention_code", r.RetentionCode);
                 w.WriteString("access_regime", r.AccessRegime);
                 w.WriteString("document_type", r.DocumentType);
-                w.WriteString("record_date", r.Date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("record_date", r.Date is { } date ? DateText(date) : null);
                 w.WriteBoolean("has_digitization_warnings", r.HasDigitizationWarnings);
                 WriteArray(w, "codes", r.Codes);
                 w.WriteString("title", r.Title);
@@ -154,7 +154,7 @@ public sealed class SearchIndex(NpgsqlDataSource db)
                 w.WritePropertyName("metadata");
                 JsonSerializer.Serialize(w, r.Metadata);
                 w.WriteString("norm_text", text);
-                w.WriteString("sort_date", (r.Date ?? Undated).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+                w.WriteString("sort_date", DateText(r.Date ?? Undated));
                 WriteArray(w, "terms", SearchTerms.Of(text));
                 w.WriteEndObject();
             }
@@ -162,6 +162,10 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>A date as Npgsql writes a DateOnly parameter (the min and max values are ∓infinity): the cursor compares with such parameters.</summary>
+    private static string DateText(DateOnly d) =>
+        d == DateOnly.MinValue ? "-infinity" : d == DateOnly.MaxValue ? "infinity" : d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> values)
     {
