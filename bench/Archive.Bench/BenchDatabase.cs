@@ -25,6 +25,9 @@ public sealed class BenchDatabase : IAsyncDisposable
     public string ConnectionString { get; }
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>The private cluster's postmaster (for <see cref="CpuMeter"/>); null for a configured server.</summary>
+    public int? PostmasterPid => _pg is null ? null : CpuMeter.PostmasterOf(Path.Combine(_pg.Root, "data"));
+
     public static async Task<BenchDatabase> StartAsync()
     {
         var configured = Environment.GetEnvironmentVariable("ARCHIVE_BENCH_CONNECTION");

@@ -201,7 +201,7 @@ public sealed class EventStore
     public async Task<IReadOnlyList<RecordedEvent>> ReadAllAsync(long fromPosition, int maxCount, bool safeOnly = false,
         CancellationToken ct = default)
     {
-        var safe = safeOnly ? " and tx_id < (select pg_snapshot_xmin(pg_current_snapshot()))" : "";
+        var safe = safeOnly ? $" and tx_id < {SafeHorizonSql}" : "";
         await using var cmd = DataSource.CreateCommand(
             $"select {Columns} from {_s}.events where position >= $1{safe} order by position limit $2");
         cmd.Parameters.AddWithValue(fromPosition);
@@ -252,13 +252,44 @@ public sealed class EventStore
     }
 
     /// <summary>
+    /// The given streams as a projection batch leaves them: each stream's events from before the batch (one round trip,
+    /// and only for streams that do not start inside the batch) followed by its events in the batch. A stream whose
+    /// every event is in the batch costs nothing more: catch-up over new records reads each event once.
+    /// Stored types in <paramref name="skipEarlierTypes"/> are left out of the earlier part (a fold that does not need
+    /// them, such as a dossier's hundreds of filings, does not read them again for every batch). A stream without
+    /// events is absent.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<RecordedEvent>>> ReadStreamsThroughBatchAsync(IReadOnlyCollection<string> streamIds,
+        IReadOnlyList<RecordedEvent> batch, IReadOnlyCollection<string>? skipEarlierTypes = null, CancellationToken ct = default)
+    {
+        var result = new Dictionary<string, IReadOnlyList<RecordedEvent>>();
+        if (streamIds.Count == 0) return result;
+        var wanted = streamIds as IReadOnlySet<string> ?? streamIds.ToHashSet(StringComparer.Ordinal);
+        var inBatch = batch.Where(e => wanted.Contains(e.StreamId)).GroupBy(e => e.StreamId).ToDictionary(g => g.Key, g => g.ToList());
+        var earlier = wanted.Where(id => !inBatch.TryGetValue(id, out var own) || own[0].Version > 1).ToArray();
+        if (earlier.Length > 0)
+        {
+            await using var cmd = DataSource.CreateCommand(
+                $"select {Columns} from {_s}.events where stream_id = any($1) and position < $2 and type <> all($3) order by stream_id, version");
+            cmd.Parameters.AddWithValue(earlier);
+            cmd.Parameters.AddWithValue(batch.Count > 0 ? batch[0].Position : long.MaxValue);
+            cmd.Parameters.AddWithValue((skipEarlierTypes ?? []).ToArray());
+            foreach (var stream in (await ReadEventsAsync(cmd, ct)).GroupBy(e => e.StreamId))
+                result[stream.Key] = stream.ToList();
+        }
+        foreach (var (id, own) in inBatch)
+            result[id] = result.TryGetValue(id, out var before) ? [.. before, .. own] : own;
+        return result;
+    }
+
+    /// <summary>
     /// The highest position below which every event is final: all transactions that could still
     /// add a lower position have ended. Caveat: any long-open transaction in the cluster holds it back.
     /// </summary>
     public async Task<long> GetSafeHighWaterMarkAsync(CancellationToken ct = default)
     {
         await using var cmd = DataSource.CreateCommand(
-            $"select coalesce((select position from {_s}.events where tx_id < (select pg_snapshot_xmin(pg_current_snapshot())) order by position desc limit 1), 0)");
+            $"select coalesce((select position from {_s}.events where tx_id < {SafeHorizonSql} order by position desc limit 1), 0)");
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
@@ -319,7 +350,31 @@ public sealed class EventStore
     }
 
     internal string SelectSafeBatchSql =>
-        $"select {Columns} from {_s}.events where position > $1 and tx_id < (select pg_snapshot_xmin(pg_current_snapshot())) order by position limit $2";
+        $"select {Columns} from {_s}.events where position > $1 and tx_id < {SafeHorizonSql} order by position limit $2";
+
+    /// <summary>
+    /// The safe horizon, a scalar subquery: every event with <c>tx_id</c> below it is final. It is the oldest xid still
+    /// running (the snapshot's xmin), except that projection batches (marked by the shared
+    /// <see cref="LockKeys.ProjectionBatch"/> lock, taken before their first write) are not waited for: they never
+    /// append events, so a slow or stuck projection cannot hold every other projection back. Without any other
+    /// running xid the horizon is the snapshot's xmax. pg_locks is read after the snapshot was taken, so a batch that
+    /// ended in between is simply waited for (the horizon can only come out lower, never higher).
+    /// </summary>
+    internal string SafeHorizonSql
+    {
+        get
+        {
+            var (classId, objId) = LockKeys.Halves(Keys.ProjectionBatch);
+            return $"""
+                (with l as materialized (select pid, locktype, transactionid from pg_locks where granted and (
+                         (locktype = 'advisory' and classid = {classId}::oid and objid = {objId}::oid and objsubid = 1)
+                         or (locktype = 'transactionid' and mode = 'ExclusiveLock')))
+                 select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot())) from pg_snapshot_xip(pg_current_snapshot()) x
+                 where (x::text::bigint & 4294967295) not in (select t.transactionid::text::bigint from l t join l b on b.pid = t.pid
+                     where t.locktype = 'transactionid' and b.locktype = 'advisory'))
+                """;
+        }
+    }
 
     internal static async Task<List<RawEvent>> ReadRawAsync(NpgsqlCommand cmd, CancellationToken ct)
     {

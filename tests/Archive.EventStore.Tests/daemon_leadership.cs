@@ -29,21 +29,21 @@ public class daemon_leadership : IClassFixture<StoreFixture>
         var runA = a.RunAsync(ctsA.Token);
         var runB = b.RunAsync(ctsB.Token);
 
-        await Eventually.UntilAsync(() => Task.FromResult(a.IsLeader || b.IsLeader), "a leader is elected");
-        var (leader, follower, leaderCts) = a.IsLeader ? (a, b, ctsA) : (b, a, ctsB);
+        await Eventually.UntilAsync(() => Task.FromResult(a.Leads(projection.Name) || b.Leads(projection.Name)), "a leader is elected");
+        var (leader, follower, leaderCts) = a.Leads(projection.Name) ? (a, b, ctsA) : (b, a, ctsB);
         follower.IsLeader.ShouldBeFalse();
         var firstHalf = await AppendSomeAsync(10);
         await _f.Store.WaitForProjectionAsync(projection.Name, firstHalf, TimeSpan.FromSeconds(20));
 
         // The leader "dies": its process stops and its lock connection is killed.
-        var pid = leader.LeaderBackendPid!.Value;
+        var pid = leader.LeaseBackendPid(projection.Name)!.Value;
         await leaderCts.CancelAsync();
         await (leader == a ? runA : runB);
         await _f.ExecAsync($"select pg_terminate_backend({pid})");
         // The stopped daemon may have handed its connection back to the pool: drop it, or the next append would
         // draw the terminated backend (57P01) instead of a live one.
         _f.DataSource.Clear();
-        await Eventually.UntilAsync(() => Task.FromResult(follower.IsLeader), "the follower takes over");
+        await Eventually.UntilAsync(() => Task.FromResult(follower.Leads(projection.Name)), "the follower takes over");
         var secondHalf = await AppendSomeAsync(10);
         await _f.Store.WaitForProjectionAsync(projection.Name, secondHalf, TimeSpan.FromSeconds(20));
 

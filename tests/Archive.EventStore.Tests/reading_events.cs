@@ -10,6 +10,26 @@ public class reading_events : IClassFixture<StoreFixture>
     private static string NewStream() => $"thing-{Guid.NewGuid():N}";
 
     [Fact]
+    public async Task streams_read_through_a_batch_hold_their_earlier_events_then_the_batch_and_skip_only_earlier_events_of_the_given_types()
+    {
+        var (older, fresh, untouched) = (NewStream(), NewStream(), NewStream());
+        await _f.Store.AppendAsync(older, ExpectedVersion.NoStream, [new ThingOpened("older", 1), new ThingRenamed("skipped")]);
+        await _f.Store.AppendAsync(untouched, ExpectedVersion.NoStream, [new ThingOpened("untouched", 1)]);
+        var batchStart = await _f.Store.AppendAsync(older, ExpectedVersion.Exactly(2), [new ThingRenamed("in the batch")]);
+        await _f.Store.AppendAsync(fresh, ExpectedVersion.NoStream, [new ThingOpened("fresh", 1)]);
+        var batch = (await _f.Store.ReadAllAsync(batchStart.FirstPosition, 10)).Where(e => e.StreamId == older || e.StreamId == fresh).ToList();
+        // An event of the untouched stream after the batch started is not part of its history.
+        await _f.Store.AppendAsync(untouched, ExpectedVersion.Exactly(1), [new ThingRenamed("after the batch")]);
+
+        var read = await _f.Store.ReadStreamsThroughBatchAsync(new[] { older, fresh, untouched }, batch, ["thing.renamed.v1"]);
+
+        read[older].Select(e => e.Version).ShouldBe([1L, 3L]);
+        read[older][1].Data.ShouldBe(new ThingRenamed("in the batch"));
+        read[fresh].Select(e => e.Version).ShouldBe([1L]);
+        read[untouched].Select(e => e.Version).ShouldBe([1L]);
+    }
+
+    [Fact]
     public async Task a_stream_reads_forward_backward_and_from_a_version()
     {
         var id = NewStream();

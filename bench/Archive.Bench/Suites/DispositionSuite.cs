@@ -68,7 +68,7 @@ public static class DispositionSuite
         await new ProjectionDaemon(store, [new SearchProjection(repo, new SearchIndex(source))]).CatchUpAsync();
         search.Stop();
         var review = Stopwatch.StartNew();
-        await new ProjectionDaemon(store, [new ReviewProjection(repo, new DispositionStore(repo, source))]).CatchUpAsync();
+        await new ProjectionDaemon(store, [new ReviewProjection(repo)]).CatchUpAsync();
         review.Stop();
         Console.WriteLine($"disposition: search projection {search.Elapsed.TotalSeconds:F1} s, review projection {review.Elapsed.TotalSeconds:F1} s");
         Report.Figure("review_projection_catchup_events_per_s", events / review.Elapsed.TotalSeconds, "events/s");

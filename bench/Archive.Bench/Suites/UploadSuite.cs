@@ -143,6 +143,7 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
     public string AdminKey { get; }
+    public int ProcessId => _process.Id;
 
     public static async Task<ApiProcess> StartAsync(string connectionString, string dataFolder)
     {

@@ -103,6 +103,17 @@ public static class ApiSchema
             access_regime text not null default '01',
             updated_at timestamptz not null default now());
         create index if not exists disposition_review_due on archive_api.disposition_review (keep_until, id);
+        -- The review projection's facts per record, from which it derives the rows above set-based (ReviewProjection.Rules).
+        create table if not exists archive_api.disposition_review_dossiers (
+            code text primary key, organ_id text, reviewable boolean not null, title text, access_regime text,
+            retention_code text, retention_years int, permanent boolean, end_year int, held boolean not null);
+        create table if not exists archive_api.disposition_review_documents (
+            id text primary key, reviewable boolean not null, subject text, access_regime text,
+            retention_code text, retention_years int, permanent boolean not null, held boolean not null);
+        create table if not exists archive_api.disposition_review_filings (
+            dossier_code text not null, document_id text not null, position bigint not null, organ_id text,
+            primary key (dossier_code, document_id));
+        create index if not exists disposition_review_filings_document on archive_api.disposition_review_filings (document_id, position);
         create index if not exists search_index_fonds on archive_api.search_index (fonds_id, sort_date desc, id);
         create index if not exists search_index_warnings on archive_api.search_index (sort_date desc, id) where has_digitization_warnings;
         -- The word index (SearchTerms): prefix queries on each term; it replaced the trigram index on norm_text.
@@ -122,6 +133,16 @@ public static class ApiSchema
         end $$;
         """;
 
+    // A review list from before the projection kept facts (ReviewProjection): rebuild it from the events, as for AddTerms.
+    private const string RewindReview = """
+        delete from archive_api.disposition_review;
+        do $$ begin
+            if to_regclass('event_store.projection_checkpoints') is not null then
+                update event_store.projection_checkpoints set position = 0, updated = now() where name = 'disposition-review';
+            end if;
+        end $$;
+        """;
+
     public static async Task EnsureAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -134,6 +155,10 @@ public static class ApiSchema
             """, conn, tx))
             if ((bool)(await check.ExecuteScalarAsync(ct))!)
                 await using (var add = new NpgsqlCommand(AddTerms, conn, tx)) await add.ExecuteNonQueryAsync(ct);
+        await using (var check = new NpgsqlCommand(
+            "select to_regclass('archive_api.disposition_review') is not null and to_regclass('archive_api.disposition_review_dossiers') is null", conn, tx))
+            if ((bool)(await check.ExecuteScalarAsync(ct))!)
+                await using (var rewind = new NpgsqlCommand(RewindReview, conn, tx)) await rewind.ExecuteNonQueryAsync(ct);
         await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }

@@ -50,7 +50,7 @@ public static class EventStoreSetup
     }
 }
 
-/// <summary>Runs the <see cref="ProjectionDaemon"/>; only the advisory-lock leader among instances projects.</summary>
+/// <summary>Runs the <see cref="ProjectionDaemon"/>: each projection in its own loop, processed by the one instance holding its lease.</summary>
 internal sealed class ProjectionDaemonService(Store store, IEnumerable<IAsyncProjection> projections, ILogger<ProjectionDaemonService> log)
     : BackgroundService
 {

@@ -1,19 +1,21 @@
+using System.Collections.Concurrent;
 using Npgsql;
 
 namespace Archive.EventStore;
 
 /// <summary>
-/// Feeds async projections in global position order, each from its own checkpoint.
+/// Feeds async projections in global position order, each from its own checkpoint, in its own loop.
 /// <para>
-/// Only events whose transaction has ended (tx_id below the snapshot's xmin) are read; the
-/// append protocol makes xid order equal position order, so no event can later appear below a
-/// checkpoint, and positions burned by rolled-back transactions are simply never seen.
+/// Only events below the safe horizon are read (<see cref="EventStore.SafeHorizonSql"/>: the oldest running xid,
+/// not counting projection batches); the append protocol makes xid order equal position order, so no event can
+/// later appear below a checkpoint, and positions burned by rolled-back transactions are simply never seen.
 /// </para>
 /// <para>
-/// Run <see cref="RunAsync"/> on every node: a session advisory lock on a dedicated connection
-/// elects one leader; the others wait and take over when its connection dies. Correctness does
-/// not rest on the election: each batch locks its checkpoint row, so even two processors at
-/// once would neither skip nor repeat an event.
+/// Projections do not wait for each other: <see cref="RunAsync"/> runs one loop per projection, each with its own
+/// lease (a session advisory lock on a dedicated connection, one key per projection) and its own checkpoint. Run it
+/// on every node: for each projection one node holds the lease and the others take over when its connection dies,
+/// so different projections may run on different nodes. Correctness does not rest on the lease: each batch locks
+/// its checkpoint row, so even two processors at once would neither skip nor repeat an event.
 /// </para>
 /// </summary>
 public sealed class ProjectionDaemon
@@ -21,7 +23,7 @@ public sealed class ProjectionDaemon
     private readonly EventStore _store;
     private readonly IReadOnlyList<IAsyncProjection> _projections;
     private readonly ProjectionDaemonOptions _options;
-    private volatile bool _isLeader;
+    private readonly ConcurrentDictionary<string, int> _leases = new();
 
     public ProjectionDaemon(EventStore store, IEnumerable<IAsyncProjection> projections, ProjectionDaemonOptions? options = null)
     {
@@ -32,21 +34,29 @@ public sealed class ProjectionDaemon
             throw new ArgumentException("projection names must be unique", nameof(projections));
     }
 
-    public bool IsLeader => _isLeader;
+    /// <summary>True while this instance holds the lease of at least one projection.</summary>
+    public bool IsLeader => !_leases.IsEmpty;
 
-    /// <summary>Backend pid of the leader connection while this instance leads (for diagnostics and tests).</summary>
-    public int? LeaderBackendPid { get; private set; }
+    /// <summary>True while this instance holds the projection's lease.</summary>
+    public bool Leads(string projection) => _leases.ContainsKey(projection);
+
+    /// <summary>Backend pid of the projection's lease connection while this instance holds it (diagnostics and tests).</summary>
+    public int? LeaseBackendPid(string projection) => _leases.TryGetValue(projection, out var pid) ? pid : null;
 
     private string S => _store.Schema;
 
-    /// <summary>Runs until cancelled: contend for leadership, then process while leader.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Runs until cancelled: one independent loop per projection, each contending for its lease, then processing.</summary>
+    public Task RunAsync(CancellationToken ct) =>
+        // Task.Run: a projection that blocks before its first await must not hold up the others' loops either.
+        Task.WhenAll(_projections.Select(p => Task.Run(() => RunProjectionAsync(p, ct), CancellationToken.None)));
+
+    private async Task RunProjectionAsync(IAsyncProjection p, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await LeadAsync(ct);
+                await LeadAsync(p, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)
@@ -58,35 +68,32 @@ public sealed class ProjectionDaemon
         }
     }
 
-    private async Task LeadAsync(CancellationToken ct)
+    private async Task LeadAsync(IAsyncProjection p, CancellationToken ct)
     {
-        await using var leader = await _store.DataSource.OpenConnectionAsync(ct);
-        await using (var cmd = new NpgsqlCommand($"select pg_try_advisory_lock({_store.Keys.Leader})", leader))
+        var key = _store.Keys.ProjectionLease(p.Name);
+        await using var lease = await _store.DataSource.OpenConnectionAsync(ct);
+        await using (var cmd = new NpgsqlCommand($"select pg_try_advisory_lock({key})", lease))
             if (!(bool)(await cmd.ExecuteScalarAsync(ct))!) return;
         try
         {
-            _isLeader = true;
-            LeaderBackendPid = leader.ProcessID;
-            await EnsureCheckpointsAsync(ct);
+            _leases[p.Name] = lease.ProcessID;
+            await EnsureCheckpointsAsync([p], ct);
             while (!ct.IsCancellationRequested)
             {
-                // Proves the lock is still ours: if this connection died, the lock went with it.
-                await using (var ping = new NpgsqlCommand("select 1", leader))
+                // Proves the lease is still ours: if this connection died, the lock went with it.
+                await using (var ping = new NpgsqlCommand("select 1", lease))
                     await ping.ExecuteScalarAsync(ct);
-                var processed = 0;
-                foreach (var p in _projections) processed += await ProcessAsync(p, ct);
-                if (processed == 0) await Task.Delay(_options.PollInterval, ct);
+                if (await ProcessAsync(p, ct) == 0) await Task.Delay(_options.PollInterval, ct);
             }
         }
         finally
         {
-            _isLeader = false;
-            LeaderBackendPid = null;
-            if (leader.State == System.Data.ConnectionState.Open)
+            _leases.TryRemove(p.Name, out _);
+            if (lease.State == System.Data.ConnectionState.Open)
             {
                 try
                 {
-                    await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({_store.Keys.Leader})", leader);
+                    await using var unlock = new NpgsqlCommand($"select pg_advisory_unlock({key})", lease);
                     await unlock.ExecuteScalarAsync(CancellationToken.None);
                 }
                 catch (Exception e) when (e is NpgsqlException or InvalidOperationException) { /* connection already gone: so is the lock */ }
@@ -100,7 +107,7 @@ public sealed class ProjectionDaemon
     /// </summary>
     public async Task<long> CatchUpAsync(CancellationToken ct = default)
     {
-        await EnsureCheckpointsAsync(ct);
+        await EnsureCheckpointsAsync(_projections, ct);
         long total = 0;
         while (true)
         {
@@ -118,15 +125,11 @@ public sealed class ProjectionDaemon
     public async Task RebuildAsync(string projectionName, CancellationToken ct = default)
     {
         var p = _projections.Single(x => x.Name == projectionName);
-        await EnsureCheckpointsAsync(ct);
+        await EnsureCheckpointsAsync([p], ct);
         await using (var conn = await _store.DataSource.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            await using (var cmd = new NpgsqlCommand($"select position from {S}.projection_checkpoints where name = $1 for update", conn, tx))
-            {
-                cmd.Parameters.AddWithValue(p.Name);
-                await cmd.ExecuteScalarAsync(ct);
-            }
+            await LockCheckpointAsync(conn, tx, p.Name, ct);
             await p.ResetAsync(conn, tx, ct);
             foreach (var sql in new[] { $"update {S}.projection_checkpoints set position = 0, updated = now() where name = $1",
                                         $"delete from {S}.dead_letters where projection = $1" })
@@ -140,11 +143,11 @@ public sealed class ProjectionDaemon
         while (await ProcessAsync(p, ct) > 0) { }
     }
 
-    private async Task EnsureCheckpointsAsync(CancellationToken ct)
+    private async Task EnsureCheckpointsAsync(IEnumerable<IAsyncProjection> projections, CancellationToken ct)
     {
         await using var cmd = _store.DataSource.CreateCommand(
             $"insert into {S}.projection_checkpoints (name) select unnest($1::text[]) on conflict (name) do nothing");
-        cmd.Parameters.AddWithValue(_projections.Select(p => p.Name).ToArray());
+        cmd.Parameters.AddWithValue(projections.Select(p => p.Name).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -221,11 +224,23 @@ public sealed class ProjectionDaemon
         await tx.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// First statement of every projection transaction: marks it as a projection batch (before the row lock gives it
+    /// an xid, so the safe horizon never waits for it), then locks and reads the checkpoint.
+    /// </summary>
     private async Task<long> LockCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"select position from {S}.projection_checkpoints where name = $1 for update", conn, tx);
-        cmd.Parameters.AddWithValue(name);
-        return await cmd.ExecuteScalarAsync(ct) as long? ?? throw new InvalidOperationException($"no checkpoint row for projection '{name}'");
+        await using var batch = new NpgsqlBatch(conn, tx)
+        {
+            BatchCommands =
+            {
+                new($"select pg_advisory_xact_lock_shared({_store.Keys.ProjectionBatch})"),
+                new($"select position from {S}.projection_checkpoints where name = $1 for update") { Parameters = { new() { Value = name } } },
+            },
+        };
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        await r.NextResultAsync(ct);
+        return await r.ReadAsync(ct) ? r.GetInt64(0) : throw new InvalidOperationException($"no checkpoint row for projection '{name}'");
     }
 
     private async Task SetCheckpointAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string name, long position, CancellationToken ct)

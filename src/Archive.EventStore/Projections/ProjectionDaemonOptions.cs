@@ -3,7 +3,7 @@ namespace Archive.EventStore;
 public sealed class ProjectionDaemonOptions
 {
     /// <summary>Events per projection transaction.</summary>
-    public int BatchSize { get; set; } = 500;
+    public int BatchSize { get; set; } = 2000;
 
     /// <summary>Pause when no projection had anything to do.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);

@@ -14,7 +14,7 @@ internal sealed class LockKeys
         SchemaHash = BitConverter.ToInt32(SHA256.HashData(Encoding.UTF8.GetBytes(schema)), 0);
         Append = Key(1);
         Migrate = Key(2);
-        Leader = Key(3);
+        ProjectionBatch = Key(4);
     }
 
     /// <summary>First key of the per-stream transaction lock (the second is hashtext(stream id)).</summary>
@@ -24,8 +24,21 @@ internal sealed class LockKeys
     public long Append { get; }
     public long Migrate { get; }
 
-    /// <summary>Held for the life of the projection daemon's leader connection.</summary>
-    public long Leader { get; }
+    /// <summary>
+    /// Taken shared (transaction-level) by every projection batch before its first write: it marks the batch's
+    /// xid as one that never appends events, so the safe horizon need not wait for it (see EventStore.SafeHorizonSql).
+    /// </summary>
+    public long ProjectionBatch { get; }
+
+    /// <summary>The high and low halves of a bigint key as pg_locks shows them (classid, objid; objsubid 1).</summary>
+    public static (uint ClassId, uint ObjId) Halves(long key) => ((uint)(key >> 32), (uint)key);
+
+    /// <summary>
+    /// Held (session-level) for the life of a projection's lease connection: one processor per projection
+    /// among all nodes, each projection leased on its own.
+    /// </summary>
+    public long ProjectionLease(string projection) =>
+        (0x4553_1000L << 32) | (BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(projection)), 0) ^ (uint)SchemaHash);
 
     private long Key(int purpose) => (0x4553_0000L + purpose) << 32 | (uint)SchemaHash;
 }

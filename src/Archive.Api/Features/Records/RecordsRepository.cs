@@ -30,6 +30,14 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
     public static string DossierStream(string code) => "dossier-" + code;
     public static string DocumentStream(string id) => "document-" + id;
 
+    /// <summary>
+    /// A dossier's filing events: projections that fold a dossier for its own row (not for its list of documents) skip
+    /// them when reading the dossier's history (<see cref="Store.ReadStreamsThroughBatchAsync"/>); a dossier may hold
+    /// hundreds.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FilingEventTypes =
+        [EventTypes.NameOf(typeof(DocumentFiled)), EventTypes.NameOf(typeof(FiledDocumentRetentionUpdated))];
+
     public Task<(FondsState State, long Version)> LoadFondsAsync(string organId, CancellationToken ct) =>
         store.AggregateAsync(FondsStream(organId), FondsState.Initial, (s, e) => e.Data is IDomainEvent d ? FondsDecider.Evolve(s, d) : s, ct);
 

@@ -11,8 +11,9 @@ namespace Archive.Api.Features.Records;
 
 /// <summary>
 /// Folds fonds, dossier and document events into <see cref="SearchIndex"/> rows. For every record touched in a
-/// batch it re-reads that record's stream and upserts the whole row, so replays and rebuilds converge on the
-/// current state (upserts are idempotent; a destroyed record's row is removed). Rows are written in the batch's
+/// batch it folds that record's stream as the batch leaves it (earlier events read back, except a dossier's filings,
+/// which its row does not show) and upserts the whole row, so replays and rebuilds converge (upserts are idempotent
+/// and skip unchanged rows; a destroyed record's row is removed). Rows are written in the batch's
 /// transaction, so they commit together with the checkpoint: one commit per batch (a commit per row made catch-up
 /// wait for one WAL flush per document).
 /// </summary>
@@ -36,10 +37,11 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
             }
             else if (e.StreamId.StartsWith("document-", StringComparison.Ordinal)) documents.Add(e.StreamId["document-".Length..]);
         }
-        // One round trip for every touched stream, one for the documents' filings, one for all row writes: on a busy
-        // machine each round trip waits for the scheduler, and per-record round trips made catch-up ~150 documents/s.
-        var streams = await repo.Store.ReadStreamsAsync(
-            [.. fonds.Select(RecordsRepository.FondsStream), .. dossiers.Select(RecordsRepository.DossierStream), .. documents.Select(RecordsRepository.DocumentStream)], ct);
+        // One round trip for the touched streams' earlier events, one for the documents' filings, one for all row writes:
+        // on a busy machine each round trip waits for the scheduler, and per-record round trips made catch-up ~150 documents/s.
+        var streams = await repo.Store.ReadStreamsThroughBatchAsync(
+            [.. fonds.Select(RecordsRepository.FondsStream), .. dossiers.Select(RecordsRepository.DossierStream), .. documents.Select(RecordsRepository.DocumentStream)],
+            events, RecordsRepository.FilingEventTypes, ct);
         var filings = await repo.FilingsOfAsync(documents, ct);
         var writes = new List<SearchIndex.Write>();
         foreach (var id in fonds) writes.AddRange(ProjectFonds(id, FondsDecider.Fold(Events(streams, RecordsRepository.FondsStream(id)))));

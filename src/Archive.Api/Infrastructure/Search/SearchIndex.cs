@@ -76,62 +76,102 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         public static Write Delete(string id) => new(null, id);
     }
 
+    // One statement for all upserts of a batch, however many rows and however much text: the rows travel as one jsonb
+    // array (arrays of text included, which unnest cannot carry per row). A row equal to the stored one is not
+    // rewritten, so re-projecting an unchanged record costs no index maintenance.
     private const string UpsertSql = """
         insert into archive_api.search_index (id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
             has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, terms, updated_at)
-        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, now())
+        select id, kind, fonds_id, year, retention_code, access_regime, document_type, record_date,
+            has_digitization_warnings, codes, title, subject, keywords, metadata, norm_text, sort_date, terms, now()
+        from jsonb_to_recordset($1) as r(id text, kind text, fonds_id text, year int, retention_code text, access_regime text,
+            document_type text, record_date date, has_digitization_warnings boolean, codes text[], title text, subject text,
+            keywords text[], metadata jsonb, norm_text text, sort_date date, terms text[])
         on conflict (id) do update set kind = excluded.kind, fonds_id = excluded.fonds_id, year = excluded.year,
             retention_code = excluded.retention_code, access_regime = excluded.access_regime, document_type = excluded.document_type,
             record_date = excluded.record_date, has_digitization_warnings = excluded.has_digitization_warnings, codes = excluded.codes,
             title = excluded.title, subject = excluded.subject, keywords = excluded.keywords, metadata = excluded.metadata,
             norm_text = excluded.norm_text, sort_date = excluded.sort_date, terms = excluded.terms, updated_at = now()
+        where (search_index.kind, search_index.fonds_id, search_index.year, search_index.retention_code, search_index.access_regime,
+               search_index.document_type, search_index.record_date, search_index.has_digitization_warnings, search_index.codes,
+               search_index.title, search_index.subject, search_index.keywords, search_index.metadata, search_index.norm_text,
+               search_index.sort_date, search_index.terms)
+            is distinct from (excluded.kind, excluded.fonds_id, excluded.year, excluded.retention_code, excluded.access_regime,
+               excluded.document_type, excluded.record_date, excluded.has_digitization_warnings, excluded.codes, excluded.title,
+               excluded.subject, excluded.keywords, excluded.metadata, excluded.norm_text, excluded.sort_date, excluded.terms)
         """;
 
-    private const string DeleteSql = "delete from archive_api.search_index where id = $1";
+    private const string DeleteSql = "delete from archive_api.search_index where id = any($1)";
 
     public Task UpsertAsync(SearchRecord r, CancellationToken ct) => WriteAsync([Write.Upsert(r)], null, ct);
 
     public Task DeleteAsync(string id, CancellationToken ct) => WriteAsync([Write.Delete(id)], null, ct);
 
     /// <summary>
-    /// Applies row changes in one round trip, inside <paramref name="tx"/> when given (the projection's batch: one
-    /// commit per batch, together with its checkpoint).
+    /// Applies row changes in one round trip of at most two statements (the deletes, the upserts), inside
+    /// <paramref name="tx"/> when given (the projection's batch: one commit per batch, together with its checkpoint).
+    /// When one id has several writes, the last one counts.
     /// </summary>
     public async Task WriteAsync(IReadOnlyList<Write> writes, NpgsqlTransaction? tx, CancellationToken ct)
     {
         if (writes.Count == 0) return;
+        var last = new Dictionary<string, Write>(StringComparer.Ordinal);
+        foreach (var w in writes) last[w.Id] = w;
+        var deletes = last.Values.Where(w => w.Record is null).Select(w => w.Id).ToArray();
+        var upserts = last.Values.Select(w => w.Record).OfType<SearchRecord>().ToList();
         await using var conn = tx is null ? await db.OpenConnectionAsync(ct) : null;
         await using var batch = new NpgsqlBatch(tx?.Connection ?? conn, tx);
-        foreach (var w in writes)
-        {
-            var cmd = new NpgsqlBatchCommand(w.Record is null ? DeleteSql : UpsertSql);
-            if (w.Record is { } r) AddUpsertParameters(cmd.Parameters, r);
-            else cmd.Parameters.AddWithValue(w.Id);
-            batch.BatchCommands.Add(cmd);
-        }
+        if (deletes.Length > 0) batch.BatchCommands.Add(new NpgsqlBatchCommand(DeleteSql) { Parameters = { new() { Value = deletes } } });
+        if (upserts.Count > 0)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(UpsertSql) { Parameters = { new() { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = RowsJson(upserts) } } });
         await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static void AddUpsertParameters(NpgsqlParameterCollection p, SearchRecord r)
+    /// <summary>The rows as the jsonb array <see cref="UpsertSql"/> reads, with their index text and terms.</summary>
+    private static string RowsJson(IReadOnlyList<SearchRecord> rows)
     {
-        p.AddWithValue(r.Id);
-        p.AddWithValue(r.Kind);
-        p.AddWithValue((object?)r.FondsId ?? DBNull.Value);
-        p.AddWithValue((object?)r.Year ?? DBNull.Value);
-        p.AddWithValue((object?)r.RetentionCode ?? DBNull.Value);
-        p.AddWithValue(r.AccessRegime);
-        p.AddWithValue((object?)r.DocumentType ?? DBNull.Value);
-        p.AddWithValue(NpgsqlDbType.Date, (object?)r.Date ?? DBNull.Value);
-        p.AddWithValue(r.HasDigitizationWarnings);
-        p.AddWithValue(r.Codes.ToArray());
-        p.AddWithValue((object?)r.Title ?? DBNull.Value);
-        p.AddWithValue((object?)r.Subject ?? DBNull.Value);
-        p.AddWithValue(r.Keywords.ToArray());
-        p.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(r.Metadata));
-        var text = IndexText(r);
-        p.AddWithValue(text);
-        p.AddWithValue(r.Date ?? Undated);
-        p.AddWithValue(SearchTerms.Of(text));
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Count * 1024);
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartArray();
+            foreach (var r in rows)
+            {
+                var text = IndexText(r);
+                w.WriteStartObject();
+                w.WriteString("id", r.Id);
+                w.WriteString("kind", r.Kind);
+                w.WriteString("fonds_id", r.FondsId);
+                if (r.Year is { } year) w.WriteNumber("year", year); else w.WriteNull("year");
+                w.WriteString("retention_code", r.RetentionCode);
+                w.WriteString("access_regime", r.AccessRegime);
+                w.WriteString("document_type", r.DocumentType);
+                w.WriteString("record_date", r.Date is { } date ? DateText(date) : null);
+                w.WriteBoolean("has_digitization_warnings", r.HasDigitizationWarnings);
+                WriteArray(w, "codes", r.Codes);
+                w.WriteString("title", r.Title);
+                w.WriteString("subject", r.Subject);
+                WriteArray(w, "keywords", r.Keywords);
+                w.WritePropertyName("metadata");
+                JsonSerializer.Serialize(w, r.Metadata);
+                w.WriteString("norm_text", text);
+                w.WriteString("sort_date", DateText(r.Date ?? Undated));
+                WriteArray(w, "terms", SearchTerms.Of(text));
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>A date as Npgsql writes a DateOnly parameter (the min and max values are ∓infinity): the cursor compares with such parameters.</summary>
+    private static string DateText(DateOnly d) =>
+        d == DateOnly.MinValue ? "-infinity" : d == DateOnly.MaxValue ? "infinity" : d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void WriteArray(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
     }
 
     /// <summary>Rows of the date order read before the word index is asked (see <see cref="QueryAsync"/>).</summary>

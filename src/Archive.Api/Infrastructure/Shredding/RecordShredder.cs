@@ -35,6 +35,9 @@ public sealed class RecordShredder(Store store, ShreddingVacuum vacuum) : IRecor
         await ExecAsync(connection, transaction, ct, "delete from archive_api.record_list where id = any($1)", P(recordIds));
         // The "Xem xét hủy" list keeps a title too; its projection would delete the row only later.
         await ExecAsync(connection, transaction, ct, "delete from archive_api.disposition_review where id = any($1)", P(recordIds));
+        // So do the review projection's facts (title, subject); the projection writes them again, without text, when it folds the destruction.
+        await ExecAsync(connection, transaction, ct, "delete from archive_api.disposition_review_dossiers where code = any($1)", P(recordIds));
+        await ExecAsync(connection, transaction, ct, "delete from archive_api.disposition_review_documents where id = any($1)", P(recordIds));
         // A replay of a request about a destroyed record answers 410 instead of the cached body, which held its metadata.
         await ExecAsync(connection, transaction, ct, """
             update archive_api.idempotency set status = 410, headers = $2, body = $3

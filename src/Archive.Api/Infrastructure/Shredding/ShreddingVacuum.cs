@@ -85,11 +85,18 @@ public sealed class ShreddingVacuum(NpgsqlDataSource db, Store store, ILogger<Sh
         {
             cmd.Parameters.AddWithValue(requests.SelectMany(q => q.Streams).Distinct().ToArray());
             var last = (long)(await cmd.ExecuteScalarAsync(ct))!;
-            try { await store.WaitForProjectionAsync(SearchProjection.ProjectionName, last, CommitWait, ct); }
-            catch (TimeoutException) { /* vacuum what can be vacuumed now; the projection deletes its row when it gets there */ }
+            // Both projections keep text of the record (the search row, the review list's facts and row); each runs on its own.
+            try
+            {
+                await store.WaitForProjectionAsync(SearchProjection.ProjectionName, last, CommitWait, ct);
+                await store.WaitForProjectionAsync(Features.Disposition.ReviewProjection.ProjectionName, last, CommitWait, ct);
+            }
+            catch (TimeoutException) { /* vacuum what can be vacuumed now; the projections delete their rows when they get there */ }
         }
         var s = store.Options.Schema;
-        await VacuumFullAsync([$"{s}.stream_keys", $"{s}.dead_letters", "archive_api.search_index", "archive_api.record_list", "archive_api.disposition_review",
+        await VacuumFullAsync([$"{s}.stream_keys", $"{s}.dead_letters", "archive_api.search_index", "archive_api.record_list",
+            "archive_api.page_text", "archive_api.disposition_review",
+            "archive_api.disposition_review_dossiers", "archive_api.disposition_review_documents",
             "archive_api.idempotency", "archive_api.access_log"], ct);
         await using (var cmd = db.CreateCommand("delete from archive_api.shred_vacuum_queue where id = any($1)"))
         {
