@@ -19,5 +19,8 @@ public static class DescriptiveEvents
         (typeof(DocumentRegistered), ["documentId", "metadata.retentionCode", "metadata.retentionYears"]),
         (typeof(DocumentMetadataChanged), ["documentId", "metadata.retentionCode", "metadata.retentionYears"]),
         (typeof(ContentVersionAdded), ["documentId", "version", "sha256", "sizeBytes", "mediaType"]),
+        // Fields read from a digitized page are the record's issuer, subject and signer in plain words.
+        (typeof(DocumentMetadataProposed), ["documentId", "jobId"]),
+        (typeof(DocumentMetadataProposalReviewed), ["documentId", "jobId", "reviewedBy"]),
     ];
 }
