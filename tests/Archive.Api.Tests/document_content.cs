@@ -50,7 +50,7 @@ public class document_content(ApiFixture api) : IClassFixture<ApiFixture>
         partial.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
         (await partial.Content.ReadAsByteArrayAsync()).ShouldBe(pdf[5..15]);
 
-        var log = await api.Service<AccessLog>().ListAsync("document", id, 10, CancellationToken.None);
+        var log = await api.Service<AccessLog>().ListAsync("document", id, 10, true, CancellationToken.None);
         log.ShouldContain(e => e.Action == AccessActions.Download && e.Purpose == "Tra cứu hồ sơ" && e.Status == 200);
         log.ShouldContain(e => e.Action == AccessActions.View);
     }

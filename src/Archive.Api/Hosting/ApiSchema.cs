@@ -134,7 +134,7 @@ public static class ApiSchema
             """, conn, tx))
             if ((bool)(await check.ExecuteScalarAsync(ct))!)
                 await using (var add = new NpgsqlCommand(AddTerms, conn, tx)) await add.ExecuteNonQueryAsync(ct);
-        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl + Infrastructure.Access.RecordAccess.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
 

@@ -38,6 +38,8 @@ public static class EventStoreSetup
         {
             var data = sp.GetRequiredService<ArchiveDatabase>();
             var options = CreateOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
+            // Access decisions read the records' regimes from a table written in the append's transaction.
+            options.InlineProjections.Add(new Infrastructure.Access.RecordAccessProjection());
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();
