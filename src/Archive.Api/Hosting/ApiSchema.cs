@@ -45,6 +45,8 @@ public static class ApiSchema
             purpose text,
             client_address text,
             status int);
+        -- What an idempotent request committed (streams and positions), written in the same transaction as its events.
+        alter table archive_api.idempotency add column if not exists outcome text;
         create index if not exists access_log_resource on archive_api.access_log (resource_kind, resource_id, at);
         create table if not exists archive_api.content_refs (
             sha256 text not null,
