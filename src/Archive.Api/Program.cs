@@ -56,6 +56,7 @@ app.UseArchiveSwaggerUi();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseInputGuard();
 app.UseIdempotency();
 
 app.MapArchiveOpenApi();

@@ -202,11 +202,19 @@ public static class DocumentsApi
             PdfFacts? pdf = null;
             if (blob.MediaType == "application/pdf")
                 await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!, options.Value.MaxFactsBytes);
-            var name = !string.IsNullOrWhiteSpace(fileName) ? fileName
+            // A PDF no parser can read is refused here, not at signing or copying (where it answered 500).
+            if (pdf is { Readable: false, Error: { } why } && !why.StartsWith("too-large-for-facts", StringComparison.Ordinal))
+            {
+                if (!blob.AlreadyExisted) await store.DeleteAsync(blob.Sha256, CancellationToken.None);
+                return ApiProblems.Result(422, ApiProblems.TitleFor(422), new Text(
+                    $"Tệp PDF bị hỏng hoặc không đọc được ({why}); không lưu. Hãy quét hoặc xuất lại tệp.",
+                    $"The PDF is damaged or cannot be read ({why}); nothing was stored. Scan or export the file again."), "pdf-unreadable");
+            }
+            var name = SafeFileName.From(!string.IsNullOrWhiteSpace(fileName) ? fileName
                 : http.Request.Headers.ContentDisposition.ToString() is { Length: > 0 } cd
                     && Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(cd, out var parsed)
                     && (parsed.FileNameStar.Value ?? parsed.FileName.Value) is { Length: > 0 } n ? n.Trim('"')
-                : $"{id}{Extension(blob.MediaType)}";
+                : null, $"{id}{Extension(blob.MediaType)}");
             var facts = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, pdf?.PageCount, pdf?.Version, pdf?.PdfA, pdf?.MinImageDpi, pdf?.IsColor);
             var decision = DocumentDecider.Decide(new AddContentVersion(facts, scan), doc, RecordsRepository.Context(http, clock));
             if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
@@ -240,7 +248,7 @@ public static class DocumentsApi
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
-            return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, content.FileName, ct)
+            return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, SafeFileName.From(content.FileName, content.Sha256), ct)
                 ?? ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
         }).RequireAuthorization(Policies.AnyRole).Produces(200).Produces(206).Produces(304).ProducesProblem(404);
 
