@@ -13,6 +13,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["disposition"] = DispositionSuite.RunAsync,
     ["audit"] = AuditSuite.RunAsync,
     ["shred"] = ShredSuite.RunAsync,
+    ["fuzz"] = FuzzSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))
