@@ -147,4 +147,18 @@ public class hostile_input(ApiFixture api) : IClassFixture<ApiFixture>
         alert.GetProperty("objectId").GetString().ShouldBe("document-x");
         alert.GetProperty("detail").GetString()!.ShouldContain("22021");
     }
+
+    [Fact]
+    public async Task a_document_issued_in_the_future_is_kept_with_a_warning()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var dossier = await CreateDossierAsync(officer, "FUT-01");
+        var future = DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd");
+        var r = await officer.PostAsync("/api/v1/documents", ApiFixture.Json(DocumentJson(dossier).Replace("2025-03-04", future)));
+        r.StatusCode.ShouldBe(HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
+        var body = await r.Content.ReadFromJsonAsync<JsonElement>();
+        body.GetProperty("warnings").EnumerateArray().Select(w => w.GetProperty("code").GetString()).ShouldBe(["issued_date_in_future"]);
+        var past = await (await officer.PostAsync("/api/v1/documents", ApiFixture.Json(DocumentJson(dossier)))).Content.ReadFromJsonAsync<JsonElement>();
+        past.GetProperty("warnings").GetArrayLength().ShouldBe(0);
+    }
 }

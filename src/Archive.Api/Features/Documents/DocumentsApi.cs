@@ -63,7 +63,14 @@ public sealed record FileDocumentRequest(string? DossierCode, string? Reason);
 public sealed record ContentResponse(int Version, string Sha256, long SizeBytes, string MediaType, string FileName, IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings);
 
 public sealed record DocumentResponse(string Id, string Status, DocumentMetadata? Metadata, IReadOnlyList<Filing> Filings,
-    IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version);
+    IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version)
+{
+    /// <summary>Warnings about the description itself (kept, not refused): an issued date after today (Vietnam time).</summary>
+    public IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings =>
+        Metadata?.IssuedDate is { } issued && issued > DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7))
+            ? [new("issued_date_in_future", $"Ngày ban hành {issued:yyyy-MM-dd} ở tương lai.", $"The issued date {issued:yyyy-MM-dd} is in the future.")]
+            : [];
+}
 
 public sealed record AccessAlertListItem(string Kind, string RecordId, int AlertNumber, string RecordCode, string? OldMode, string? NewMode,
     string ChangedBy, DateTimeOffset RaisedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string ConfirmUrl);
