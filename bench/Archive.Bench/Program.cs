@@ -16,6 +16,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["shred"] = ShredSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
     ["digitize"] = DigitizeSuite.RunAsync,
+    ["fuzz"] = FuzzSuite.RunAsync,
 };
 
 if (args.Length != 1 || !suites.TryGetValue(args[0], out var suite))

@@ -62,6 +62,7 @@ app.UseArchiveSwaggerUi();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseInputGuard();
 app.UseIdempotency();
 
 app.MapArchiveOpenApi();

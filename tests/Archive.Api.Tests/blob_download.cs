@@ -32,7 +32,7 @@ public class blob_download(ApiFixture api) : IClassFixture<ApiFixture>
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/pdf");
         (await response.Content.ReadAsByteArrayAsync()).ShouldBe(bytes);
 
-        var log = await api.Service<AccessLog>().ListAsync("blob", sha, 10, default);
+        var log = await api.Service<AccessLog>().ListAsync("blob", sha, 10, true, default);
         var entry = log.ShouldHaveSingleItem();
         entry.Action.ShouldBe(AccessActions.Download);
         entry.Purpose.ShouldBe("tra cứu hồ sơ");
@@ -51,7 +51,7 @@ public class blob_download(ApiFixture api) : IClassFixture<ApiFixture>
         response.StatusCode.ShouldBe(HttpStatusCode.PartialContent);
         response.Content.Headers.ContentRange!.ToString().ShouldBe($"bytes 10-19/{bytes.Length}");
         (await response.Content.ReadAsByteArrayAsync()).ShouldBe(bytes[10..20]);
-        (await api.Service<AccessLog>().ListAsync("blob", sha, 10, default)).ShouldHaveSingleItem().Purpose.ShouldBe("kiểm tra");
+        (await api.Service<AccessLog>().ListAsync("blob", sha, 10, true, default)).ShouldHaveSingleItem().Purpose.ShouldBe("kiểm tra");
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public class blob_download(ApiFixture api) : IClassFixture<ApiFixture>
         var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/blobs/{sha}");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{sha}\""));
         (await admin.SendAsync(request)).StatusCode.ShouldBe(HttpStatusCode.NotModified);
-        (await api.Service<AccessLog>().ListAsync("blob", sha, 10, default)).ShouldHaveSingleItem().Status.ShouldBe(304);
+        (await api.Service<AccessLog>().ListAsync("blob", sha, 10, true, default)).ShouldHaveSingleItem().Status.ShouldBe(304);
     }
 
     [Fact]
@@ -122,9 +122,9 @@ public class blob_views(ApiFixture api) : IClassFixture<ApiFixture>
         await (await admin.GetAsync($"/api/v1/blobs/{missing}/facts")).ShouldBeProblemAsync(404);
 
         var log = api.Service<AccessLog>();
-        var entry = (await log.ListAsync("blob", sha, 10, default)).ShouldHaveSingleItem();
+        var entry = (await log.ListAsync("blob", sha, 10, true, default)).ShouldHaveSingleItem();
         entry.Action.ShouldBe(AccessActions.View);
         entry.Purpose.ShouldBe("xem");
-        (await log.ListAsync("blob", missing, 10, default)).ShouldBeEmpty();
+        (await log.ListAsync("blob", missing, 10, true, default)).ShouldBeEmpty();
     }
 }

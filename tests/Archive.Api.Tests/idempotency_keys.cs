@@ -100,4 +100,77 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
         var other = PdfSamples.Scan(300, color: true, fill: 0x12);
         await (await admin.SendAsync(Post("/api/v1/blobs", ApiFixture.Bytes(other), "upload-1"))).ShouldBeProblemAsync(422);
     }
+
+    private async Task<long> FilingsAsync(string dossier)
+    {
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var cmd = db.CreateCommand("select count(*) from event_store.events where stream_id = $1 and type = 'dossier.document.filed.v1'");
+        cmd.Parameters.AddWithValue("dossier-" + dossier);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static async Task ExecAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task when_the_answer_is_lost_after_the_events_committed_a_retry_never_runs_the_request_again()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer);
+        var dossier = await Records.CreateDossierAsync(officer, "IDEM-01");
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        // The fault: storing the answer fails, as when the process dies right after the events committed.
+        await ExecAsync(db, """
+            create or replace function archive_api.test_lose_answer() returns trigger language plpgsql as $$
+            begin if new.key = 'k-lost' and new.state = 'done' then raise exception 'answer lost (test)'; end if; return new; end $$;
+            create trigger test_lose_answer before insert or update on archive_api.idempotency for each row execute function archive_api.test_lose_answer();
+            """);
+        try
+        {
+            try { await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost")); }
+            catch (HttpRequestException) { /* the first answer may or may not reach the client */ }
+        }
+        finally { await ExecAsync(db, "drop trigger test_lose_answer on archive_api.idempotency"); }
+        (await FilingsAsync(dossier)).ShouldBe(1);
+
+        var retry = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost"));
+        var problem = await retry.ShouldBeProblemAsync(409);
+        problem.GetProperty("code").GetString().ShouldBe("idempotency-answer-lost");
+        problem.GetProperty("detail_en").GetString()!.ShouldContain("dossier-" + dossier);
+        (await FilingsAsync(dossier)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task a_key_held_by_a_request_whose_process_died_is_free_at_once_and_the_retry_runs_once()
+    {
+        var key = await api.KeyAsync(Roles.RecordsOfficer);
+        var officer = api.ClientWithKey(key.Key);
+        var callerId = key.Info.Id;
+        var dossier = await Records.CreateDossierAsync(officer, "IDEM-02");
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        // What a crashed instance of the former design left behind: a 'pending' claim with nothing committed.
+        await ExecAsync(db, $"insert into archive_api.idempotency (caller, key, route) values ('{callerId}', 'k-crash', 'POST /api/v1/documents')");
+
+        // A request still running holds the key (its connection's transaction); a duplicate is told to wait.
+        await using (var running = await db.OpenConnectionAsync())
+        await using (var tx = await running.BeginTransactionAsync())
+        {
+            await using (var cmd = new NpgsqlCommand("select pg_advisory_xact_lock($1)", running, tx))
+            {
+                cmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(callerId, "k-crash"));
+                await cmd.ExecuteScalarAsync();
+            }
+            var busy = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
+            (await busy.ShouldBeProblemAsync(409)).GetProperty("code").GetString().ShouldBe("idempotency-in-progress");
+            // The process dies: its connection closes without a commit.
+        }
+        var retry = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created, await retry.Content.ReadAsStringAsync());
+        var again = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
+        again.StatusCode.ShouldBe(HttpStatusCode.Created);
+        again.Headers.Contains(IdempotencyExtensions.ReplayedHeader).ShouldBeTrue();
+        (await FilingsAsync(dossier)).ShouldBe(1);
+    }
 }

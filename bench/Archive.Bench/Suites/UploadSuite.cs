@@ -100,19 +100,21 @@ public static class UploadSuite
         _ = sha.GetHashAndReset();
     }
 
-    private static async Task<string> CreateDocumentAsync(HttpClient http)
+    internal static async Task<string> CreateDocumentAsync(HttpClient http, string notation = "01-VP")
     {
         const string organId = "000.00.00.H29";
-        await Send(http, "/api/v1/fonds", new { organId, name = "Ủy ban nhân dân tỉnh Lai Châu" });
+        using (var fonds = await http.PostAsJsonAsync("/api/v1/fonds", new { organId, name = "Ủy ban nhân dân tỉnh Lai Châu" }))
+            if (!fonds.IsSuccessStatusCode && fonds.StatusCode != HttpStatusCode.Conflict) // the fonds of an earlier call
+                throw new InvalidOperationException($"POST /api/v1/fonds answered {(int)fonds.StatusCode}");
         await Send(http, "/api/v1/dossiers", new
         {
-            organId, year = 2020, fileNotation = "01-VP", title = "Hồ sơ kế hoạch ứng dụng công nghệ thông tin năm 2020",
+            organId, year = 2020, fileNotation = notation, title = "Hồ sơ kế hoạch ứng dụng công nghệ thông tin năm 2020",
             retentionCode = "05", accessMode = "01", languages = new[] { "01" }, creator = "Văn phòng",
             startDate = "2020-01-02", confidenceLevel = "01",
         });
         var doc = await Send(http, "/api/v1/documents", new
         {
-            dossierCode = DossierCode.Compose(organId, 2020, "01-VP"), typeCode = "10", codeNumber = "391", codeNotation = "KH-UBND",
+            dossierCode = DossierCode.Compose(organId, 2020, notation), typeCode = "10", codeNumber = "391", codeNotation = "KH-UBND",
             issuedDate = "2020-12-30", issuer = "Ủy ban nhân dân tỉnh Lai Châu",
             subject = "Kế hoạch thực hiện Chương trình mục tiêu Công nghệ thông tin của tỉnh năm 2020",
             languages = new[] { "01" }, accessMode = "01", confidenceLevel = "01", pageCount = 12,

@@ -45,6 +45,8 @@ public static class ApiSchema
             purpose text,
             client_address text,
             status int);
+        -- What an idempotent request committed (streams and positions), written in the same transaction as its events.
+        alter table archive_api.idempotency add column if not exists outcome text;
         create index if not exists access_log_resource on archive_api.access_log (resource_kind, resource_id, at);
         create table if not exists archive_api.content_refs (
             sha256 text not null,
@@ -159,7 +161,7 @@ public static class ApiSchema
             "select to_regclass('archive_api.disposition_review') is not null and to_regclass('archive_api.disposition_review_dossiers') is null", conn, tx))
             if ((bool)(await check.ExecuteScalarAsync(ct))!)
                 await using (var rewind = new NpgsqlCommand(RewindReview, conn, tx)) await rewind.ExecuteNonQueryAsync(ct);
-        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl + Infrastructure.Access.RecordAccess.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
 

@@ -5,8 +5,8 @@ namespace Archive.Api.Hosting;
 
 /// <summary>
 /// Runs before the server listens: creates the API schema and, when no active admin key
-/// exists, a bootstrap admin key that is printed once and written owner-only to
-/// <c>admin.key</c> in the data folder (the only places the secret ever appears).
+/// exists, a bootstrap admin key written owner-only to <c>admin.key</c> in the data folder (the
+/// only place the secret ever appears; the log says where it is, never what it is).
 /// </summary>
 public static class ApiStartup
 {
@@ -21,6 +21,8 @@ public static class ApiStartup
         await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
         await Features.Digitization.DigitizationServices.EnsureSchemaAsync(db, ct);
         await Features.Records.RecordList.EnsureAsync(services, ct);
+        await Infrastructure.Access.RecordAccess.BackfillAsync(db, services.GetRequiredService<Archive.EventStore.EventStore>(),
+            services.GetRequiredService<Features.Records.RecordsRepository>(), ct);
         await services.GetRequiredService<Infrastructure.Shredding.RestoreShredding>().CompleteAsync(ct);
         await EnsureAdminKeyAsync(services, ct);
     }
@@ -39,8 +41,10 @@ public static class ApiStartup
         var path = Path.Combine(data.DataFolder, AdminKeyFile);
         WriteOwnerOnly(path, created.Key + Environment.NewLine);
         await tx.CommitAsync(ct);
-        Console.WriteLine($"archive: created admin API key {created.Info.Id} (shown once, also saved to {path}):");
-        Console.WriteLine($"archive:   {created.Key}");
+        // The secret goes to the owner-only file and nowhere else: logs are collected, shipped and kept by others.
+        services.GetRequiredService<ILoggerFactory>().CreateLogger("Archive.Startup").LogWarning(
+            "Created the bootstrap admin API key {KeyId}; the key is in {Path} (owner-only). Read it from there, then keep it safe.",
+            created.Info.Id, path);
     }
 
     internal static void WriteOwnerOnly(string path, string content)

@@ -15,8 +15,8 @@ public sealed record ArchiveDatabase(string ConnectionString, EmbeddedPostgres? 
         var dataFolder = Path.GetFullPath(config["Archive:DataFolder"]
             ?? Environment.GetEnvironmentVariable("ARCHIVE_DATA")
             ?? Path.Combine(env.ContentRootPath, ".data"));
-        Directory.CreateDirectory(dataFolder);
         var configured = config.GetConnectionString("Archive");
+        OwnerOnly.SecureDataFolder(dataFolder, sharedWithPostgres: string.IsNullOrWhiteSpace(configured) && Environment.IsPrivilegedProcess);
         if (!string.IsNullOrWhiteSpace(configured)) return new(configured, null, dataFolder);
 
         var pg = await EmbeddedPostgres.StartAsync(Path.Combine(dataFolder, "pg"),

@@ -40,6 +40,8 @@ public static class EventStoreSetup
             var options = CreateOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
             // The dossier and document lists commit with the events, so access filtering on them is never stale.
             options.InlineProjections.Add(new RecordListProjection());
+            // Access decisions read the records' regimes from a table written in the append's transaction.
+            options.InlineProjections.Add(new Infrastructure.Access.RecordAccessProjection());
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();

@@ -36,6 +36,15 @@ public static partial class DossierCode
         if (!string.IsNullOrEmpty(notation) && !NoWhitespace().IsMatch(notation))
             rules.Add(new(field, "whitespace", "Số và ký hiệu hồ sơ không được chứa khoảng trắng.",
                 "The dossier number/notation must not contain whitespace."));
+        // The notation ends the dossier code, which is a URL segment and a file-name part (TT 05): only letters
+        // (Vietnamese included), digits and - . _ keep it one unambiguous segment; '/', '?', '%', quotes and the like
+        // made dossiers unreachable or decoded twice (docs/standards/records-metadata.md §2).
+        else if (!string.IsNullOrEmpty(notation) && !notation.All(c => char.IsLetterOrDigit(c) || c is '-' or '.' or '_'))
+            rules.Add(new(field, "characters", "Số và ký hiệu hồ sơ chỉ gồm chữ cái, chữ số và các dấu - . _ (không dùng / ? % ' \" và ký tự khác).",
+                "The dossier number/notation may hold only letters, digits and - . _ (not / ? % ' \" or other characters)."));
+        else if (!string.IsNullOrEmpty(notation) && (notation.StartsWith('.') || notation.EndsWith('.') || notation.Contains("..")))
+            rules.Add(new(field, "dots", "Số và ký hiệu hồ sơ không bắt đầu, kết thúc bằng dấu chấm hay có hai dấu chấm liền nhau.",
+                "The dossier number/notation may not start or end with a dot or hold two dots in a row."));
         return rules.Errors;
     }
 }

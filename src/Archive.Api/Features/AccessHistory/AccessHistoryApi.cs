@@ -21,11 +21,11 @@ public static class AccessHistoryApi
     {
         var group = routes.MapGroup("/api/v1/access-log").WithTags("AccessLog").RequireAuthorization(Policies.Auditors).Describe(Docs);
         group.MapGet("/", async Task<Results<Ok<IReadOnlyList<Infrastructure.Access.AccessLogEntry>>, ProblemHttpResult>> (
-            string? resourceKind, string? resourceId, int? limit, AccessLogStore log, CancellationToken ct) =>
+            string? resourceKind, string? resourceId, int? limit, HttpContext http, AccessLogStore log, CancellationToken ct) =>
         {
             if (limit is < 1 or > 1000)
                 return new ValidationProblemBuilder().Add("limit", "out-of-range", "limit phải từ 1 đến 1000.", "limit must be 1 to 1000.").ToResult();
-            return TypedResults.Ok(await log.ListAsync(resourceKind, resourceId, limit ?? 100, ct));
+            return TypedResults.Ok(await log.ListAsync(resourceKind, resourceId, limit ?? 100, http.User.IsClearedForSecret(), ct));
         });
         return routes;
     }

@@ -83,7 +83,6 @@ public static class AuditApi
 
         group.MapGet("/dossiers/{code}", async Task<IResult> (string code, string? asOf, HttpContext http, Replay replay, AccessLog log, CancellationToken ct) =>
         {
-            code = Uri.UnescapeDataString(code);
             if (AsOf.Parse(asOf) is not { } at) return AsOfProblem(asOf);
             var (dossier, version) = await replay.DossierAsync(code, at, ct);
             // Secret (03) then or now: a record that has since become secret does not show its past to uncleared callers.

@@ -8,17 +8,32 @@ namespace Archive.Api.Features.Audit;
 public sealed record FixityAlert(long Position, DateTimeOffset RaisedAt, string RunStream, string ObjectKind, string ObjectId, long? Version,
     string Problem, string Detail);
 
-/// <summary>Alerts are the failure events themselves, newest first: the log is the alert list, so it cannot be quietly edited.</summary>
+/// <summary>
+/// Alerts are the failure events themselves, newest first: the log is the alert list, so it cannot be quietly edited.
+/// Projection dead letters (an event a read model could not apply) are alerts too, with problem
+/// <c>projection-dead-letter</c>, the projection as run stream and the event's stream and version as the object.
+/// </summary>
 public sealed class FixityAlerts(NpgsqlDataSource db)
 {
+    public static async Task<int> DeadLetterCountAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"select count(*)::int from {EventStoreSetup.Schema}.dead_letters");
+        return (int)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<IReadOnlyList<FixityAlert>> ListAsync(long? before, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            select position, recorded_at, stream_id, data->>'objectKind', data->>'objectId', (data->>'version')::bigint,
-                   data->>'problem', data->>'detail'
-              from {EventStoreSetup.Schema}.events
-             where type = 'fixity.failed.v1' and position < $1
-             order by position desc limit $2
+            select * from (
+                select position, recorded_at, stream_id, data->>'objectKind', data->>'objectId', (data->>'version')::bigint,
+                       data->>'problem', data->>'detail'
+                  from {EventStoreSetup.Schema}.events
+                 where type = 'fixity.failed.v1' and position < $1
+                union all
+                select position, failed_at, 'projection-' || projection, 'event', stream_id, version, 'projection-dead-letter',
+                       type || ': ' || error
+                  from {EventStoreSetup.Schema}.dead_letters where position < $1) a
+             order by 1 desc limit $2
             """);
         cmd.Parameters.AddWithValue(before ?? long.MaxValue);
         cmd.Parameters.AddWithValue((long)limit);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Archive.Api.Features.Records;
 using Archive.Api.Hosting;
+using Archive.Api.Infrastructure.Access;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Infrastructure.Search;
 using Npgsql;
@@ -144,10 +145,10 @@ public sealed class Timeline(NpgsqlDataSource db, Archive.EventStore.EventStore 
                    metadata->>'correlationId', (data->'changes')::text, data::text
               from {E} where {where}
             """);
-        // Regime 03 records inside a fonds or dossier stay invisible to uncleared callers, as everywhere else (their
-        // own timelines answer 404 before this query runs). The search index holds each record's current regime.
-        if (!clearedForSecret && scope.Kind != RecordKinds.Document)
-            sql.Append($" and stream_id not in (select kind || '-' || id from archive_api.search_index where access_regime = '{AccessRegimes.Secret}' and kind in ('dossier', 'document'))");
+        // Regime 03 records inside a fonds or dossier (or the secret dossier a document is filed in) stay invisible to
+        // uncleared callers, as everywhere else (their own timelines answer 404 before this query runs). The regimes
+        // come from the table written in each append's transaction, never from the asynchronous search index.
+        if (!clearedForSecret) sql.Append(" and " + RecordAccess.NotSecret("stream_id"));
         if (filter.From is { } from) sql.Append($" and recorded_at >= {P(from)}");
         if (filter.To is { } to) sql.Append($" and recorded_at < {P(to)}");
         if (filter.Types.Count > 0) sql.Append($" and type = any({P(filter.Types.ToArray())})");

@@ -126,11 +126,14 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         long proposalVersion = 0; // the list's stream is appended first
+        var appended = new List<(string, AppendResult)>();
         foreach (var (stream, version, events) in appends)
         {
             var result = await repo.Store.AppendAsync(conn, tx, stream, ExpectedVersion.Exactly(version), events.Cast<object>().ToList(), metadata, ct);
             if (proposalVersion == 0) proposalVersion = result.NextExpectedVersion;
+            appended.Add((stream, result));
         }
+        await RecordsRepository.RecordIdempotentOutcomeAsync(http, conn, tx, appended, ct);
         await using (var refs = new NpgsqlCommand(
             "delete from archive_api.content_refs where owner_kind = 'document' and owner_id = any($1)", conn, tx))
         {

@@ -69,7 +69,14 @@ public sealed record ContentAddedResponse(int Version, string Sha256, long SizeB
     long DocumentVersion, string? DigitizationJobId = null);
 
 public sealed record DocumentResponse(string Id, string Status, DocumentMetadata? Metadata, IReadOnlyList<Filing> Filings,
-    IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version);
+    IReadOnlyList<ContentResponse> Contents, IReadOnlyList<AlertResponse> AccessAlerts, IReadOnlyList<FieldChange>? Changes, long Version)
+{
+    /// <summary>Warnings about the description itself (kept, not refused): an issued date after today (Vietnam time).</summary>
+    public IReadOnlyList<Archive.Domain.Documents.DigitizationWarning> Warnings =>
+        Metadata?.IssuedDate is { } issued && issued > DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7))
+            ? [new("issued_date_in_future", $"Ngày ban hành {issued:yyyy-MM-dd} ở tương lai.", $"The issued date {issued:yyyy-MM-dd} is in the future.")]
+            : [];
+}
 
 public sealed record AccessAlertListItem(string Kind, string RecordId, int AlertNumber, string RecordCode, string? OldMode, string? NewMode,
     string ChangedBy, DateTimeOffset RaisedAt, string? ConfirmedBy, DateTimeOffset? ConfirmedAt, string ConfirmUrl);
@@ -260,7 +267,20 @@ public static class DocumentsApi
             PdfFacts? pdf = null;
             if (blob.MediaType == "application/pdf")
                 await using (var s = await store.OpenReadAsync(blob.Sha256, ct)) pdf = PdfFactsReader.Read(s!, options.Value.MaxFactsBytes);
-            var name = !string.IsNullOrWhiteSpace(fileName) ? fileName : upload.FileName ?? $"{id}{Extension(blob.MediaType)}";
+            // A PDF no parser can read is refused here, not at signing or copying (where it answered 500).
+            if (pdf is { Readable: false, Error: { } why } && !why.StartsWith("too-large-for-facts", StringComparison.Ordinal))
+            {
+                if (!blob.AlreadyExisted) await store.DeleteAsync(blob.Sha256, CancellationToken.None);
+                return ApiProblems.Result(422, ApiProblems.TitleFor(422), new Text(
+                    $"Tệp PDF bị hỏng hoặc không đọc được ({why}); không lưu. Hãy quét hoặc xuất lại tệp.",
+                    $"The PDF is damaged or cannot be read ({why}); nothing was stored. Scan or export the file again."), "pdf-unreadable");
+            }
+            var name = SafeFileName.From(!string.IsNullOrWhiteSpace(fileName) ? fileName
+                : !string.IsNullOrWhiteSpace(upload.FileName) ? upload.FileName
+                : http.Request.Headers.ContentDisposition.ToString() is { Length: > 0 } cd
+                    && Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(cd, out var parsed)
+                    && (parsed.FileNameStar.Value ?? parsed.FileName.Value) is { Length: > 0 } n ? n.Trim('"')
+                : null, $"{id}{Extension(blob.MediaType)}");
             var facts = new ContentFacts(blob.Sha256, blob.Size, blob.MediaType, name, pdf?.PageCount, pdf?.Version, pdf?.PdfA, pdf?.MinImageDpi, pdf?.IsColor);
             var decision = DocumentDecider.Decide(new AddContentVersion(facts, scan), doc, RecordsRepository.Context(http, clock));
             if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
@@ -294,7 +314,7 @@ public static class DocumentsApi
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
-            return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, content.FileName, ct)
+            return await BlobDownload.ServeAsync(http, store, log, content.Sha256, "document", id, SafeFileName.From(content.FileName, content.Sha256), ct)
                 ?? ApiProblems.NotFound(new Text("Tệp nội dung bị thiếu trong kho.", "The content file is missing from the store."));
         }).RequireAuthorization(Policies.AnyRole);
 

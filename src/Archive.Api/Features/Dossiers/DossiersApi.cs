@@ -167,7 +167,6 @@ public static class DossiersApi
 
         group.MapGet("/{code}", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
-            code = Uri.UnescapeDataString(code);
             var (state, version) = await repo.LoadDossierAsync(code, ct);
             if (state.Residual is { } residual) return Disposition.DispositionHttp.Gone("dossier", residual);
             if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
@@ -194,7 +193,6 @@ public static class DossiersApi
         group.MapPost("/{code}/access-alerts/{number:int}/confirm", async Task<IResult> (string code, int number, HttpContext http, RecordsRepository repo,
             TimeProvider clock, CancellationToken ct) =>
         {
-            code = Uri.UnescapeDataString(code);
             var (state, version) = await repo.LoadDossierAsync(code, ct);
             if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
             return await DecideAndAppendAsync(code, state, version, new ConfirmDossierAccessChange(number), http, repo, clock, null, ct);
@@ -209,7 +207,6 @@ public static class DossiersApi
     private static async Task<IResult> UpdateAsync(string code, HttpContext http, RecordsRepository repo, TimeProvider clock,
         Func<DossierState, DossierCommand> command, string? reason, CancellationToken ct)
     {
-        code = Uri.UnescapeDataString(code);
         var (state, version) = await repo.LoadDossierAsync(code, ct);
         if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
         if (http.ExpectedVersion() != version) return ETags.Stale(http, version);

@@ -15,7 +15,7 @@ public static class HealthApi
     };
 
     public sealed record DatabaseHealth(string State, string? Server, string? Error);
-    public sealed record Health(string Status, DatabaseHealth Database);
+    public sealed record Health(string Status, DatabaseHealth Database, int DeadLetters = 0);
 
     /// <summary>Liveness and database state; anonymous by design so load balancers can probe it.</summary>
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder routes)
@@ -26,7 +26,10 @@ public static class HealthApi
             {
                 await using var cmd = db.CreateCommand("select current_setting('server_version')");
                 var version = (string?)await cmd.ExecuteScalarAsync(ct);
-                return TypedResults.Ok(new Health("ok", new DatabaseHealth("connected", version, null)));
+                // An event a projection could not apply leaves a read model without it: degraded until an admin acts
+                // (the dead letters are listed as alerts under /api/v1/audit/alerts).
+                var deadLetters = await Audit.FixityAlerts.DeadLetterCountAsync(db, ct);
+                return TypedResults.Ok(new Health(deadLetters > 0 ? "degraded" : "ok", new DatabaseHealth("connected", version, null), deadLetters));
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {

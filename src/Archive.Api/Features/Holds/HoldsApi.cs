@@ -56,18 +56,17 @@ public static class HoldsApi
         var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/holds").WithTags("Holds").Describe(Docs);
         dossiers.MapGet("/", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
-            code = Uri.UnescapeDataString(code);
             var (s, v) = await repo.LoadDossierAsync(code, ct);
             return s.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, s.Metadata?.AccessMode) ? NoRecord()
                 : TypedResults.Ok(Response("dossier", code, s.Holds, v));
         }).RequireRoles(DispositionAccess.Readers);
         dossiers.MapPost("/", (string code, PlaceHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
-            DossierAsync(Uri.UnescapeDataString(code), http, repo, clock, body.Reason,
+            DossierAsync(code, http, repo, clock, body.Reason,
                 new PlaceDossierHold(Place(body)), KindErrors(body), ct))
             .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
         dossiers.MapPost("/{holdId}/lift", (string code, string holdId, LiftHoldRequest body, HttpContext http, RecordsRepository repo, TimeProvider clock,
             CancellationToken ct) =>
-            DossierAsync(Uri.UnescapeDataString(code), http, repo, clock, body.Reason,
+            DossierAsync(code, http, repo, clock, body.Reason,
                 new LiftDossierHold(Lift(holdId, body)), [], ct))
             .Idempotent().RequireRoles(DispositionAccess.HoldManagers);
 

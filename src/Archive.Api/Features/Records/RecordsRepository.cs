@@ -60,9 +60,17 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
             : (initial, 0L)).ToList();
     }
 
-    public Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
-        string? reason, CancellationToken ct) =>
-        store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
+    /// <summary>
+    /// Appends with who/why metadata. Under an <c>Idempotency-Key</c> the key's outcome commits in the same transaction
+    /// (<see cref="Infrastructure.Idempotency.IdempotencyClaim"/>).
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
+        string? reason, CancellationToken ct)
+    {
+        if (Infrastructure.Idempotency.IdempotencyClaim.Of(http) is null)
+            return await store.AppendAsync(stream, expected, events.Cast<object>().ToList(), MetadataFor(http, reason), ct);
+        return (await AppendTogetherAsync([(stream, expected, events)], http, reason, ct))[0];
+    }
 
     /// <summary>Appends to several streams in one transaction: all commit or none (positions follow the list order).</summary>
     public async Task<IReadOnlyList<AppendResult>> AppendTogetherAsync(
@@ -75,9 +83,17 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         var results = new List<AppendResult>(appends.Count);
         foreach (var (stream, expected, events) in appends)
             results.Add(await store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct));
+        await RecordIdempotentOutcomeAsync(http, conn, tx, appends.Select(a => a.Stream).Zip(results), ct);
         await tx.CommitAsync(ct);
         return results;
     }
+
+    /// <summary>Records an idempotent request's outcome in the transaction that commits its events (no-op without a key).</summary>
+    public static Task RecordIdempotentOutcomeAsync(HttpContext http, NpgsqlConnection conn, NpgsqlTransaction tx,
+        IEnumerable<(string Stream, AppendResult Result)> appended, CancellationToken ct) =>
+        Infrastructure.Idempotency.IdempotencyClaim.Of(http) is { } claim
+            ? claim.RecordOutcomeAsync(conn, tx, string.Join(' ', appended.Select(a => $"{a.Stream}@{a.Result.FirstPosition}-{a.Result.LastPosition}")), ct)
+            : Task.CompletedTask;
 
     public static EventMetadata MetadataFor(HttpContext http, string? reason)
     {

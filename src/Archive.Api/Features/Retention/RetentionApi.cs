@@ -108,7 +108,7 @@ public static class RetentionApi
         var dossiers = routes.MapGroup("/api/v1/dossiers/{code}/retention").WithTags("Retention").Describe(Docs);
         dossiers.MapGet("/", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, TimeProvider clock, CancellationToken ct) =>
         {
-            var (state, version) = await repo.LoadDossierAsync(Uri.UnescapeDataString(code), ct);
+            var (state, version) = await repo.LoadDossierAsync(code, ct);
             if (state.Status is DossierStatus.None or DossierStatus.Destroyed || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode))
                 return NoDossier();
             http.Response.SetETag(version);
@@ -118,7 +118,6 @@ public static class RetentionApi
         dossiers.MapPut("/", async Task<IResult> (string code, RetentionChangeRequest body, HttpContext http, RecordsRepository repo, DispositionStore store,
             TimeProvider clock, CancellationToken ct) =>
         {
-            code = Uri.UnescapeDataString(code);
             var (state, version) = await repo.LoadDossierAsync(code, ct);
             if (state.Status is DossierStatus.None or DossierStatus.Destroyed || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode))
                 return NoDossier();

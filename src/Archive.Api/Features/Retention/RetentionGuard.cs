@@ -23,9 +23,9 @@ public static class RetentionGuard
         string? path = null;
         if (ctx.Arguments.OfType<DossierMetadataInput>().FirstOrDefault() is { } dossier && http.GetRouteValue("code") is string code)
         {
-            current = (await repo.LoadDossierAsync(Uri.UnescapeDataString(code), http.RequestAborted)).State.Retention;
+            current = (await repo.LoadDossierAsync(code, http.RequestAborted)).State.Retention;
             requested = Parse(dossier.RetentionCode, dossier.RetentionYears);
-            path = $"{DossiersApi.Location(Uri.UnescapeDataString(code))}/retention";
+            path = $"{DossiersApi.Location(code)}/retention";
         }
         else if (ctx.Arguments.OfType<DocumentMetadataInput>().FirstOrDefault() is { } document && http.GetRouteValue("id") is string id)
         {

@@ -48,12 +48,18 @@ public sealed class AccessLog(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<IReadOnlyList<AccessLogEntry>> ListAsync(string? resourceKind, string? resourceId, int limit, CancellationToken ct)
+    /// <summary>
+    /// Newest first. Without clearance, uses of regime 03 records are left out (their purposes describe them), decided
+    /// from the records' current regimes (<see cref="RecordAccess"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<AccessLogEntry>> ListAsync(string? resourceKind, string? resourceId, int limit, bool clearedForSecret,
+        CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        var hidden = clearedForSecret ? "" : " and " + RecordAccess.NotSecret("(resource_kind || '-' || resource_id)");
+        await using var cmd = db.CreateCommand($"""
             select id, at, caller, caller_name, role, action, resource_kind, resource_id, purpose, client_address, status
             from archive_api.access_log
-            where ($1::text is null or resource_kind = $1) and ($2::text is null or resource_id = $2)
+            where ($1::text is null or resource_kind = $1) and ($2::text is null or resource_id = $2){hidden}
             order by id desc limit $3
             """);
         cmd.Parameters.AddWithValue((object?)resourceKind ?? DBNull.Value);

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Archive.Api.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Archive.Api.Infrastructure.Content;
@@ -9,7 +10,8 @@ namespace Archive.Api.Infrastructure.Content;
 /// Blobs at <c>root/ab/cd/&lt;sha256&gt;</c>. Writes go to a temp file in the root (same file
 /// system, so the final rename is atomic) while hashing; the file is fsynced, renamed into
 /// place (or dropped when the blob already exists) and the directory fsynced, so a crash
-/// leaves either the whole blob or nothing under its name.
+/// leaves either the whole blob or nothing under its name. Folders are 0700 and blobs 0600
+/// (<see cref="OwnerOnly"/>).
 /// </summary>
 public sealed class FileSystemContentStore : IContentStore
 {
@@ -19,7 +21,8 @@ public sealed class FileSystemContentStore : IContentStore
     public FileSystemContentStore(IOptions<ContentStoreOptions> options)
     {
         _options = options.Value;
-        Directory.CreateDirectory(_options.Root);
+        // Scans of secret (03) records live here: owner-only, also when the store is older than the rule.
+        OwnerOnly.TightenFolders(_options.Root, depth: 2);
     }
 
     public string Root => _options.Root;
@@ -31,7 +34,7 @@ public sealed class FileSystemContentStore : IContentStore
         {
             string sha, mediaType;
             long size = 0;
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (var file = new FileStream(temp, OwnerOnly.NewFile(FileMode.CreateNew, FileAccess.Write, FileOptions.Asynchronous, 1 << 16)))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = new byte[1 << 16];
@@ -52,7 +55,7 @@ public sealed class FileSystemContentStore : IContentStore
 
             var target = PathFor(sha);
             var dir = Path.GetDirectoryName(target)!;
-            Directory.CreateDirectory(dir);
+            OwnerOnly.CreateFolder(dir);
             if (File.Exists(target))
             {
                 File.Delete(temp);

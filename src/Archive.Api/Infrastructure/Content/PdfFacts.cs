@@ -31,6 +31,10 @@ public static class PdfFactsReader
             return new PdfFacts(false, null, null, null, null, null, 0, $"too-large-for-facts (> {maxBytes} bytes)");
         try
         {
+            // PDFsharp sizes buffers from what the file declares (an xref stream saying /Length 2147483647 made it throw
+            // OutOfMemoryException): refuse declared sizes the file cannot hold before it reads anything.
+            if (DeclaredSizes.Exceeding(pdf) is { } lie)
+                return new PdfFacts(false, null, null, null, null, null, 0, lie);
             using var doc = PdfReader.Open(pdf, PdfDocumentOpenMode.Import);
             var version = $"{doc.Version / 10}.{doc.Version % 10}";
             int? minDpi = null;
@@ -54,8 +58,9 @@ public static class PdfFactsReader
             }
             return new PdfFacts(true, doc.PageCount, version, ReadPdfA(doc), minDpi, color, images, null);
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e)
         {
+            // An allocation refused for a size the file declared is the file's fault, not the server's: unreadable.
             return new PdfFacts(false, null, null, null, null, null, 0, e.GetType().Name);
         }
     }

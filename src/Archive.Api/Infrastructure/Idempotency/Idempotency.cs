@@ -30,11 +30,13 @@ public static class IdempotencyExtensions
 }
 
 /// <summary>
-/// Idempotent POSTs. The row for (caller, key) is inserted before the handler runs, so a
-/// concurrent duplicate finds it and gets 409 instead of executing twice. The body is hashed
-/// while the handler streams it (no buffering, works for multipart); a retry's body is hashed
-/// by draining it, then either the stored response is replayed or 422 is answered. Failed
-/// attempts (5xx or exceptions) release the key so the client can retry.
+/// Idempotent POSTs. The request holds its key for as long as it runs (<see cref="IdempotencyClaim"/>: an advisory
+/// lock in a transaction of its own, released by commit, rollback or a crash), so a concurrent duplicate gets 409
+/// instead of executing twice. Events the request appends record the key's outcome in their own transaction; the
+/// answer (status, replayed headers, body) is stored when the handler returns. A retry then finds one of three
+/// states: the answer (replayed, after checking the body's hash), an outcome without an answer (the process stopped
+/// between the commit and storing the answer: 409 <c>idempotency-answer-lost</c>, never a second execution), or
+/// nothing (nothing was committed: it runs, once). Failed attempts (5xx, exceptions) store no answer.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource db, ILogger<IdempotencyMiddleware> log)
 {
@@ -60,86 +62,88 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var route = $"{http.Request.Method} {http.Request.Path}";
         var ct = http.RequestAborted;
 
-        if (await TryClaimAsync(caller, key, route, ct))
-            await ExecuteAndStoreAsync(http, caller, key);
-        else
+        await using var holder = await db.OpenConnectionAsync(ct);
+        await using var hold = await holder.BeginTransactionAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("select pg_try_advisory_xact_lock($1)", holder, hold))
+        {
+            lockCmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(caller, key));
+            if (!(bool)(await lockCmd.ExecuteScalarAsync(ct))!)
+            {
+                http.Response.Headers.RetryAfter = "1";
+                await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này đang được xử lý.", "A request with this Idempotency-Key is still in progress."), "idempotency-in-progress");
+                return;
+            }
+        }
+        if (await HasRowAsync(caller, key, ct))
             await ReplayAsync(http, caller, key, route);
+        else
+            await ExecuteAndStoreAsync(http, caller, key, route);
+        await hold.CommitAsync(CancellationToken.None);
     }
 
-    private async Task<bool> TryClaimAsync(string caller, string key, string route, CancellationToken ct)
+    private async Task<bool> HasRowAsync(string caller, string key, CancellationToken ct)
     {
-        // A 'pending' row older than any request can run was left by a crashed instance; take it over.
-        await using (var stale = db.CreateCommand("""
-            delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending' and created_at < now() - interval '15 minutes'
-            """))
+        // 'pending' rows were left by the former claim-first design after a crash; nothing committed with them. Removed
+        // in a statement of its own: an uncommitted delete in the holding transaction would block the request's append.
+        await using (var stale = db.CreateCommand("delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending'"))
         {
             stale.Parameters.AddWithValue(caller);
             stale.Parameters.AddWithValue(key);
             await stale.ExecuteNonQueryAsync(ct);
         }
-        await using var cmd = db.CreateCommand("""
-            insert into archive_api.idempotency (caller, key, route) values ($1, $2, $3) on conflict do nothing
-            """);
+        await using var cmd = db.CreateCommand("select exists (select 1 from archive_api.idempotency where caller = $1 and key = $2)");
         cmd.Parameters.AddWithValue(caller);
         cmd.Parameters.AddWithValue(key);
-        cmd.Parameters.AddWithValue(route);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
-    private async Task ExecuteAndStoreAsync(HttpContext http, string caller, string key)
+    private async Task ExecuteAndStoreAsync(HttpContext http, string caller, string key, string route)
     {
         using var hashing = new HashingReadStream(http.Request.Body);
         http.Request.Body = hashing;
+        http.Items[typeof(IdempotencyClaim)] = new IdempotencyClaim(caller, key, route, hashing);
         var originalBody = http.Response.Body;
         var capture = new CaptureStream(originalBody, MaxStoredBody);
         http.Response.Body = capture;
-        var stored = false;
         try
         {
             await next(http);
             await hashing.DrainAsync(http.RequestAborted);
             if (http.Response.StatusCode < 500 && !capture.Overflowed)
-            {
-                await StoreAsync(http, caller, key, hashing.Hash(), capture.Captured);
-                stored = true;
-            }
+                await StoreAsync(http, caller, key, route, hashing.Hash(), capture.Captured);
         }
         finally
         {
             http.Response.Body = originalBody;
-            if (!stored) await ReleaseAsync(caller, key);
+            http.Items.Remove(typeof(IdempotencyClaim));
         }
     }
 
-    private async Task StoreAsync(HttpContext http, string caller, string key, byte[] hash, byte[] body)
+    private async Task StoreAsync(HttpContext http, string caller, string key, string route, byte[] hash, byte[] body)
     {
         var headers = ReplayedHeaders.Where(h => http.Response.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => http.Response.Headers[h].ToString());
-        await using var cmd = db.CreateCommand("""
-            update archive_api.idempotency set state = 'done', request_hash = $3, status = $4, headers = $5, body = $6
-            where caller = $1 and key = $2
-            """);
-        cmd.Parameters.AddWithValue(caller);
-        cmd.Parameters.AddWithValue(key);
-        cmd.Parameters.AddWithValue(hash);
-        cmd.Parameters.AddWithValue(http.Response.StatusCode);
-        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(headers));
-        cmd.Parameters.AddWithValue(body);
-        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
-    }
-
-    private async Task ReleaseAsync(string caller, string key)
-    {
         try
         {
-            await using var cmd = db.CreateCommand("delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending'");
+            await using var cmd = db.CreateCommand("""
+                insert into archive_api.idempotency (caller, key, route, request_hash, state, status, headers, body)
+                values ($1, $2, $3, $4, 'done', $5, $6, $7)
+                on conflict (caller, key) do update set state = 'done', request_hash = excluded.request_hash, status = excluded.status,
+                    headers = excluded.headers, body = excluded.body
+                """);
             cmd.Parameters.AddWithValue(caller);
             cmd.Parameters.AddWithValue(key);
+            cmd.Parameters.AddWithValue(route);
+            cmd.Parameters.AddWithValue(hash);
+            cmd.Parameters.AddWithValue(http.Response.StatusCode);
+            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(headers));
+            cmd.Parameters.AddWithValue(body);
             await cmd.ExecuteNonQueryAsync(CancellationToken.None);
         }
         catch (NpgsqlException e)
         {
-            log.LogWarning(e, "Could not release an idempotency key after a failed request");
+            // The answer was sent; a retry will learn from the committed outcome that the request was carried out.
+            log.LogWarning(e, "Could not store the answer of an idempotent request");
         }
     }
 
@@ -147,14 +151,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
     {
         var ct = http.RequestAborted;
         await using var cmd = db.CreateCommand("""
-            select route, state, request_hash, status, headers::text, body from archive_api.idempotency where caller = $1 and key = $2
+            select route, state, request_hash, status, headers::text, body, outcome from archive_api.idempotency where caller = $1 and key = $2
             """);
         cmd.Parameters.AddWithValue(caller);
         cmd.Parameters.AddWithValue(key);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct))
         {
-            // The first attempt failed and released the key between our insert and this read.
+            // Removed meanwhile (the shredding of a destroyed record rewrites, never removes, so only by hand).
             await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này vừa thất bại; hãy thử lại.", "A request with this Idempotency-Key just failed; retry."), "idempotency-retry");
             return;
         }
@@ -163,16 +167,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
             await WriteProblem(http, 422, new Text("Idempotency-Key đã được dùng cho một thao tác khác.", "The Idempotency-Key was used for a different operation."), "idempotency-key-reused");
             return;
         }
-        if (r.GetString(1) != "done")
-        {
-            http.Response.Headers.RetryAfter = "1";
-            await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này đang được xử lý.", "A request with this Idempotency-Key is still in progress."), "idempotency-in-progress");
-            return;
-        }
+        var done = r.GetString(1) == "done";
         var storedHash = (byte[])r[2];
-        var status = r.GetInt32(3);
-        var headers = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))!;
-        var body = (byte[])r[5];
+        var outcome = r.IsDBNull(6) ? "" : r.GetString(6);
+        var status = done ? r.GetInt32(3) : 0;
+        var headers = done ? JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))! : [];
+        var body = done ? (byte[])r[5] : [];
         await r.DisposeAsync();
 
         using var hashing = new HashingReadStream(http.Request.Body);
@@ -180,6 +180,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         if (!CryptographicOperations.FixedTimeEquals(hashing.Hash(), storedHash))
         {
             await WriteProblem(http, 422, new Text("Idempotency-Key đã được dùng với nội dung yêu cầu khác.", "The Idempotency-Key was used with a different request body."), "idempotency-key-reused");
+            return;
+        }
+        if (!done)
+        {
+            await WriteProblem(http, 409, new Text(
+                $"Yêu cầu với Idempotency-Key này đã được thực hiện ({outcome}) nhưng máy chủ dừng trước khi lưu câu trả lời; không thực hiện lại. Hãy đọc hồ sơ/tài liệu để xem kết quả.",
+                $"The request with this Idempotency-Key was carried out ({outcome}) but the server stopped before keeping its answer; it is not run again. Read the record to see the result."),
+                "idempotency-answer-lost");
             return;
         }
         http.Response.StatusCode = status;

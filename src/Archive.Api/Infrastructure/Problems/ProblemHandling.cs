@@ -70,10 +70,10 @@ internal sealed class ArchiveExceptionHandler(IProblemDetailsService problems, I
             ProblemException p => ApiProblems.Details(p.Status, p.Title, p.DetailText, p.Code),
             BadHttpRequestException b when b.StatusCode == 413 => ApiProblems.Details(413, ApiProblems.TitleFor(413),
                 new Text("Nội dung yêu cầu vượt quá giới hạn cho phép.", "The request body exceeds the allowed size."), "too-large"),
-            BadHttpRequestException b when b.InnerException is JsonException j => JsonProblem(j),
-            BadHttpRequestException b => ApiProblems.Details(b.StatusCode is >= 400 and < 500 ? b.StatusCode : 400, ApiProblems.TitleFor(400),
-                new Text("Yêu cầu không đúng định dạng.", "The request is malformed: " + b.Message), "bad-request"),
-            JsonException j => JsonProblem(j),
+            BadHttpRequestException b when b.InnerException is JsonException j => RequestShapeProblems.ForJson(j),
+            // Never the framework's own English text: our words, the field, the expected format.
+            BadHttpRequestException b => RequestShapeProblems.ForBadRequest(b),
+            JsonException j => RequestShapeProblems.ForJson(j),
             OperationCanceledException when http.RequestAborted.IsCancellationRequested => null,
             _ when DatabaseUnavailable.Is(exception) => DatabaseUnavailable.Details(),
             _ => null,
@@ -94,8 +94,4 @@ internal sealed class ArchiveExceptionHandler(IProblemDetailsService problems, I
         http.Response.StatusCode = details.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = details, Exception = exception });
     }
-
-    private static ProblemDetails JsonProblem(JsonException j) => ApiProblems.Details(400, ApiProblems.TitleFor(400),
-        new Text("Nội dung JSON không hợp lệ" + (j.Path is null ? "." : $" tại '{j.Path}'."),
-                 "The JSON body is invalid" + (j.Path is null ? "." : $" at '{j.Path}'.")), "invalid-json");
 }
