@@ -44,6 +44,7 @@ internal sealed class ArchiveDocumentTransformer : IOpenApiDocumentTransformer
                 + "Mọi lỗi theo RFC 9457 (application/problem+json) bằng tiếng Việt và tiếng Anh.\n\n"
                 + "Electronic records archive for public agencies: fonds, dossiers, documents, signing, copies, verification. "
                 + "Every error is RFC 9457 problem+json in Vietnamese and English. Authenticate with the X-Api-Key header.",
+            License = new OpenApiLicense { Name = "MIT", Identifier = "MIT" },
         };
         document.Servers = [new OpenApiServer { Url = "/", Description = "Máy chủ phục vụ tài liệu này / The server that serves this document" }];
         document.Components ??= new OpenApiComponents();
