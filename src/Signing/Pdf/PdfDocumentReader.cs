@@ -13,10 +13,14 @@ public sealed class PdfDocumentReader
     private readonly Dictionary<int, PdfObject> _cache = new();
     private readonly Dictionary<int, (int[] Numbers, int[] Offsets, byte[] Data, int First)> _objectStreams = new();
 
+    private readonly PdfParser _parser;
+
     public PdfDocumentReader(byte[] data)
     {
         Data = data;
         Trailer = null!;
+        // An indirect /Length is looked up without a resolver of its own: a length is a number, and a cycle cannot form.
+        _parser = new PdfParser(data) { LengthResolver = LengthOf };
         try
         {
             LastStartXref = FindLastStartXref(data);
@@ -80,18 +84,21 @@ public sealed class PdfDocumentReader
             {
                 hasObjectStreams = true;
                 var n = (int)((Resolve(d["N"]) as PdfNumber)?.LongValue ?? 0);
-                var lexer = new PdfLexer(DecodeStream((PdfStream)obj));
-                for (var i = 0; i < n; i++)
+                var decoded = DecodeStream((PdfStream)obj);
+                var inner = new PdfParser(decoded);
+                long p = 0;
+                for (var i = 0; i < n && p < decoded.Length; i++)
                 {
-                    var inner = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    lexer.ReadKeyword();
-                    _xref.TryAdd(inner, new XrefEntry(2, num, i));
+                    var number = int.Parse(inner.ReadKeyword(ref p, decoded.Length), CultureInfo.InvariantCulture);
+                    inner.ReadKeyword(ref p, decoded.Length);
+                    _xref.TryAdd(number, new XrefEntry(2, num, i));
                 }
             }
             else if (obj is PdfStream { Dictionary: var x } && x.NameOf("Type") == "XRef" && x["Root"] is not null) trailer = x;
         }
-        var t = PdfLexer.LastIndexOf(Data, "trailer"u8);
-        if (t >= 0 && new PdfLexer(Data, t + 7).ReadObject() is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
+        var t = Data.AsSpan().LastIndexOf("trailer"u8);
+        long afterTrailer = t + 7;
+        if (t >= 0 && _parser.ParseValue(ref afterTrailer, Data.Length, 0) is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
         var rootNumber = trailer?["Root"] is PdfReference r && GetObject(r) is PdfDictionary ? r.Number
             : _xref.Keys.FirstOrDefault(k => _xref[k].Kind != 0 && SafeGet(k) is PdfDictionary d && d.NameOf("Type") == "Catalog");
         if (rootNumber == 0) throw new PdfFormatException("No document catalog found.");
@@ -129,14 +136,26 @@ public sealed class PdfDocumentReader
         if (_cache.TryGetValue(number, out var cached)) return cached;
         if (!_xref.TryGetValue(number, out var e) || e.Kind == 0) return null;
         PdfObject? value;
-        if (e.Kind == 1)
-        {
-            var lexer = new PdfLexer(Data, (int)e.Offset, r => GetObject(r));
-            value = lexer.ReadIndirectObject().Value;
-        }
+        if (e.Kind == 1) value = ReadIndirect(e.Offset);
         else value = ReadFromObjectStream((int)e.Offset, e.Generation);
         if (value is not null) _cache[number] = value;
         return value;
+    }
+
+    /// <summary>The object a cross-reference entry points at; a stream's bytes are copied out of the file.</summary>
+    private PdfObject ReadIndirect(long offset)
+    {
+        if (offset < 0 || offset >= Data.Length) throw new PdfFormatException($"Object offset {offset} lies outside the file.");
+        var o = _parser.ParseIndirectAt(offset, Data.Length, lenient: true) ?? throw new PdfFormatException($"No object at offset {offset}.");
+        return o.IsStream ? new PdfStream(o.Dict!, Data.AsSpan((int)o.StreamStart, (int)o.StreamLength).ToArray()) : o.Value;
+    }
+
+    private long? LengthOf(PdfReference r)
+    {
+        if (_cache.TryGetValue(r.Number, out var known)) return (known as PdfNumber)?.LongValue;
+        if (!_xref.TryGetValue(r.Number, out var e) || e.Kind != 1 || e.Offset < 0 || e.Offset >= Data.Length) return null;
+        try { return (new PdfParser(Data).ParseIndirectAt(e.Offset, Data.Length, lenient: true)?.Value as PdfNumber)?.LongValue; }
+        catch (PdfFormatException) { return null; }
     }
 
     public byte[] DecodeStream(PdfStream s) => StreamDecoder.Decode(s, Resolve);
@@ -175,55 +194,59 @@ public sealed class PdfDocumentReader
 
     private static long FindLastStartXref(byte[] data)
     {
-        var i = PdfLexer.LastIndexOf(data, "startxref"u8);
+        var i = data.AsSpan().LastIndexOf("startxref"u8);
         if (i < 0) throw new PdfFormatException("No startxref found: not a PDF or truncated.");
-        var lexer = new PdfLexer(data, i + 9);
-        return long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+        long p = i + 9;
+        return long.Parse(new PdfParser(data).ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
     }
 
     private (PdfDictionary Trailer, bool IsStream) ReadXrefSection(int offset)
     {
-        var lexer = new PdfLexer(Data, offset);
-        if (lexer.PeekKeyword() == "xref")
+        if (offset < 0 || offset >= Data.Length) throw new PdfFormatException($"startxref {offset} lies outside the file.");
+        long pos = offset, end = Data.Length;
+        if (_parser.ReadKeyword(ref pos, end) == "xref")
         {
-            lexer.ReadKeyword();
             while (true)
             {
-                var kw = lexer.ReadKeyword();
+                var kw = _parser.ReadKeyword(ref pos, end);
                 if (kw == "trailer") break;
                 var start = int.Parse(kw, CultureInfo.InvariantCulture);
-                var count = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                var count = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                // An entry takes 20 bytes (ISO 32000-2 7.5.4): a count beyond the remaining bytes is a lie, not a reason to loop.
+                if (start < 0 || count < 0 || count > (end - pos) / 18 + 1) throw new PdfFormatException("Cross-reference subsection larger than the file.");
                 for (var k = 0; k < count; k++)
                 {
-                    var off = long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    var gen = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    var type = lexer.ReadKeyword();
+                    var off = long.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                    var gen = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                    var type = _parser.ReadKeyword(ref pos, end);
                     var num = start + k;
                     if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry(type == "n" ? 1 : 0, off, gen);
                 }
             }
-            var trailer = lexer.ReadObject() as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
+            var trailer = _parser.ParseValue(ref pos, end, 0) as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
             if (trailer["XRefStm"] is PdfNumber hybrid) ReadXrefSection((int)hybrid.LongValue);
             return (trailer, false);
         }
 
-        var (_, _, obj) = new PdfLexer(Data, offset, r => _xref.TryGetValue(r.Number, out _) ? GetObject(r) : null).ReadIndirectObject();
+        var obj = ReadIndirect(offset);
         if (obj is not PdfStream xs || xs.Dictionary.NameOf("Type") != "XRef")
             throw new PdfFormatException($"startxref {offset} points to neither an xref table nor an xref stream.");
         var d = xs.Dictionary;
         var w = ((PdfArray)d["W"]!).Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray();
         var size = (int)((PdfNumber)d["Size"]!).LongValue;
         var index = (d["Index"] as PdfArray)?.Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray() ?? [0, size];
+        // Field widths come from the file: more than eight bytes cannot be an offset, and an empty row would loop without reading.
+        if (w.Length != 3 || w.Any(x => x is < 0 or > 8) || w.Sum() == 0) throw new PdfFormatException("Cross-reference stream /W is not three widths of 0 to 8 bytes.");
         var data = StreamDecoder.Decode(xs, o => o);
         var rowLen = w.Sum();
-        var pos = 0;
+        var at = 0;
         for (var s = 0; s + 1 < index.Length; s += 2)
         {
-            for (var k = 0; k < index[s + 1] && pos + rowLen <= data.Length; k++, pos += rowLen)
+            for (var k = 0; k < index[s + 1] && at + rowLen <= data.Length; k++, at += rowLen)
             {
-                var f0 = w[0] == 0 ? 1 : ReadField(data, pos, w[0]);
-                var f1 = ReadField(data, pos + w[0], w[1]);
-                var f2 = ReadField(data, pos + w[0] + w[1], w[2]);
+                var f0 = w[0] == 0 ? 1 : ReadField(data, at, w[0]);
+                var f1 = ReadField(data, at + w[0], w[1]);
+                var f2 = ReadField(data, at + w[0] + w[1], w[2]);
                 var num = index[s] + k;
                 if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry((int)f0, f1, (int)f2);
             }
@@ -246,19 +269,24 @@ public sealed class PdfDocumentReader
             var n = (int)((PdfNumber)Resolve(s.Dictionary["N"])!).LongValue;
             var first = (int)((PdfNumber)Resolve(s.Dictionary["First"])!).LongValue;
             var data = DecodeStream(s);
-            var lexer = new PdfLexer(data);
+            // /N and /First come from the file: each header pair takes at least four bytes of the decoded stream.
+            if (n < 0 || n > data.Length / 4 + 1 || first < 0 || first > data.Length) throw new PdfFormatException($"Object stream {streamNumber} has an impossible /N or /First.");
+            var parser = new PdfParser(data);
+            long p = 0;
             var nums = new int[n];
             var offs = new int[n];
             for (var i = 0; i < n; i++)
             {
-                nums[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                offs[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                nums[i] = int.Parse(parser.ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
+                offs[i] = int.Parse(parser.ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
             }
             os = (nums, offs, data, first);
             _objectStreams[streamNumber] = os;
         }
-        if (index >= os.Offsets.Length) return null;
-        return new PdfLexer(os.Data, os.First + os.Offsets[index], r => GetObject(r)).ReadObject();
+        if (index < 0 || index >= os.Offsets.Length) return null;
+        long at = (long)os.First + os.Offsets[index];
+        if (at < 0 || at >= os.Data.Length) throw new PdfFormatException($"Object {index} of object stream {streamNumber} lies outside it.");
+        return new PdfParser(os.Data).ParseValue(ref at, os.Data.Length, 0);
     }
 
     private readonly record struct XrefEntry(int Kind, long Offset, int Generation);

@@ -50,7 +50,7 @@ public static class ByteRanges
     {
         var ends = new List<long>();
         var pos = 0;
-        while ((pos = PdfLexer.IndexOf(file, "%%EOF"u8, pos)) >= 0)
+        while ((pos = PdfParser.IndexOf(file, "%%EOF"u8, pos)) >= 0)
         {
             pos += 5;
             var end = pos;

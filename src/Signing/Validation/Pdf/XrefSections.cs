@@ -1,3 +1,4 @@
+using Signing.Pdf;
 namespace Signing.Validation.Pdf;
 
 /// <summary>One cross-reference entry of a revision: the object is free, or in use at a byte offset.</summary>
@@ -19,7 +20,7 @@ internal static class XrefSections
         ReadClassic(parser, from, end, entries, ref root, spans);
         foreach (var o in definedHere.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "XRef").OrderBy(o => o.Offset))
         {
-            if (o.Dict!["Root"] is PdfRef r) root = r.Number;
+            if (o.Dict!["Root"] is PdfReference r) root = r.Number;
             ReadStream(o, decode(o), entries);
         }
         return (entries, root);
@@ -61,7 +62,7 @@ internal static class XrefSections
                 p += 7;
                 try
                 {
-                    if (parser.ParseValue(ref p, end, 0) is PdfDict trailer && trailer["Root"] is PdfRef r) root = r.Number;
+                    if (parser.ParseValue(ref p, end, 0) is PdfDictionary trailer && trailer["Root"] is PdfReference r) root = r.Number;
                 }
                 catch (PdfFormatException) { /* a broken trailer names no root */ }
                 pos = p;
@@ -89,7 +90,7 @@ internal static class XrefSections
         int w0 = (int)((PdfNumber)w.Items[0]).Value, w1 = (int)((PdfNumber)w.Items[1]).Value, w2 = (int)((PdfNumber)w.Items[2]).Value;
         int row = w0 + w1 + w2;
         if (row == 0) return;
-        if (d["DecodeParms"] is PdfDict parms && parms["Predictor"] is PdfNumber { Value: >= 10 })
+        if (d["DecodeParms"] is PdfDictionary parms && parms["Predictor"] is PdfNumber { Value: >= 10 })
             decoded = UndoPngPredictor(decoded, parms["Columns"] is PdfNumber c && c.Value >= 1 && c.Value <= 64 ? (int)c.Value : row);
         if (decoded is null) return;
         var index = d["Index"] is PdfArray ia && ia.Items.All(i => i is PdfNumber) ? ia.Items.Cast<PdfNumber>().Select(n => (long)n.Value).ToList()
