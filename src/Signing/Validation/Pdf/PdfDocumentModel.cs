@@ -1,5 +1,4 @@
 using Signing.Pdf;
-using System.IO.Compression;
 
 namespace Signing.Validation.Pdf;
 
@@ -225,28 +224,12 @@ internal sealed class PdfDocumentModel
         }
     }
 
-    /// <summary>Decoded stream data; only FlateDecode (or no filter) is supported, which is what DSS writers use.</summary>
+    /// <summary>Decoded stream data (FlateDecode, PNG predictors), or null when a filter is unsupported, the data is damaged or it inflates beyond <paramref name="maxBytes"/>.</summary>
     public byte[]? StreamData(PdfIndirect o, int maxBytes = 16 * 1024 * 1024)
     {
         var raw = Data.AsSpan((int)o.StreamStart, (int)o.StreamLength).ToArray();
-        var filter = o.Dict?["Filter"];
-        if (filter is PdfArray { Items.Count: 1 } single) filter = single.Items[0];
-        if (filter is null) return raw;
-        if (filter is not PdfName { Value: "FlateDecode" }) return null;
-        try
-        {
-            using var z = new ZLibStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[81920];
-            int n;
-            while ((n = z.Read(buffer)) > 0)
-            {
-                output.Write(buffer, 0, n);
-                if (output.Length > maxBytes) return null; // decompression bomb
-            }
-            return output.ToArray();
-        }
-        catch (InvalidDataException) { return null; }
+        try { return StreamDecoder.Decode(new PdfStream(o.Dict!, raw), v => v, maxBytes); }
+        catch (Exception e) when (e is PdfFormatException or InvalidDataException) { return null; }
     }
 }
 

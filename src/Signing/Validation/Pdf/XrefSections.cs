@@ -21,7 +21,7 @@ internal static class XrefSections
         foreach (var o in definedHere.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "XRef").OrderBy(o => o.Offset))
         {
             if (o.Dict!["Root"] is PdfReference r) root = r.Number;
-            ReadStream(o, decode(o), entries);
+            ReadStream(o, decode(o), entries); // decoded with its predictor
         }
         return (entries, root);
     }
@@ -90,9 +90,6 @@ internal static class XrefSections
         int w0 = (int)((PdfNumber)w.Items[0]).Value, w1 = (int)((PdfNumber)w.Items[1]).Value, w2 = (int)((PdfNumber)w.Items[2]).Value;
         int row = w0 + w1 + w2;
         if (row == 0) return;
-        if (d["DecodeParms"] is PdfDictionary parms && parms["Predictor"] is PdfNumber { Value: >= 10 })
-            decoded = UndoPngPredictor(decoded, parms["Columns"] is PdfNumber c && c.Value >= 1 && c.Value <= 64 ? (int)c.Value : row);
-        if (decoded is null) return;
         var index = d["Index"] is PdfArray ia && ia.Items.All(i => i is PdfNumber) ? ia.Items.Cast<PdfNumber>().Select(n => (long)n.Value).ToList()
             : d["Size"] is PdfNumber size ? [0L, (long)size.Value] : [];
         int at = 0;
@@ -119,42 +116,6 @@ internal static class XrefSections
         long v = 0;
         for (int i = 0; i < width; i++) v = v << 8 | data[at + i];
         return v;
-    }
-
-    /// <summary>PNG predictors (ISO 32000-1 7.4.4.4): each row starts with its filter type.</summary>
-    private static byte[]? UndoPngPredictor(byte[] data, int columns)
-    {
-        int stride = columns + 1;
-        if (data.Length % stride != 0) return null;
-        var output = new byte[data.Length / stride * columns];
-        var previous = new byte[columns];
-        for (int r = 0; r < data.Length / stride; r++)
-        {
-            int type = data[r * stride];
-            var current = output.AsSpan(r * columns, columns);
-            for (int i = 0; i < columns; i++)
-            {
-                int raw = data[r * stride + 1 + i];
-                int left = i > 0 ? current[i - 1] : 0, up = previous[i], upLeft = i > 0 ? previous[i - 1] : 0;
-                current[i] = (byte)(type switch
-                {
-                    0 => raw,
-                    1 => raw + left,
-                    2 => raw + up,
-                    3 => raw + (left + up) / 2,
-                    4 => raw + Paeth(left, up, upLeft),
-                    _ => raw,
-                });
-            }
-            current.CopyTo(previous);
-        }
-        return output;
-    }
-
-    private static int Paeth(int a, int b, int c)
-    {
-        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static void Skip(byte[] data, ref long p, long end)
