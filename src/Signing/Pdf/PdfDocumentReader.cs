@@ -11,6 +11,7 @@ public sealed class PdfDocumentReader
 {
     private readonly Dictionary<int, XrefEntry> _xref = new();
     private readonly Dictionary<int, PdfObject> _cache = new();
+    private readonly HashSet<int> _reading = new();
     private readonly Dictionary<int, (int[] Numbers, int[] Offsets, byte[] Data, int First)> _objectStreams = new();
 
     private readonly PdfParser _parser;
@@ -135,11 +136,18 @@ public sealed class PdfDocumentReader
     {
         if (_cache.TryGetValue(number, out var cached)) return cached;
         if (!_xref.TryGetValue(number, out var e) || e.Kind == 0) return null;
-        PdfObject? value;
-        if (e.Kind == 1) value = ReadIndirect(e.Offset);
-        else value = ReadFromObjectStream((int)e.Offset, e.Generation);
-        if (value is not null) _cache[number] = value;
-        return value;
+        // An object stream said to lie inside itself (or in a ring of object streams) would otherwise recurse without end.
+        if (!_reading.Add(number)) throw new PdfFormatException($"Object {number} is stored inside itself.");
+        try
+        {
+            PdfObject? value;
+            if (e.Kind == 1) value = ReadIndirect(e.Offset);
+            else if (e.Kind == 2 && e.Offset is >= 0 and <= int.MaxValue) value = ReadFromObjectStream((int)e.Offset, e.Generation);
+            else value = null; // ISO 32000-2 7.5.8.3: other types are references to the null object
+            if (value is not null) _cache[number] = value;
+            return value;
+        }
+        finally { _reading.Remove(number); }
     }
 
     /// <summary>The object a cross-reference entry points at; a stream's bytes are copied out of the file.</summary>
@@ -161,25 +169,41 @@ public sealed class PdfDocumentReader
     public byte[] DecodeStream(PdfStream s) => StreamDecoder.Decode(s, Resolve);
 
     /// <summary>First page (depth-first) with the attributes it inherits from the page tree.</summary>
-    public PageInfo GetFirstPage()
+    public PageInfo GetFirstPage() => Pages().FirstOrDefault() ?? throw new PdfFormatException("Empty page tree.");
+
+    /// <summary>
+    /// Every page in document order with the attributes it inherits (ISO 32000-2 7.7.3.4). A node met twice or a tree
+    /// deeper than 64 is refused: a hostile tree can neither loop nor recurse without end.
+    /// </summary>
+    public IEnumerable<PageInfo> Pages()
     {
-        var node = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("Catalog has no /Pages.");
-        PdfObject? mediaBox = null, cropBox = null, rotate = null;
-        for (var depth = 0; depth < 64; depth++)
+        var root = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("Catalog has no /Pages.");
+        var visited = new HashSet<int>();
+        var stack = new Stack<(PdfReference Node, int Depth, PdfObject? Media, PdfObject? Crop, PdfObject? Rotate, PdfObject? Resources)>();
+        stack.Push((root, 0, null, null, null, null));
+        while (stack.Count > 0)
         {
+            var (node, depth, media, crop, rotate, resources) = stack.Pop();
+            if (depth > 64) throw new PdfFormatException("Page tree too deep.");
+            if (!visited.Add(node.Number)) throw new PdfFormatException("Page tree has a cycle.");
             var dict = GetObject(node) as PdfDictionary ?? throw new PdfFormatException("Page tree node is not a dictionary.");
-            mediaBox = dict["MediaBox"] ?? mediaBox;
-            cropBox = dict["CropBox"] ?? cropBox;
+            media = dict["MediaBox"] ?? media;
+            crop = dict["CropBox"] ?? crop;
             rotate = dict["Rotate"] ?? rotate;
+            resources = dict["Resources"] ?? resources;
             if (dict.NameOf("Type") == "Page" || dict["Kids"] is null)
             {
-                return new PageInfo(node, dict, ToRect(Resolve(cropBox) ?? Resolve(mediaBox)),
-                    (int)((Resolve(rotate) as PdfNumber)?.LongValue ?? 0));
+                yield return new PageInfo(node, dict, ToRect(Resolve(crop) ?? Resolve(media)), (int)((Resolve(rotate) as PdfNumber)?.LongValue ?? 0))
+                {
+                    MediaBox = ToRect(Resolve(media)),
+                    Resources = Resolve(resources) as PdfDictionary,
+                };
+                continue;
             }
             var kids = Resolve(dict["Kids"]) as PdfArray ?? throw new PdfFormatException("Page tree /Kids is not an array.");
-            node = kids.Items.OfType<PdfReference>().FirstOrDefault() ?? throw new PdfFormatException("Empty page tree.");
+            for (var i = kids.Items.Count - 1; i >= 0; i--)
+                if (kids.Items[i] is PdfReference kid) stack.Push((kid, depth + 1, media, crop, rotate, resources));
         }
-        throw new PdfFormatException("Page tree too deep.");
     }
 
     private double[] ToRect(PdfObject? o)
@@ -232,33 +256,11 @@ public sealed class PdfDocumentReader
         if (obj is not PdfStream xs || xs.Dictionary.NameOf("Type") != "XRef")
             throw new PdfFormatException($"startxref {offset} points to neither an xref table nor an xref stream.");
         var d = xs.Dictionary;
-        var w = ((PdfArray)d["W"]!).Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray();
-        var size = (int)((PdfNumber)d["Size"]!).LongValue;
-        var index = (d["Index"] as PdfArray)?.Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray() ?? [0, size];
-        // Field widths come from the file: more than eight bytes cannot be an offset, and an empty row would loop without reading.
-        if (w.Length != 3 || w.Any(x => x is < 0 or > 8) || w.Sum() == 0) throw new PdfFormatException("Cross-reference stream /W is not three widths of 0 to 8 bytes.");
-        var data = StreamDecoder.Decode(xs, o => o);
-        var rowLen = w.Sum();
-        var at = 0;
-        for (var s = 0; s + 1 < index.Length; s += 2)
-        {
-            for (var k = 0; k < index[s + 1] && at + rowLen <= data.Length; k++, at += rowLen)
-            {
-                var f0 = w[0] == 0 ? 1 : ReadField(data, at, w[0]);
-                var f1 = ReadField(data, at + w[0], w[1]);
-                var f2 = ReadField(data, at + w[0] + w[1], w[2]);
-                var num = index[s] + k;
-                if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry((int)f0, f1, (int)f2);
-            }
-        }
+        var rows = XrefStreamRows.Read(d, StreamDecoder.Decode(xs, o => o))
+            ?? throw new PdfFormatException("Cross-reference stream /W is not three widths of 0 to 8 bytes.");
+        foreach (var r in rows)
+            if (!_xref.ContainsKey(r.Number)) _xref[r.Number] = new XrefEntry((int)r.Type, r.Field2, (int)r.Field3);
         return (d, true);
-    }
-
-    private static long ReadField(byte[] data, int pos, int width)
-    {
-        long v = 0;
-        for (var i = 0; i < width; i++) v = (v << 8) | data[pos + i];
-        return v;
     }
 
     private PdfObject? ReadFromObjectStream(int streamNumber, int index)
@@ -294,4 +296,8 @@ public sealed class PdfDocumentReader
     public override string ToString() => Encoding.ASCII.GetString(Data, 0, Math.Min(8, Data.Length));
 }
 
-public sealed record PageInfo(PdfReference Reference, PdfDictionary Dictionary, double[] Box, int Rotate);
+public sealed record PageInfo(PdfReference Reference, PdfDictionary Dictionary, double[] Box, int Rotate)
+{
+    public double[] MediaBox { get; init; } = Box;
+    public PdfDictionary? Resources { get; init; }
+}

@@ -85,37 +85,13 @@ internal static class XrefSections
 
     private static void ReadStream(PdfIndirect o, byte[]? decoded, List<XrefEntry> entries)
     {
-        var d = o.Dict!;
-        if (decoded is null || d["W"] is not PdfArray { Items.Count: 3 } w || w.Items.Any(i => i is not PdfNumber { Value: >= 0 and <= 8 })) return;
-        int w0 = (int)((PdfNumber)w.Items[0]).Value, w1 = (int)((PdfNumber)w.Items[1]).Value, w2 = (int)((PdfNumber)w.Items[2]).Value;
-        int row = w0 + w1 + w2;
-        if (row == 0) return;
-        var index = d["Index"] is PdfArray ia && ia.Items.All(i => i is PdfNumber) ? ia.Items.Cast<PdfNumber>().Select(n => (long)n.Value).ToList()
-            : d["Size"] is PdfNumber size ? [0L, (long)size.Value] : [];
-        int at = 0;
-        for (int s = 0; s + 1 < index.Count; s += 2)
+        if (decoded is null || XrefStreamRows.Read(o.Dict!, decoded) is not { } rows) return;
+        foreach (var r in rows)
         {
-            long first = index[s], count = index[s + 1];
-            if (first < 0 || count < 0) return;
-            for (long i = 0; i < count; i++)
-            {
-                if (at + row > decoded.Length) return;
-                long type = w0 == 0 ? 1 : Field(decoded, at, w0);
-                long f1 = Field(decoded, at + w0, w1);
-                at += row;
-                if (first + i > int.MaxValue) return;
-                if (type == 0) entries.Add(new XrefEntry((int)(first + i), true, 0));
-                else if (type == 1) entries.Add(new XrefEntry((int)(first + i), false, f1));
-                // Type 2 (inside an object stream) is read with the object streams themselves.
-            }
+            if (r.Type == 0) entries.Add(new XrefEntry(r.Number, true, 0));
+            else if (r.Type == 1) entries.Add(new XrefEntry(r.Number, false, r.Field2));
+            // Type 2 (inside an object stream) is read with the object streams themselves.
         }
-    }
-
-    private static long Field(byte[] data, int at, int width)
-    {
-        long v = 0;
-        for (int i = 0; i < width; i++) v = v << 8 | data[at + i];
-        return v;
     }
 
     private static void Skip(byte[] data, ref long p, long end)
