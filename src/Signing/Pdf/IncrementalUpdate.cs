@@ -16,7 +16,8 @@ public sealed class IncrementalUpdate
     public IncrementalUpdate(PdfDocumentReader doc)
     {
         _doc = doc;
-        _nextNumber = Math.Max(doc.Size, doc.ObjectNumbers.DefaultIfEmpty(0).Max() + 1);
+        // /Size is believed only as far as the file could hold that many objects: a claimed 2^31 must not overflow the numbering.
+        _nextNumber = Math.Max((int)Math.Min(doc.Size, doc.Data.Length), doc.ObjectNumbers.DefaultIfEmpty(0).Max() + 1);
     }
 
     public PdfReference Reserve() => new(_nextNumber++, 0);

@@ -11,12 +11,17 @@ public sealed class PdfDocumentReader
 {
     private readonly Dictionary<int, XrefEntry> _xref = new();
     private readonly Dictionary<int, PdfObject> _cache = new();
+    private readonly HashSet<int> _reading = new();
     private readonly Dictionary<int, (int[] Numbers, int[] Offsets, byte[] Data, int First)> _objectStreams = new();
+
+    private readonly PdfParser _parser;
 
     public PdfDocumentReader(byte[] data)
     {
         Data = data;
         Trailer = null!;
+        // An indirect /Length is looked up without a resolver of its own: a length is a number, and a cycle cannot form.
+        _parser = new PdfParser(data) { LengthResolver = LengthOf };
         try
         {
             LastStartXref = FindLastStartXref(data);
@@ -80,18 +85,21 @@ public sealed class PdfDocumentReader
             {
                 hasObjectStreams = true;
                 var n = (int)((Resolve(d["N"]) as PdfNumber)?.LongValue ?? 0);
-                var lexer = new PdfLexer(DecodeStream((PdfStream)obj));
-                for (var i = 0; i < n; i++)
+                var decoded = DecodeStream((PdfStream)obj);
+                var inner = new PdfParser(decoded);
+                long p = 0;
+                for (var i = 0; i < n && p < decoded.Length; i++)
                 {
-                    var inner = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    lexer.ReadKeyword();
-                    _xref.TryAdd(inner, new XrefEntry(2, num, i));
+                    var number = int.Parse(inner.ReadKeyword(ref p, decoded.Length), CultureInfo.InvariantCulture);
+                    inner.ReadKeyword(ref p, decoded.Length);
+                    _xref.TryAdd(number, new XrefEntry(2, num, i));
                 }
             }
             else if (obj is PdfStream { Dictionary: var x } && x.NameOf("Type") == "XRef" && x["Root"] is not null) trailer = x;
         }
-        var t = PdfLexer.LastIndexOf(Data, "trailer"u8);
-        if (t >= 0 && new PdfLexer(Data, t + 7).ReadObject() is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
+        var t = Data.AsSpan().LastIndexOf("trailer"u8);
+        long afterTrailer = t + 7;
+        if (t >= 0 && _parser.ParseValue(ref afterTrailer, Data.Length, 0) is PdfDictionary classic && classic["Root"] is not null) trailer = classic;
         var rootNumber = trailer?["Root"] is PdfReference r && GetObject(r) is PdfDictionary ? r.Number
             : _xref.Keys.FirstOrDefault(k => _xref[k].Kind != 0 && SafeGet(k) is PdfDictionary d && d.NameOf("Type") == "Catalog");
         if (rootNumber == 0) throw new PdfFormatException("No document catalog found.");
@@ -128,39 +136,74 @@ public sealed class PdfDocumentReader
     {
         if (_cache.TryGetValue(number, out var cached)) return cached;
         if (!_xref.TryGetValue(number, out var e) || e.Kind == 0) return null;
-        PdfObject? value;
-        if (e.Kind == 1)
+        // An object stream said to lie inside itself (or in a ring of object streams) would otherwise recurse without end.
+        if (!_reading.Add(number)) throw new PdfFormatException($"Object {number} is stored inside itself.");
+        try
         {
-            var lexer = new PdfLexer(Data, (int)e.Offset, r => GetObject(r));
-            value = lexer.ReadIndirectObject().Value;
+            PdfObject? value;
+            if (e.Kind == 1) value = ReadIndirect(e.Offset);
+            else if (e.Kind == 2 && e.Offset is >= 0 and <= int.MaxValue) value = ReadFromObjectStream((int)e.Offset, e.Generation);
+            else value = null; // ISO 32000-2 7.5.8.3: other types are references to the null object
+            if (value is not null) _cache[number] = value;
+            return value;
         }
-        else value = ReadFromObjectStream((int)e.Offset, e.Generation);
-        if (value is not null) _cache[number] = value;
-        return value;
+        finally { _reading.Remove(number); }
+    }
+
+    /// <summary>The object a cross-reference entry points at; a stream's bytes are copied out of the file.</summary>
+    private PdfObject ReadIndirect(long offset)
+    {
+        if (offset < 0 || offset >= Data.Length) throw new PdfFormatException($"Object offset {offset} lies outside the file.");
+        var o = _parser.ParseIndirectAt(offset, Data.Length, lenient: true) ?? throw new PdfFormatException($"No object at offset {offset}.");
+        return o.IsStream ? new PdfStream(o.Dict!, Data.AsSpan((int)o.StreamStart, (int)o.StreamLength).ToArray()) : o.Value;
+    }
+
+    private long? LengthOf(PdfReference r)
+    {
+        if (_cache.TryGetValue(r.Number, out var known)) return (known as PdfNumber)?.LongValue;
+        if (!_xref.TryGetValue(r.Number, out var e) || e.Kind != 1 || e.Offset < 0 || e.Offset >= Data.Length) return null;
+        try { return (new PdfParser(Data).ParseIndirectAt(e.Offset, Data.Length, lenient: true)?.Value as PdfNumber)?.LongValue; }
+        catch (PdfFormatException) { return null; }
     }
 
     public byte[] DecodeStream(PdfStream s) => StreamDecoder.Decode(s, Resolve);
 
     /// <summary>First page (depth-first) with the attributes it inherits from the page tree.</summary>
-    public PageInfo GetFirstPage()
+    public PageInfo GetFirstPage() => Pages().FirstOrDefault() ?? throw new PdfFormatException("Empty page tree.");
+
+    /// <summary>
+    /// Every page in document order with the attributes it inherits (ISO 32000-2 7.7.3.4). A node met twice or a tree
+    /// deeper than 64 is refused: a hostile tree can neither loop nor recurse without end.
+    /// </summary>
+    public IEnumerable<PageInfo> Pages()
     {
-        var node = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("Catalog has no /Pages.");
-        PdfObject? mediaBox = null, cropBox = null, rotate = null;
-        for (var depth = 0; depth < 64; depth++)
+        var root = Catalog["Pages"] as PdfReference ?? throw new PdfFormatException("Catalog has no /Pages.");
+        var visited = new HashSet<int>();
+        var stack = new Stack<(PdfReference Node, int Depth, PdfObject? Media, PdfObject? Crop, PdfObject? Rotate, PdfObject? Resources)>();
+        stack.Push((root, 0, null, null, null, null));
+        while (stack.Count > 0)
         {
+            var (node, depth, media, crop, rotate, resources) = stack.Pop();
+            if (depth > 64) throw new PdfFormatException("Page tree too deep.");
+            if (!visited.Add(node.Number)) throw new PdfFormatException("Page tree has a cycle.");
             var dict = GetObject(node) as PdfDictionary ?? throw new PdfFormatException("Page tree node is not a dictionary.");
-            mediaBox = dict["MediaBox"] ?? mediaBox;
-            cropBox = dict["CropBox"] ?? cropBox;
+            media = dict["MediaBox"] ?? media;
+            crop = dict["CropBox"] ?? crop;
             rotate = dict["Rotate"] ?? rotate;
+            resources = dict["Resources"] ?? resources;
             if (dict.NameOf("Type") == "Page" || dict["Kids"] is null)
             {
-                return new PageInfo(node, dict, ToRect(Resolve(cropBox) ?? Resolve(mediaBox)),
-                    (int)((Resolve(rotate) as PdfNumber)?.LongValue ?? 0));
+                yield return new PageInfo(node, dict, ToRect(Resolve(crop) ?? Resolve(media)), (int)((Resolve(rotate) as PdfNumber)?.LongValue ?? 0))
+                {
+                    MediaBox = ToRect(Resolve(media)),
+                    Resources = Resolve(resources) as PdfDictionary,
+                };
+                continue;
             }
             var kids = Resolve(dict["Kids"]) as PdfArray ?? throw new PdfFormatException("Page tree /Kids is not an array.");
-            node = kids.Items.OfType<PdfReference>().FirstOrDefault() ?? throw new PdfFormatException("Empty page tree.");
+            for (var i = kids.Items.Count - 1; i >= 0; i--)
+                if (kids.Items[i] is PdfReference kid) stack.Push((kid, depth + 1, media, crop, rotate, resources));
         }
-        throw new PdfFormatException("Page tree too deep.");
     }
 
     private double[] ToRect(PdfObject? o)
@@ -175,67 +218,49 @@ public sealed class PdfDocumentReader
 
     private static long FindLastStartXref(byte[] data)
     {
-        var i = PdfLexer.LastIndexOf(data, "startxref"u8);
+        var i = data.AsSpan().LastIndexOf("startxref"u8);
         if (i < 0) throw new PdfFormatException("No startxref found: not a PDF or truncated.");
-        var lexer = new PdfLexer(data, i + 9);
-        return long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+        long p = i + 9;
+        return long.Parse(new PdfParser(data).ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
     }
 
     private (PdfDictionary Trailer, bool IsStream) ReadXrefSection(int offset)
     {
-        var lexer = new PdfLexer(Data, offset);
-        if (lexer.PeekKeyword() == "xref")
+        if (offset < 0 || offset >= Data.Length) throw new PdfFormatException($"startxref {offset} lies outside the file.");
+        long pos = offset, end = Data.Length;
+        if (_parser.ReadKeyword(ref pos, end) == "xref")
         {
-            lexer.ReadKeyword();
             while (true)
             {
-                var kw = lexer.ReadKeyword();
+                var kw = _parser.ReadKeyword(ref pos, end);
                 if (kw == "trailer") break;
                 var start = int.Parse(kw, CultureInfo.InvariantCulture);
-                var count = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                var count = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                // An entry takes 20 bytes (ISO 32000-2 7.5.4): a count beyond the remaining bytes is a lie, not a reason to loop.
+                if (start < 0 || count < 0 || count > (end - pos) / 18 + 1) throw new PdfFormatException("Cross-reference subsection larger than the file.");
                 for (var k = 0; k < count; k++)
                 {
-                    var off = long.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    var gen = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                    var type = lexer.ReadKeyword();
+                    var off = long.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                    var gen = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
+                    var type = _parser.ReadKeyword(ref pos, end);
                     var num = start + k;
                     if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry(type == "n" ? 1 : 0, off, gen);
                 }
             }
-            var trailer = lexer.ReadObject() as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
+            var trailer = _parser.ParseValue(ref pos, end, 0) as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
             if (trailer["XRefStm"] is PdfNumber hybrid) ReadXrefSection((int)hybrid.LongValue);
             return (trailer, false);
         }
 
-        var (_, _, obj) = new PdfLexer(Data, offset, r => _xref.TryGetValue(r.Number, out _) ? GetObject(r) : null).ReadIndirectObject();
+        var obj = ReadIndirect(offset);
         if (obj is not PdfStream xs || xs.Dictionary.NameOf("Type") != "XRef")
             throw new PdfFormatException($"startxref {offset} points to neither an xref table nor an xref stream.");
         var d = xs.Dictionary;
-        var w = ((PdfArray)d["W"]!).Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray();
-        var size = (int)((PdfNumber)d["Size"]!).LongValue;
-        var index = (d["Index"] as PdfArray)?.Items.Select(i => (int)((PdfNumber)i).LongValue).ToArray() ?? [0, size];
-        var data = StreamDecoder.Decode(xs, o => o);
-        var rowLen = w.Sum();
-        var pos = 0;
-        for (var s = 0; s + 1 < index.Length; s += 2)
-        {
-            for (var k = 0; k < index[s + 1] && pos + rowLen <= data.Length; k++, pos += rowLen)
-            {
-                var f0 = w[0] == 0 ? 1 : ReadField(data, pos, w[0]);
-                var f1 = ReadField(data, pos + w[0], w[1]);
-                var f2 = ReadField(data, pos + w[0] + w[1], w[2]);
-                var num = index[s] + k;
-                if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry((int)f0, f1, (int)f2);
-            }
-        }
+        var rows = XrefStreamRows.Read(d, StreamDecoder.Decode(xs, o => o))
+            ?? throw new PdfFormatException("Cross-reference stream /W is not three widths of 0 to 8 bytes.");
+        foreach (var r in rows)
+            if (!_xref.ContainsKey(r.Number)) _xref[r.Number] = new XrefEntry((int)r.Type, r.Field2, (int)r.Field3);
         return (d, true);
-    }
-
-    private static long ReadField(byte[] data, int pos, int width)
-    {
-        long v = 0;
-        for (var i = 0; i < width; i++) v = (v << 8) | data[pos + i];
-        return v;
     }
 
     private PdfObject? ReadFromObjectStream(int streamNumber, int index)
@@ -246,19 +271,24 @@ public sealed class PdfDocumentReader
             var n = (int)((PdfNumber)Resolve(s.Dictionary["N"])!).LongValue;
             var first = (int)((PdfNumber)Resolve(s.Dictionary["First"])!).LongValue;
             var data = DecodeStream(s);
-            var lexer = new PdfLexer(data);
+            // /N and /First come from the file: each header pair takes at least four bytes of the decoded stream.
+            if (n < 0 || n > data.Length / 4 + 1 || first < 0 || first > data.Length) throw new PdfFormatException($"Object stream {streamNumber} has an impossible /N or /First.");
+            var parser = new PdfParser(data);
+            long p = 0;
             var nums = new int[n];
             var offs = new int[n];
             for (var i = 0; i < n; i++)
             {
-                nums[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
-                offs[i] = int.Parse(lexer.ReadKeyword(), CultureInfo.InvariantCulture);
+                nums[i] = int.Parse(parser.ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
+                offs[i] = int.Parse(parser.ReadKeyword(ref p, data.Length), CultureInfo.InvariantCulture);
             }
             os = (nums, offs, data, first);
             _objectStreams[streamNumber] = os;
         }
-        if (index >= os.Offsets.Length) return null;
-        return new PdfLexer(os.Data, os.First + os.Offsets[index], r => GetObject(r)).ReadObject();
+        if (index < 0 || index >= os.Offsets.Length) return null;
+        long at = (long)os.First + os.Offsets[index];
+        if (at < 0 || at >= os.Data.Length) throw new PdfFormatException($"Object {index} of object stream {streamNumber} lies outside it.");
+        return new PdfParser(os.Data).ParseValue(ref at, os.Data.Length, 0);
     }
 
     private readonly record struct XrefEntry(int Kind, long Offset, int Generation);
@@ -266,4 +296,8 @@ public sealed class PdfDocumentReader
     public override string ToString() => Encoding.ASCII.GetString(Data, 0, Math.Min(8, Data.Length));
 }
 
-public sealed record PageInfo(PdfReference Reference, PdfDictionary Dictionary, double[] Box, int Rotate);
+public sealed record PageInfo(PdfReference Reference, PdfDictionary Dictionary, double[] Box, int Rotate)
+{
+    public double[] MediaBox { get; init; } = Box;
+    public PdfDictionary? Resources { get; init; }
+}

@@ -35,7 +35,15 @@ public static class ByteRanges
 {
     public static byte[] Concat(byte[] file, long[] range)
     {
-        var result = new byte[range.Where((_, i) => i % 2 == 1).Sum()];
+        // The ranges come from the file: each must lie inside it and together they cannot cover more than it.
+        long total = 0;
+        for (var i = 0; i + 1 < range.Length; i += 2)
+        {
+            if (range[i] < 0 || range[i + 1] < 0 || range[i] > file.Length - range[i + 1]) throw new PdfFormatException("A /ByteRange lies outside the file.");
+            total += range[i + 1];
+        }
+        if (total > file.Length) throw new PdfFormatException("The /ByteRange covers more bytes than the file has.");
+        var result = new byte[total];
         long pos = 0;
         for (var i = 0; i + 1 < range.Length; i += 2)
         {
@@ -50,7 +58,7 @@ public static class ByteRanges
     {
         var ends = new List<long>();
         var pos = 0;
-        while ((pos = PdfLexer.IndexOf(file, "%%EOF"u8, pos)) >= 0)
+        while ((pos = PdfParser.IndexOf(file, "%%EOF"u8, pos)) >= 0)
         {
             pos += 5;
             var end = pos;

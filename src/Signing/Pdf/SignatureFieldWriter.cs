@@ -129,8 +129,8 @@ internal static class SignatureFieldWriter
         var (tail, offsets) = update.BuildTail();
         var origin = doc.Data.Length;
         var sigStart = (int)offsets[sigRef.Number] - origin;
-        var brPos = PdfLexer.IndexOf(tail, Encoding.ASCII.GetBytes("/ByteRange " + ByteRangePlaceholder), sigStart) + "/ByteRange ".Length;
-        var contentsStart = PdfLexer.IndexOf(tail, "/Contents <"u8, sigStart) + "/Contents ".Length + origin;
+        var brPos = PdfParser.IndexOf(tail, Encoding.ASCII.GetBytes("/ByteRange " + ByteRangePlaceholder), sigStart) + "/ByteRange ".Length;
+        var contentsStart = PdfParser.IndexOf(tail, "/Contents <"u8, sigStart) + "/Contents ".Length + origin;
         var contentsEnd = contentsStart + reservedBytes * 2 + 2;
         var range = $"[0 {contentsStart} {contentsEnd} {(long)origin + tail.Length - contentsEnd}]";
         var padded = range.PadRight(ByteRangePlaceholder.Length);

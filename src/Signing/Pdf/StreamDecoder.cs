@@ -2,10 +2,11 @@ using System.IO.Compression;
 
 namespace Signing.Pdf;
 
-/// <summary>Decodes the stream filters needed to read cross-reference and object streams.</summary>
+/// <summary>Decodes the stream filters needed to read cross-reference, object and DSS streams, for the signer and the validator alike.</summary>
 public static class StreamDecoder
 {
-    public static byte[] Decode(PdfStream stream, Func<PdfObject?, PdfObject?> resolve)
+    /// <summary>Raw stream data through its filters; only FlateDecode (with PNG predictors) is supported, which is what structural streams and DSS writers use.</summary>
+    public static byte[] Decode(PdfStream stream, Func<PdfObject?, PdfObject?> resolve, int maxBytes = MaxInflatedBytes)
     {
         var filter = resolve(stream.Dictionary["Filter"]);
         var parms = resolve(stream.Dictionary["DecodeParms"]);
@@ -22,7 +23,7 @@ public static class StreamDecoder
             var p = parms is PdfArray pa ? resolve(pa.Items.ElementAtOrDefault(i)) as PdfDictionary : parms as PdfDictionary;
             data = name switch
             {
-                "FlateDecode" or "Fl" => Unpredict(Inflate(data), p),
+                "FlateDecode" or "Fl" => Unpredict(Inflate(data, maxBytes), p),
                 _ => throw new PdfFormatException($"Unsupported filter {name} on a structural stream."),
             };
         }
@@ -32,7 +33,7 @@ public static class StreamDecoder
     /// <summary>Most a structural stream (object or xref stream) may inflate to: a decompression bomb stops here.</summary>
     public const int MaxInflatedBytes = 64 * 1024 * 1024;
 
-    public static byte[] Inflate(byte[] data)
+    public static byte[] Inflate(byte[] data, int maxBytes = MaxInflatedBytes)
     {
         using var input = new MemoryStream(data);
         using var z = new ZLibStream(input, CompressionMode.Decompress);
@@ -43,7 +44,7 @@ public static class StreamDecoder
             int n;
             while ((n = z.Read(buffer)) > 0)
             {
-                if (output.Length + n > MaxInflatedBytes) throw new PdfFormatException($"A stream inflates to more than {MaxInflatedBytes} bytes.");
+                if (output.Length + n > maxBytes) throw new PdfFormatException($"A stream inflates to more than {maxBytes} bytes.");
                 output.Write(buffer, 0, n);
             }
         }

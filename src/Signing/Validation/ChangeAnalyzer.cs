@@ -1,3 +1,4 @@
+using Signing.Pdf;
 using System.Security.Cryptography;
 using System.Text;
 using Signing.Validation.Pdf;
@@ -44,27 +45,27 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
     /// A value's fingerprint: a reference and the value it points to print alike, so an identical copy behind a new
     /// reference is equal; a stream adds a digest of its bytes.
     /// </summary>
-    public string Of(PdfValue? v)
+    public string Of(PdfObject? v)
     {
         var sb = new StringBuilder();
         Append(sb, v, 0);
         return sb.ToString();
     }
 
-    public PdfValue? Resolve(PdfValue? v) => doc.Resolve(v, objects);
+    public PdfObject? Resolve(PdfObject? v) => doc.Resolve(v, objects);
 
-    public PdfIndirect? Indirect(PdfValue? v) => v is PdfRef r && objects.TryGetValue(r.Number, out var o) ? o : null;
+    public PdfIndirect? Indirect(PdfObject? v) => v is PdfReference r && objects.TryGetValue(r.Number, out var o) ? o : null;
 
     private static string Compact(StringBuilder inner) =>
         inner.Length <= 64 ? inner.ToString() : Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(inner.ToString())), 0, 16);
 
-    private void Append(StringBuilder sb, PdfValue? v, int depth)
+    private void Append(StringBuilder sb, PdfObject? v, int depth)
     {
         if (depth > 200) { sb.Append("deep"); return; }
         switch (v)
         {
             case null: sb.Append("null"); break;
-            case PdfRef r:
+            case PdfReference r:
                 if (!objects.TryGetValue(r.Number, out var o)) { sb.Append("null"); break; }
                 if (_onStack.Contains(r.Number)) { sb.Append("cycle ").Append(r.Number); break; }
                 if (!_memo.TryGetValue(r.Number, out var h))
@@ -79,7 +80,7 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
                 }
                 sb.Append(h);
                 break;
-            case PdfDict d:
+            case PdfDictionary d:
             {
                 var inner = new StringBuilder("<<");
                 foreach (var kv in d.Entries.OrderBy(k => k.Key, StringComparer.Ordinal))
@@ -99,7 +100,7 @@ internal sealed class ValueHasher(PdfDocumentModel doc, Dictionary<int, PdfIndir
                 sb.Append('{').Append(Compact(inner.Append(']'))).Append('}');
                 break;
             }
-            default: v.Write(sb); break;
+            default: v.WriteCanonical(sb); break;
         }
     }
 
@@ -143,8 +144,8 @@ internal sealed class RevisionComparison
     {
         var endA = _doc.RevisionEnds[_rev - 2];
         var endB = _doc.RevisionEnds[_rev - 1];
-        PdfValue? rootA = _doc.RootNumberAt(endA) is { } ra ? new PdfRef(ra, 0) : _doc.RootAt(endA);
-        PdfValue? rootB = _doc.RootNumberAt(endB) is { } rb ? new PdfRef(rb, 0) : _doc.RootAt(endB);
+        PdfObject? rootA = _doc.RootNumberAt(endA) is { } ra ? new PdfReference(ra, 0) : _doc.RootAt(endA);
+        PdfObject? rootB = _doc.RootNumberAt(endB) is { } rb ? new PdfReference(rb, 0) : _doc.RootAt(endB);
         if (_a.Of(rootA) != _b.Of(rootB)) Catalog(rootA, rootB);
         return _changes;
     }
@@ -155,19 +156,19 @@ internal sealed class RevisionComparison
         _changes.Add(new ChangeReport(_rev, obj, category, allowed, description));
     }
 
-    private static int Num(PdfValue? v, PdfValue? w = null) => v is PdfRef r ? r.Number : w is PdfRef s ? s.Number : 0;
+    private static int Num(PdfObject? v, PdfObject? w = null) => v is PdfReference r ? r.Number : w is PdfReference s ? s.Number : 0;
 
-    private bool Same(PdfValue? a, PdfValue? b) => _a.Of(a) == _b.Of(b);
+    private bool Same(PdfObject? a, PdfObject? b) => _a.Of(a) == _b.Of(b);
 
-    private void Catalog(PdfValue? a, PdfValue? b)
+    private void Catalog(PdfObject? a, PdfObject? b)
     {
-        if (_a.Resolve(a) is not PdfDict ca || _b.Resolve(b) is not PdfDict cb)
+        if (_a.Resolve(a) is not PdfDictionary ca || _b.Resolve(b) is not PdfDictionary cb)
         {
             Report(Num(b, a), "catalog", false, "the document catalog is missing or unreadable");
             return;
         }
         // Form first: a widget is judged as the field it belongs to, not as an anonymous annotation.
-        var keys = ca.Entries.Keys.Union(cb.Entries.Keys).OrderBy(k => k switch { "AcroForm" => 0, "Pages" => 1, _ => 2 }).ThenBy(k => k, StringComparer.Ordinal);
+        var keys = ca.Keys.Union(cb.Keys).OrderBy(k => k switch { "AcroForm" => 0, "Pages" => 1, _ => 2 }).ThenBy(k => k, StringComparer.Ordinal);
         foreach (var key in keys)
         {
             var (x, y) = (ca[key], cb[key]);
@@ -190,9 +191,9 @@ internal sealed class RevisionComparison
         }
     }
 
-    private void PageTree(PdfValue? a, PdfValue? b)
+    private void PageTree(PdfObject? a, PdfObject? b)
     {
-        if (_a.Resolve(a) is not PdfDict na || _b.Resolve(b) is not PdfDict nb || na.NameOf("Type") == "Page" != (nb.NameOf("Type") == "Page"))
+        if (_a.Resolve(a) is not PdfDictionary na || _b.Resolve(b) is not PdfDictionary nb || na.NameOf("Type") == "Page" != (nb.NameOf("Type") == "Page"))
         {
             Report(Num(b, a), "pages", false, "page tree node replaced");
             return;
@@ -205,7 +206,7 @@ internal sealed class RevisionComparison
             Report(Num(b, a), "pages", false, "page tree changed: pages added, removed or reordered");
             return;
         }
-        foreach (var key in na.Entries.Keys.Union(nb.Entries.Keys))
+        foreach (var key in na.Keys.Union(nb.Keys))
             if (key is not ("Kids" or "Count" or "Parent" or "Type") && !Same(na[key], nb[key]))
                 Report(0, "page", false, $"page tree attribute /{key} (inherited by its pages) changed");
         for (int i = 0; i < ka.Items.Count; i++)
@@ -215,16 +216,16 @@ internal sealed class RevisionComparison
         }
     }
 
-    private int LeafCount(PdfValue? node, int depth = 0)
+    private int LeafCount(PdfObject? node, int depth = 0)
     {
-        if (depth > 64 || _a.Resolve(node) is not PdfDict d) return 0;
+        if (depth > 64 || _a.Resolve(node) is not PdfDictionary d) return 0;
         if (d.NameOf("Type") == "Page" || d["Kids"] is null) return 1;
         return _a.Resolve(d["Kids"]) is PdfArray kids ? kids.Items.Sum(k => LeafCount(k, depth + 1)) : 0;
     }
 
-    private void Page(PdfValue? a, PdfValue? b, PdfDict pa, PdfDict pb)
+    private void Page(PdfObject? a, PdfObject? b, PdfDictionary pa, PdfDictionary pb)
     {
-        foreach (var key in pa.Entries.Keys.Union(pb.Entries.Keys).OrderBy(k => k, StringComparer.Ordinal))
+        foreach (var key in pa.Keys.Union(pb.Keys).OrderBy(k => k, StringComparer.Ordinal))
         {
             var (x, y) = (pa[key], pb[key]);
             if (key is "Parent" or "Type" || Same(x, y)) continue;
@@ -243,19 +244,19 @@ internal sealed class RevisionComparison
     /// Follows the first difference down to the object that changed and names it by what it was used as in the earlier
     /// revision ("the image XObject /Resources/XObject/Im1"), whatever the changed object claims to be now.
     /// </summary>
-    private (string Text, int Object) DescribeDifference(string path, PdfValue? x, PdfValue? y)
+    private (string Text, int Object) DescribeDifference(string path, PdfObject? x, PdfObject? y)
     {
         int numA = 0, numB = 0;
         for (int depth = 0; depth < 32; depth++)
         {
-            if (x is PdfRef rx) numA = rx.Number;
-            if (y is PdfRef ry) numB = ry.Number;
+            if (x is PdfReference rx) numA = rx.Number;
+            if (y is PdfReference ry) numB = ry.Number;
             var (rxv, ryv) = (_a.Resolve(x), _b.Resolve(y));
             var streamA = _a.Indirect(x) is { IsStream: true };
             var streamB = _b.Indirect(y) is { IsStream: true };
-            if (rxv is PdfDict da && ryv is PdfDict db && !streamA && !streamB)
+            if (rxv is PdfDictionary da && ryv is PdfDictionary db && !streamA && !streamB)
             {
-                var key = da.Entries.Keys.Union(db.Entries.Keys).Where(k => !ValueHasher.BackLinks.Contains(k))
+                var key = da.Keys.Union(db.Keys).Where(k => !ValueHasher.BackLinks.Contains(k))
                     .OrderBy(k => k, StringComparer.Ordinal).FirstOrDefault(k => !Same(da[k], db[k]));
                 if (key is null) break;
                 (path, x, y) = ($"{path}/{key}", da[key], db[key]);
@@ -280,9 +281,9 @@ internal sealed class RevisionComparison
             : $"{obj}used as {before} {path}, was replaced by {after} (judged by its use, not its new type)", changed);
     }
 
-    private static string Kind(PdfValue? v, PdfIndirect? o, string path)
+    private static string Kind(PdfObject? v, PdfIndirect? o, string path)
     {
-        if (v is not PdfDict d) return v is null ? "nothing" : v is PdfArray ? "array" : "value";
+        if (v is not PdfDictionary d) return v is null ? "nothing" : v is PdfArray ? "array" : "value";
         var type = d.NameOf("Type");
         var subtype = d.NameOf("Subtype");
         if (subtype == "Image") return "image XObject";
@@ -293,11 +294,11 @@ internal sealed class RevisionComparison
         return type is not null ? $"{type} {(o?.IsStream == true ? "stream" : "object")}" : o?.IsStream == true ? "stream" : "object";
     }
 
-    private void AcroForm(PdfValue? a, PdfValue? b)
+    private void AcroForm(PdfObject? a, PdfObject? b)
     {
-        var fa = _a.Resolve(a) as PdfDict ?? new PdfDict(new Dictionary<string, PdfValue>());
-        var fb = _b.Resolve(b) as PdfDict ?? new PdfDict(new Dictionary<string, PdfValue>());
-        foreach (var key in fa.Entries.Keys.Union(fb.Entries.Keys).OrderBy(k => k, StringComparer.Ordinal))
+        var fa = _a.Resolve(a) as PdfDictionary ?? new PdfDictionary();
+        var fb = _b.Resolve(b) as PdfDictionary ?? new PdfDictionary();
+        foreach (var key in fa.Keys.Union(fb.Keys).OrderBy(k => k, StringComparer.Ordinal))
         {
             var (x, y) = (fa[key], fb[key]);
             if (Same(x, y)) continue;
@@ -308,52 +309,52 @@ internal sealed class RevisionComparison
     }
 
     /// <summary>An array of fields or annotations, matched by object number: additions, removals and changes.</summary>
-    private void FieldList(PdfValue? a, PdfValue? b, string parentName)
+    private void FieldList(PdfObject? a, PdfObject? b, string parentName)
     {
         var la = (_a.Resolve(a) as PdfArray)?.Items ?? [];
         var lb = (_b.Resolve(b) as PdfArray)?.Items ?? [];
-        var numbersA = la.OfType<PdfRef>().Select(r => r.Number).ToHashSet();
-        var numbersB = lb.OfType<PdfRef>().Select(r => r.Number).ToHashSet();
-        foreach (var r in lb.OfType<PdfRef>())
+        var numbersA = la.OfType<PdfReference>().Select(r => r.Number).ToHashSet();
+        var numbersB = lb.OfType<PdfReference>().Select(r => r.Number).ToHashSet();
+        foreach (var r in lb.OfType<PdfReference>())
             if (!numbersA.Contains(r.Number) || _a.Resolve(r) is null) FieldAdded(r, parentName);
             else Field(r, r, parentName);
-        foreach (var r in la.OfType<PdfRef>().Where(r => !numbersB.Contains(r.Number)))
-            Report(r.Number, "form-field", false, $"form field {Name(_a.Resolve(r) as PdfDict, parentName)} removed (object {r.Number})");
-        if (la.Count(i => i is not PdfRef) + lb.Count(i => i is not PdfRef) > 0 && !Same(new PdfArray(la.Where(i => i is not PdfRef).ToList()), new PdfArray(lb.Where(i => i is not PdfRef).ToList())))
+        foreach (var r in la.OfType<PdfReference>().Where(r => !numbersB.Contains(r.Number)))
+            Report(r.Number, "form-field", false, $"form field {Name(_a.Resolve(r) as PdfDictionary, parentName)} removed (object {r.Number})");
+        if (la.Count(i => i is not PdfReference) + lb.Count(i => i is not PdfReference) > 0 && !Same(new PdfArray(la.Where(i => i is not PdfReference).ToList()), new PdfArray(lb.Where(i => i is not PdfReference).ToList())))
             Report(0, "form-field", false, "form fields written directly into the field list changed");
     }
 
-    private static string Name(PdfDict? d, string parentName)
+    private static string Name(PdfDictionary? d, string parentName)
     {
         var own = d?["T"] is PdfString t ? t.Text() : null;
         var full = own is null ? parentName : parentName.Length == 0 ? own : $"{parentName}.{own}";
         return full.Length == 0 ? "(unnamed)" : $"'{full}'";
     }
 
-    private static string FullName(PdfDict? d, string parentName)
+    private static string FullName(PdfDictionary? d, string parentName)
     {
         var own = d?["T"] is PdfString t ? t.Text() : null;
         return own is null ? parentName : parentName.Length == 0 ? own : $"{parentName}.{own}";
     }
 
     /// <summary>Field type, inherited from ancestors (ISO 32000-1 12.7.3.1).</summary>
-    private static string? FieldType(ValueHasher h, PdfDict? d)
+    private static string? FieldType(ValueHasher h, PdfDictionary? d)
     {
         for (int depth = 0; d is not null && depth < 32; depth++)
         {
             if (d.NameOf("FT") is { } ft) return ft;
-            d = h.Resolve(d["Parent"]) as PdfDict;
+            d = h.Resolve(d["Parent"]) as PdfDictionary;
         }
         return null;
     }
 
-    private void FieldAdded(PdfRef r, string parentName)
+    private void FieldAdded(PdfReference r, string parentName)
     {
-        var d = _b.Resolve(r) as PdfDict;
+        var d = _b.Resolve(r) as PdfDictionary;
         var name = Name(d, parentName);
         if (FieldType(_b, d) == "Sig")
         {
-            var sig = _b.Resolve(d?["V"]) as PdfDict;
+            var sig = _b.Resolve(d?["V"]) as PdfDictionary;
             bool ts = sig is not null && (sig.NameOf("Type") == "DocTimeStamp" || sig.NameOf("SubFilter") == "ETSI.RFC3161");
             if (ts) { Report(r.Number, "document-timestamp", true, $"document timestamp added in field {name}"); return; }
             bool allowed = _fillAllowed;
@@ -363,18 +364,18 @@ internal sealed class RevisionComparison
         Report(r.Number, "form-field", _fillAllowed, $"form field {name} added (object {r.Number})" + (_fillAllowed ? "" : "; DocMDP P=1 forbids it"));
     }
 
-    private void Field(PdfValue a, PdfValue b, string parentName)
+    private void Field(PdfObject a, PdfObject b, string parentName)
     {
         if (Same(a, b)) return;
         int num = Num(b, a);
         if (num > 0 && !_comparedPairs.Add((Num(a), num))) return;
-        var da = _a.Resolve(a) as PdfDict;
-        var db = _b.Resolve(b) as PdfDict;
+        var da = _a.Resolve(a) as PdfDictionary;
+        var db = _b.Resolve(b) as PdfDictionary;
         if (db is null) { Report(num, "form-field", false, $"form field {Name(da, parentName)} removed (object {num})"); return; }
-        if (da is null) { FieldAdded((PdfRef)b, parentName); return; }
+        if (da is null) { FieldAdded((PdfReference)b, parentName); return; }
         var fullName = FullName(da, parentName);
         var name = Name(da, parentName);
-        var changed = da.Entries.Keys.Union(db.Entries.Keys).Where(k => !ValueHasher.BackLinks.Contains(k) && k != "Kids" && !Same(da[k], db[k])).ToHashSet();
+        var changed = da.Keys.Union(db.Keys).Where(k => !ValueHasher.BackLinks.Contains(k) && k != "Kids" && !Same(da[k], db[k])).ToHashSet();
         if (da["Kids"] is not null || db["Kids"] is not null)
         {
             if (!Same(da["Kids"], db["Kids"])) FieldList(da["Kids"], db["Kids"], fullName);
@@ -384,7 +385,7 @@ internal sealed class RevisionComparison
         if (ft == "Sig")
         {
             var oldValue = _a.Resolve(da["V"]);
-            var newSig = _b.Resolve(db["V"]) as PdfDict;
+            var newSig = _b.Resolve(db["V"]) as PdfDictionary;
             if (changed.Contains("V") && oldValue is not null && oldValue is not PdfNull)
             {
                 Report(num, "signature-modified", false, $"the signature value of field {name} was replaced or removed");
@@ -429,7 +430,7 @@ internal sealed class RevisionComparison
         Report(num, "form-fill", fill, description);
     }
 
-    private string? VisibleReplacement(PdfDict da, PdfDict db, HashSet<string> changed, string name)
+    private string? VisibleReplacement(PdfDictionary da, PdfDictionary db, HashSet<string> changed, string name)
     {
         var oldValue = Inherited(_a, da, "V");
         if (changed.Contains("V") && !IsEmptyValue(oldValue))
@@ -443,17 +444,17 @@ internal sealed class RevisionComparison
         return null;
     }
 
-    private static PdfValue? Inherited(ValueHasher h, PdfDict? d, string key)
+    private static PdfObject? Inherited(ValueHasher h, PdfDictionary? d, string key)
     {
         for (int depth = 0; d is not null && depth < 32; depth++)
         {
             if (d[key] is { } v) return h.Resolve(v);
-            d = h.Resolve(d["Parent"]) as PdfDict;
+            d = h.Resolve(d["Parent"]) as PdfDictionary;
         }
         return null;
     }
 
-    private static bool IsEmptyValue(PdfValue? v) => v switch
+    private static bool IsEmptyValue(PdfObject? v) => v switch
     {
         null or PdfNull => true,
         PdfString s => s.Bytes.Length == 0 || s.Bytes is [0xFE, 0xFF],
@@ -462,7 +463,7 @@ internal sealed class RevisionComparison
         _ => false,
     };
 
-    private static string Show(PdfValue? v) => v switch
+    private static string Show(PdfObject? v) => v switch
     {
         PdfString s => $"'{s.Text()}'",
         PdfName n => "/" + n.Value,
@@ -470,12 +471,12 @@ internal sealed class RevisionComparison
         _ => v.Canonical(),
     };
 
-    private bool DrawsSomething(ValueHasher h, PdfDict widget)
+    private bool DrawsSomething(ValueHasher h, PdfDictionary widget)
     {
-        if (h.Resolve(widget["AP"]) is not PdfDict ap) return false;
+        if (h.Resolve(widget["AP"]) is not PdfDictionary ap) return false;
         var normal = ap["N"];
-        if (h.Resolve(normal) is PdfDict states && h.Indirect(normal) is not { IsStream: true })
-            normal = widget.NameOf("AS") is { } s ? states[s] : states.Entries.Values.FirstOrDefault();
+        if (h.Resolve(normal) is PdfDictionary states && h.Indirect(normal) is not { IsStream: true })
+            normal = widget.NameOf("AS") is { } s ? states[s] : states.Values.FirstOrDefault();
         if (h.Indirect(normal) is not { IsStream: true } stream) return false;
         var content = _doc.StreamData(stream, 1024 * 1024);
         if (content is null) return true;
@@ -485,22 +486,22 @@ internal sealed class RevisionComparison
         return stripped.Trim().Length > 0;
     }
 
-    private void Annotations(PdfValue? a, PdfValue? b)
+    private void Annotations(PdfObject? a, PdfObject? b)
     {
         var la = (_a.Resolve(a) as PdfArray)?.Items ?? [];
         var lb = (_b.Resolve(b) as PdfArray)?.Items ?? [];
-        var numbersA = la.OfType<PdfRef>().Select(r => r.Number).ToHashSet();
-        var numbersB = lb.OfType<PdfRef>().Select(r => r.Number).ToHashSet();
-        foreach (var r in lb.OfType<PdfRef>())
+        var numbersA = la.OfType<PdfReference>().Select(r => r.Number).ToHashSet();
+        var numbersB = lb.OfType<PdfReference>().Select(r => r.Number).ToHashSet();
+        foreach (var r in lb.OfType<PdfReference>())
         {
             bool isNew = !numbersA.Contains(r.Number) || _a.Resolve(r) is null;
-            var d = _b.Resolve(r) as PdfDict;
+            var d = _b.Resolve(r) as PdfDictionary;
             bool widget = d?.NameOf("Subtype") == "Widget" || d?["FT"] is not null;
             if (widget)
             {
                 if (_reported.Contains(r.Number)) continue;
                 if (isNew) FieldAdded(r, ParentName(_b, d));
-                else Field(r, r, ParentName(_a, _a.Resolve(r) as PdfDict));
+                else Field(r, r, ParentName(_a, _a.Resolve(r) as PdfDictionary));
                 continue;
             }
             if (isNew)
@@ -508,25 +509,25 @@ internal sealed class RevisionComparison
             else if (!Same(r, r))
                 Report(r.Number, "annotation", _annotationsAllowed, $"page {_pageNumber}: annotation changed (object {r.Number}{(d?.NameOf("Subtype") is { } st2 ? ", /" + st2 : "")})" + (_annotationsAllowed ? "" : $"; DocMDP P={_p} forbids it"));
         }
-        foreach (var r in la.OfType<PdfRef>().Where(r => !numbersB.Contains(r.Number)))
+        foreach (var r in la.OfType<PdfReference>().Where(r => !numbersB.Contains(r.Number)))
         {
-            var d = _a.Resolve(r) as PdfDict;
+            var d = _a.Resolve(r) as PdfDictionary;
             bool widget = d?.NameOf("Subtype") == "Widget" || d?["FT"] is not null;
             Report(r.Number, widget ? "form-field" : "annotation", !widget && _annotationsAllowed,
                 $"page {_pageNumber}: {(widget ? "form field widget" : "annotation")} removed (object {r.Number})");
         }
-        if (!Same(new PdfArray(la.Where(i => i is not PdfRef).ToList()), new PdfArray(lb.Where(i => i is not PdfRef).ToList())))
+        if (!Same(new PdfArray(la.Where(i => i is not PdfReference).ToList()), new PdfArray(lb.Where(i => i is not PdfReference).ToList())))
             Report(0, "annotation", _annotationsAllowed, $"page {_pageNumber}: annotations written directly into the page changed");
     }
 
-    private static string ParentName(ValueHasher h, PdfDict? d)
+    private static string ParentName(ValueHasher h, PdfDictionary? d)
     {
         var parts = new List<string>();
-        var p = h.Resolve(d?["Parent"]) as PdfDict;
+        var p = h.Resolve(d?["Parent"]) as PdfDictionary;
         for (int depth = 0; p is not null && depth < 32; depth++)
         {
             if (p["T"] is PdfString t) parts.Insert(0, t.Text());
-            p = h.Resolve(p["Parent"]) as PdfDict;
+            p = h.Resolve(p["Parent"]) as PdfDictionary;
         }
         return string.Join('.', parts);
     }
@@ -552,20 +553,20 @@ internal sealed record FieldLocks(IReadOnlyList<(string Action, IReadOnlyList<st
 
     public string Describe() => string.Join("; ", Rules.Select(r => r.Action == "All" ? "all fields" : $"{r.Action} {string.Join(", ", r.Fields)}"));
 
-    public static FieldLocks? Of(PdfDocumentModel doc, PdfDict signature, PdfDict? field, Dictionary<int, PdfIndirect> objects)
+    public static FieldLocks? Of(PdfDocumentModel doc, PdfDictionary signature, PdfDictionary? field, Dictionary<int, PdfIndirect> objects)
     {
         var rules = new List<(string, IReadOnlyList<string>)>();
         if (doc.Resolve(signature["Reference"], objects) is PdfArray refs)
             foreach (var r in refs.Items)
-                if (doc.Resolve(r, objects) is PdfDict rd && rd.NameOf("TransformMethod") == "FieldMDP"
-                    && doc.Resolve(rd["TransformParams"], objects) is PdfDict tp && Rule(doc, tp, objects) is { } rule)
+                if (doc.Resolve(r, objects) is PdfDictionary rd && rd.NameOf("TransformMethod") == "FieldMDP"
+                    && doc.Resolve(rd["TransformParams"], objects) is PdfDictionary tp && Rule(doc, tp, objects) is { } rule)
                     rules.Add(rule);
-        if (field is not null && doc.Resolve(field["Lock"], objects) is PdfDict lockDict && Rule(doc, lockDict, objects) is { } locked)
+        if (field is not null && doc.Resolve(field["Lock"], objects) is PdfDictionary lockDict && Rule(doc, lockDict, objects) is { } locked)
             rules.Add(locked);
         return rules.Count == 0 ? null : new FieldLocks(rules);
     }
 
-    private static (string, IReadOnlyList<string>)? Rule(PdfDocumentModel doc, PdfDict d, Dictionary<int, PdfIndirect> objects)
+    private static (string, IReadOnlyList<string>)? Rule(PdfDocumentModel doc, PdfDictionary d, Dictionary<int, PdfIndirect> objects)
     {
         var action = d.NameOf("Action");
         if (action is not ("All" or "Include" or "Exclude")) return null;

@@ -1,3 +1,4 @@
+using Signing.Pdf;
 using System.Security.Cryptography;
 using Org.BouncyCastle.X509;
 using Signing.Validation.Pdf;

@@ -1,3 +1,4 @@
+using Signing.Pdf;
 using System.Globalization;
 using System.Security.Cryptography;
 using Org.BouncyCastle.Asn1;
@@ -73,7 +74,7 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
         // --- Structure (PAdES: ISO 32000-1 12.8.1) ---
         if (sig.Dict["ByteRange"] is not PdfArray { Items.Count: 4 } br || br.Items.Any(i => i is not PdfNumber n || n.Value < 0 || n.Value != Math.Floor(n.Value) || n.Value > doc.Length))
             return Fail(SubIndication.FORMAT_FAILURE, "/ByteRange must hold exactly four non-negative integers within the file");
-        long a = ((PdfNumber)br.Items[0]).AsLong, b = ((PdfNumber)br.Items[1]).AsLong, c = ((PdfNumber)br.Items[2]).AsLong, d = ((PdfNumber)br.Items[3]).AsLong;
+        long a = ((PdfNumber)br.Items[0]).LongValue, b = ((PdfNumber)br.Items[1]).LongValue, c = ((PdfNumber)br.Items[2]).LongValue, d = ((PdfNumber)br.Items[3]).LongValue;
         if (a != 0) return Fail(SubIndication.FORMAT_FAILURE, "byte range does not start at the beginning of the file");
         if (b <= 0 || c <= b || c + d > doc.Length || d <= 0)
             return Fail(SubIndication.FORMAT_FAILURE, "byte range has gaps, overlaps or points outside the file");
@@ -139,8 +140,8 @@ internal sealed class SignatureEvaluation(DocumentContext ctx, SignatureDictiona
     }
 
     /// <summary>The signature field whose /V is this signature (it may carry a /Lock dictionary).</summary>
-    private PdfDict? SignatureField() =>
-        ctx.Doc.FinalObjects.Values.Select(o => o.Dict).FirstOrDefault(d => d?["V"] is PdfRef v && v.Number == sig.Object.Number);
+    private PdfDictionary? SignatureField() =>
+        ctx.Doc.FinalObjects.Values.Select(o => o.Dict).FirstOrDefault(d => d?["V"] is PdfReference v && v.Number == sig.Object.Number);
 
     private (Indication, SubIndication, string)? ChangesVerdict()
     {

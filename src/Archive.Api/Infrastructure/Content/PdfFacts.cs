@@ -1,7 +1,5 @@
 using System.Text;
-using PdfSharp.Pdf;
-using PdfSharp.Pdf.Advanced;
-using PdfSharp.Pdf.IO;
+using Signing.Pdf;
 
 namespace Archive.Api.Infrastructure.Content;
 
@@ -18,9 +16,9 @@ public sealed record DigitizationWarning(string Code, string MessageVi, string M
 public static class PdfFactsReader
 {
     /// <summary>
-    /// Largest file whose facts are read. PDFsharp parses a whole file in memory (a 200 MB scan
-    /// took the server to 1.1 GB), so larger files are stored without facts rather than risk
-    /// running the server out of memory; the missing facts are visible on the content version.
+    /// Largest file whose facts are read. The file is held in memory while its facts are read (the archive's own PDF
+    /// reader, the one the signer and the validator use, needs about the file's size), so larger files are stored
+    /// without facts; the missing facts are visible on the content version.
     /// </summary>
     public const long DefaultMaxBytes = 32L * 1024 * 1024;
 
@@ -31,32 +29,37 @@ public static class PdfFactsReader
             return new PdfFacts(false, null, null, null, null, null, 0, $"too-large-for-facts (> {maxBytes} bytes)");
         try
         {
-            // PDFsharp sizes buffers from what the file declares (an xref stream saying /Length 2147483647 made it throw
-            // OutOfMemoryException): refuse declared sizes the file cannot hold before it reads anything.
-            if (DeclaredSizes.Exceeding(pdf) is { } lie)
-                return new PdfFacts(false, null, null, null, null, null, 0, lie);
-            using var doc = PdfReader.Open(pdf, PdfDocumentOpenMode.Import);
-            var version = $"{doc.Version / 10}.{doc.Version % 10}";
+            var bytes = ReadAtMost(pdf, maxBytes);
+            if (bytes is null) return new PdfFacts(false, null, null, null, null, null, 0, $"too-large-for-facts (> {maxBytes} bytes)");
+            // A stream length or object count larger than the file is a damaged or hostile file: refused as unreadable,
+            // whatever a lenient reader could make of it.
+            using (var scan = new MemoryStream(bytes, writable: false))
+                if (DeclaredSizes.Exceeding(scan) is { } lie) return new PdfFacts(false, null, null, null, null, null, 0, lie);
+            var doc = new PdfDocumentReader(bytes);
+            // A file whose cross-reference data had to be rebuilt is damaged (often truncated): its facts would be guesses.
+            if (doc.Reconstructed) return new PdfFacts(false, null, null, null, null, null, 0, "damaged-cross-reference");
             int? minDpi = null;
             bool? color = null;
             var images = 0;
-            foreach (var page in doc.Pages)
+            var pages = 0;
+            foreach (var page in doc.Pages())
             {
-                var widthInches = page.MediaBox.Width / 72.0;
-                foreach (var image in Images(page))
+                pages++;
+                var widthInches = (page.MediaBox[2] - page.MediaBox[0]) / 72.0;
+                foreach (var image in Images(doc, page))
                 {
                     images++;
-                    var pixels = image.Elements.GetInteger("/Width");
+                    var pixels = (doc.Resolve(image["Width"]) as PdfNumber)?.LongValue ?? 0;
                     if (widthInches > 0 && pixels > 0)
                     {
                         var dpi = (int)Math.Round(pixels / widthInches);
                         minDpi = minDpi is null ? dpi : Math.Min(minDpi.Value, dpi);
                     }
-                    var c = IsColorSpace(image.Elements["/ColorSpace"]);
+                    var c = IsColorSpace(doc, image["ColorSpace"], 0);
                     if (c is not null) color = (color ?? false) || c.Value;
                 }
             }
-            return new PdfFacts(true, doc.PageCount, version, ReadPdfA(doc), minDpi, color, images, null);
+            return new PdfFacts(true, pages, Version(doc), ReadPdfA(doc), minDpi, color, images, null);
         }
         catch (Exception e)
         {
@@ -65,50 +68,71 @@ public static class PdfFactsReader
         }
     }
 
-    private static IEnumerable<PdfDictionary> Images(PdfPage page)
+    private static byte[]? ReadAtMost(Stream pdf, long maxBytes)
     {
-        var xobjects = page.Elements.GetDictionary("/Resources")?.Elements.GetDictionary("/XObject");
-        if (xobjects is null) yield break;
-        foreach (var key in xobjects.Elements.Keys)
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int n;
+        while ((n = pdf.Read(chunk)) > 0)
         {
-            var x = xobjects.Elements.GetDictionary(key);
-            if (x?.Elements.GetName("/Subtype") == "/Image") yield return x;
+            if (buffer.Length + n > maxBytes) return null;
+            buffer.Write(chunk, 0, n);
         }
+        return buffer.ToArray();
     }
 
-    private static bool? IsColorSpace(PdfItem? item)
+    /// <summary>The header's version, raised by the catalog's /Version (ISO 32000-2 7.7.2) when that is later.</summary>
+    private static string? Version(PdfDocumentReader doc)
     {
-        if (item is PdfReference r) item = r.Value;
+        var header = System.Text.RegularExpressions.Regex.Match(Encoding.ASCII.GetString(doc.Data, 0, Math.Min(1024, doc.Data.Length)), @"%PDF-(\d)\.(\d)");
+        var version = header.Success ? $"{header.Groups[1].Value}.{header.Groups[2].Value}" : null;
+        if (doc.Catalog.NameOf("Version") is { } v && System.Version.TryParse(v, out var catalog)
+            && (version is null || catalog > System.Version.Parse(version)))
+            version = v;
+        return version;
+    }
+
+    private static IEnumerable<PdfDictionary> Images(PdfDocumentReader doc, PageInfo page)
+    {
+        if (doc.Resolve(page.Resources?["XObject"]) is not PdfDictionary xobjects) yield break;
+        foreach (var value in xobjects.Values)
+            if (doc.Resolve(value) is PdfStream { Dictionary: var x } && x.NameOf("Subtype") == "Image") yield return x;
+    }
+
+    private static bool? IsColorSpace(PdfDocumentReader doc, PdfObject? item, int depth)
+    {
+        item = doc.Resolve(item);
+        if (depth > 8) return null;
         switch (item)
         {
             case PdfName n:
                 return n.Value switch
                 {
-                    "/DeviceGray" or "/CalGray" => false,
-                    "/DeviceRGB" or "/CalRGB" or "/DeviceCMYK" or "/Lab" => true,
+                    "DeviceGray" or "CalGray" => false,
+                    "DeviceRGB" or "CalRGB" or "DeviceCMYK" or "Lab" => true,
                     _ => null,
                 };
-            case PdfArray a when a.Elements.Count > 0:
-                var family = (a.Elements[0] as PdfName)?.Value;
-                if (family == "/ICCBased" && a.Elements.Count > 1)
+            case PdfArray a when a.Items.Count > 0:
+                var family = (doc.Resolve(a.Items[0]) as PdfName)?.Value;
+                if (family == "ICCBased" && a.Items.Count > 1)
                 {
-                    var profile = a.Elements[1] is PdfReference pr ? pr.Value as PdfDictionary : a.Elements[1] as PdfDictionary;
-                    return profile?.Elements.GetInteger("/N") is var n and > 0 ? n >= 3 : null;
+                    var profile = doc.Resolve(a.Items[1]) switch { PdfStream s => s.Dictionary, PdfDictionary d => d, _ => null };
+                    return (doc.Resolve(profile?["N"]) as PdfNumber)?.LongValue is { } n and > 0 ? n >= 3 : null;
                 }
-                if (family == "/Indexed" && a.Elements.Count > 1) return IsColorSpace(a.Elements[1]);
-                return IsColorSpace(a.Elements[0]);
+                if (family == "Indexed" && a.Items.Count > 1) return IsColorSpace(doc, a.Items[1], depth + 1);
+                return IsColorSpace(doc, a.Items[0], depth + 1);
             default:
                 return null;
         }
     }
 
-    private static string? ReadPdfA(PdfDocument doc)
+    private static string? ReadPdfA(PdfDocumentReader doc)
     {
-        var metadata = doc.Internals.Catalog.Elements.GetDictionary("/Metadata");
-        var stream = metadata?.Stream;
-        if (stream is null) return null;
-        var bytes = stream.UnfilteredValue;
-        var xmp = Encoding.UTF8.GetString(bytes);
+        if (doc.Resolve(doc.Catalog["Metadata"]) is not PdfStream metadata) return null;
+        string xmp;
+        // Metadata in a filter the reader does not decode is simply not read: the file's other facts still hold.
+        try { xmp = Encoding.UTF8.GetString(doc.DecodeStream(metadata)); }
+        catch (PdfFormatException) { return null; }
         var part = XmpValue(xmp, "pdfaid:part");
         if (part is null) return null;
         var conformance = XmpValue(xmp, "pdfaid:conformance");

@@ -1,11 +1,11 @@
-using System.IO.Compression;
+using Signing.Pdf;
 
 namespace Signing.Validation.Pdf;
 
 /// <summary>A signature or document-timestamp dictionary found in the file.</summary>
 internal sealed record SignatureDictionary(PdfIndirect Object, string? FieldName)
 {
-    public PdfDict Dict => (PdfDict)Object.Value;
+    public PdfDictionary Dict => (PdfDictionary)Object.Value;
     public string? SubFilter => Dict.NameOf("SubFilter");
     public bool IsDocumentTimestamp => Dict.NameOf("Type") == "DocTimeStamp" || SubFilter == "ETSI.RFC3161";
 }
@@ -68,7 +68,7 @@ internal sealed class PdfDocumentModel
     private readonly Dictionary<long, int> _rootAt = new();
 
     /// <summary>The catalog a viewer opens at <paramref name="end"/>: the trailer's /Root, else the last catalog written.</summary>
-    public PdfDict? RootAt(long end)
+    public PdfDictionary? RootAt(long end)
     {
         var objects = ObjectsAt(end);
         if (_rootAt.TryGetValue(end, out var n) && objects.TryGetValue(n, out var o) && o.Dict is { } d) return d;
@@ -105,7 +105,7 @@ internal sealed class PdfDocumentModel
                 for (int i = 0; i < (int)n.Value; i++)
                 {
                     if (inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber num || inner.ParseValue(ref pos, (long)first.Value, 0) is not PdfNumber off) break;
-                    header.Add(((int)num.AsLong, (long)first.Value + off.AsLong));
+                    header.Add(((int)num.LongValue, (long)first.Value + off.LongValue));
                 }
                 foreach (var (number, offset) in header)
                 {
@@ -127,21 +127,21 @@ internal sealed class PdfDocumentModel
     /// <summary>1-based revision number whose end is exactly <paramref name="end"/>, or 0 when none is.</summary>
     public int RevisionEndingAt(long end) => RevisionEnds.IndexOf(end) + 1;
 
-    public PdfValue? Resolve(PdfValue? value, Dictionary<int, PdfIndirect> objects, int hops = 0)
+    public PdfObject? Resolve(PdfObject? value, Dictionary<int, PdfIndirect> objects, int hops = 0)
     {
-        while (value is PdfRef r && hops++ < 32)
+        while (value is PdfReference r && hops++ < 32)
             value = objects.TryGetValue(r.Number, out var o) ? o.Value : null;
-        return value is PdfRef ? null : value;
+        return value is PdfReference ? null : value;
     }
 
-    public PdfDict? Catalog(Dictionary<int, PdfIndirect> objects) =>
+    public PdfDictionary? Catalog(Dictionary<int, PdfIndirect> objects) =>
         objects.Values.Where(o => o.Dict?.NameOf("Type") == "Catalog").OrderByDescending(o => o.Offset).FirstOrDefault()?.Dict;
 
     public List<SignatureDictionary> Signatures()
     {
         var fieldNames = new Dictionary<int, string>();
         foreach (var o in FinalObjects.Values)
-            if (o.Dict is { } d && d["V"] is PdfRef v && d["T"] is PdfString t)
+            if (o.Dict is { } d && d["V"] is PdfReference v && d["T"] is PdfString t)
                 fieldNames[v.Number] = t.Text();
         return FinalObjects.Values
             .Where(o => o.Dict is { } d && d["ByteRange"] is PdfArray && d["Contents"] is PdfString)
@@ -153,15 +153,15 @@ internal sealed class PdfDocumentModel
     /// <summary>DocMDP permission level (1..3) of the certification signature, with that signature's object number.</summary>
     public (int Permission, int SignatureObject)? DocMdp()
     {
-        var perms = Resolve(Catalog(FinalObjects)?["Perms"], FinalObjects) as PdfDict;
-        if (perms?["DocMDP"] is not PdfRef sigRef) return null;
+        var perms = Resolve(Catalog(FinalObjects)?["Perms"], FinalObjects) as PdfDictionary;
+        if (perms?["DocMDP"] is not PdfReference sigRef) return null;
         if (!FinalObjects.TryGetValue(sigRef.Number, out var sig) || sig.Dict is null) return null;
         int p = 2; // ISO 32000-1 12.8.2.2: default when /P is absent
         if (Resolve(sig.Dict["Reference"], FinalObjects) is PdfArray refs)
             foreach (var r in refs.Items)
-                if (Resolve(r, FinalObjects) is PdfDict rd && rd.NameOf("TransformMethod") == "DocMDP"
-                    && Resolve(rd["TransformParams"], FinalObjects) is PdfDict tp && tp["P"] is PdfNumber n)
-                    p = (int)n.AsLong is >= 1 and <= 3 ? (int)n.AsLong : 2;
+                if (Resolve(r, FinalObjects) is PdfDictionary rd && rd.NameOf("TransformMethod") == "DocMDP"
+                    && Resolve(rd["TransformParams"], FinalObjects) is PdfDictionary tp && tp["P"] is PdfNumber n)
+                    p = (int)n.LongValue is >= 1 and <= 3 ? (int)n.LongValue : 2;
         return (p, sigRef.Number);
     }
 
@@ -175,32 +175,32 @@ internal sealed class PdfDocumentModel
         var objects = ObjectsAt(end);
         var catalogDss = Catalog(objects)?["DSS"];
         if (catalogDss is null) return null;
-        if (catalogDss is PdfRef r) return objects.TryGetValue(r.Number, out var o) ? o.Offset : null;
+        if (catalogDss is PdfReference r) return objects.TryGetValue(r.Number, out var o) ? o.Offset : null;
         return objects.Values.Where(o => o.Dict?.NameOf("Type") == "Catalog").Max(o => (long?)o.Offset);
     }
 
     public DssContent Dss(long end)
     {
         var objects = ObjectsAt(end);
-        var dss = Resolve(Catalog(objects)?["DSS"], objects) as PdfDict;
+        var dss = Resolve(Catalog(objects)?["DSS"], objects) as PdfDictionary;
         var content = new DssContent();
         if (dss is null) return content;
         content.Present = true;
         // The DSS dictionary itself (and indirect arrays in it) is validation data too: a B-LTA renewal rewrites it to
         // add the new material, which is an allowed change, not an "object changed after signing".
-        if (Catalog(objects)?["DSS"] is PdfRef dssRef) content.ObjectNumbers.Add(dssRef.Number);
+        if (Catalog(objects)?["DSS"] is PdfReference dssRef) content.ObjectNumbers.Add(dssRef.Number);
         foreach (var key in new[] { "Certs", "CRLs", "OCSPs", "VRI" })
-            if (dss[key] is PdfRef arrayRef) content.ObjectNumbers.Add(arrayRef.Number);
+            if (dss[key] is PdfReference arrayRef) content.ObjectNumbers.Add(arrayRef.Number);
         content.Certificates.AddRange(StreamsOf(dss["Certs"], objects, content.ObjectNumbers));
         content.Crls.AddRange(StreamsOf(dss["CRLs"], objects, content.ObjectNumbers));
         content.Ocsps.AddRange(StreamsOf(dss["OCSPs"], objects, content.ObjectNumbers));
-        if (Resolve(dss["VRI"], objects) is PdfDict vri)
+        if (Resolve(dss["VRI"], objects) is PdfDictionary vri)
         {
-            if (Catalog(objects)?["DSS"] is PdfRef vr) content.ObjectNumbers.Add(vr.Number);
-            foreach (var entry in vri.Entries.Values)
+            if (Catalog(objects)?["DSS"] is PdfReference vr) content.ObjectNumbers.Add(vr.Number);
+            foreach (var entry in vri.Values)
             {
-                if (entry is PdfRef er) content.ObjectNumbers.Add(er.Number);
-                if (Resolve(entry, objects) is PdfDict vd)
+                if (entry is PdfReference er) content.ObjectNumbers.Add(er.Number);
+                if (Resolve(entry, objects) is PdfDictionary vd)
                 {
                     content.Certificates.AddRange(StreamsOf(vd["Cert"], objects, content.ObjectNumbers));
                     content.Crls.AddRange(StreamsOf(vd["CRL"], objects, content.ObjectNumbers));
@@ -208,44 +208,28 @@ internal sealed class PdfDocumentModel
                 }
             }
         }
-        if (dss["VRI"] is PdfRef vriRef) content.ObjectNumbers.Add(vriRef.Number);
+        if (dss["VRI"] is PdfReference vriRef) content.ObjectNumbers.Add(vriRef.Number);
         return content;
     }
 
-    private IEnumerable<byte[]> StreamsOf(PdfValue? array, Dictionary<int, PdfIndirect> objects, HashSet<int> numbers)
+    private IEnumerable<byte[]> StreamsOf(PdfObject? array, Dictionary<int, PdfIndirect> objects, HashSet<int> numbers)
     {
         if (Resolve(array, objects) is not PdfArray items) yield break;
         foreach (var item in items.Items.Take(10_000))
         {
-            if (item is not PdfRef r || !objects.TryGetValue(r.Number, out var o) || !o.IsStream) continue;
+            if (item is not PdfReference r || !objects.TryGetValue(r.Number, out var o) || !o.IsStream) continue;
             numbers.Add(r.Number);
             var data = StreamData(o);
             if (data is not null) yield return data;
         }
     }
 
-    /// <summary>Decoded stream data; only FlateDecode (or no filter) is supported, which is what DSS writers use.</summary>
+    /// <summary>Decoded stream data (FlateDecode, PNG predictors), or null when a filter is unsupported, the data is damaged or it inflates beyond <paramref name="maxBytes"/>.</summary>
     public byte[]? StreamData(PdfIndirect o, int maxBytes = 16 * 1024 * 1024)
     {
         var raw = Data.AsSpan((int)o.StreamStart, (int)o.StreamLength).ToArray();
-        var filter = o.Dict?["Filter"];
-        if (filter is PdfArray { Items.Count: 1 } single) filter = single.Items[0];
-        if (filter is null) return raw;
-        if (filter is not PdfName { Value: "FlateDecode" }) return null;
-        try
-        {
-            using var z = new ZLibStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            var buffer = new byte[81920];
-            int n;
-            while ((n = z.Read(buffer)) > 0)
-            {
-                output.Write(buffer, 0, n);
-                if (output.Length > maxBytes) return null; // decompression bomb
-            }
-            return output.ToArray();
-        }
-        catch (InvalidDataException) { return null; }
+        try { return StreamDecoder.Decode(new PdfStream(o.Dict!, raw), v => v, maxBytes); }
+        catch (Exception e) when (e is PdfFormatException or InvalidDataException) { return null; }
     }
 }
 

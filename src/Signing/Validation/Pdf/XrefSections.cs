@@ -1,3 +1,4 @@
+using Signing.Pdf;
 namespace Signing.Validation.Pdf;
 
 /// <summary>One cross-reference entry of a revision: the object is free, or in use at a byte offset.</summary>
@@ -19,8 +20,8 @@ internal static class XrefSections
         ReadClassic(parser, from, end, entries, ref root, spans);
         foreach (var o in definedHere.Where(o => o.IsStream && o.Dict?.NameOf("Type") == "XRef").OrderBy(o => o.Offset))
         {
-            if (o.Dict!["Root"] is PdfRef r) root = r.Number;
-            ReadStream(o, decode(o), entries);
+            if (o.Dict!["Root"] is PdfReference r) root = r.Number;
+            ReadStream(o, decode(o), entries); // decoded with its predictor
         }
         return (entries, root);
     }
@@ -61,7 +62,7 @@ internal static class XrefSections
                 p += 7;
                 try
                 {
-                    if (parser.ParseValue(ref p, end, 0) is PdfDict trailer && trailer["Root"] is PdfRef r) root = r.Number;
+                    if (parser.ParseValue(ref p, end, 0) is PdfDictionary trailer && trailer["Root"] is PdfReference r) root = r.Number;
                 }
                 catch (PdfFormatException) { /* a broken trailer names no root */ }
                 pos = p;
@@ -84,76 +85,13 @@ internal static class XrefSections
 
     private static void ReadStream(PdfIndirect o, byte[]? decoded, List<XrefEntry> entries)
     {
-        var d = o.Dict!;
-        if (decoded is null || d["W"] is not PdfArray { Items.Count: 3 } w || w.Items.Any(i => i is not PdfNumber { Value: >= 0 and <= 8 })) return;
-        int w0 = (int)((PdfNumber)w.Items[0]).Value, w1 = (int)((PdfNumber)w.Items[1]).Value, w2 = (int)((PdfNumber)w.Items[2]).Value;
-        int row = w0 + w1 + w2;
-        if (row == 0) return;
-        if (d["DecodeParms"] is PdfDict parms && parms["Predictor"] is PdfNumber { Value: >= 10 })
-            decoded = UndoPngPredictor(decoded, parms["Columns"] is PdfNumber c && c.Value >= 1 && c.Value <= 64 ? (int)c.Value : row);
-        if (decoded is null) return;
-        var index = d["Index"] is PdfArray ia && ia.Items.All(i => i is PdfNumber) ? ia.Items.Cast<PdfNumber>().Select(n => (long)n.Value).ToList()
-            : d["Size"] is PdfNumber size ? [0L, (long)size.Value] : [];
-        int at = 0;
-        for (int s = 0; s + 1 < index.Count; s += 2)
+        if (decoded is null || XrefStreamRows.Read(o.Dict!, decoded) is not { } rows) return;
+        foreach (var r in rows)
         {
-            long first = index[s], count = index[s + 1];
-            if (first < 0 || count < 0) return;
-            for (long i = 0; i < count; i++)
-            {
-                if (at + row > decoded.Length) return;
-                long type = w0 == 0 ? 1 : Field(decoded, at, w0);
-                long f1 = Field(decoded, at + w0, w1);
-                at += row;
-                if (first + i > int.MaxValue) return;
-                if (type == 0) entries.Add(new XrefEntry((int)(first + i), true, 0));
-                else if (type == 1) entries.Add(new XrefEntry((int)(first + i), false, f1));
-                // Type 2 (inside an object stream) is read with the object streams themselves.
-            }
+            if (r.Type == 0) entries.Add(new XrefEntry(r.Number, true, 0));
+            else if (r.Type == 1) entries.Add(new XrefEntry(r.Number, false, r.Field2));
+            // Type 2 (inside an object stream) is read with the object streams themselves.
         }
-    }
-
-    private static long Field(byte[] data, int at, int width)
-    {
-        long v = 0;
-        for (int i = 0; i < width; i++) v = v << 8 | data[at + i];
-        return v;
-    }
-
-    /// <summary>PNG predictors (ISO 32000-1 7.4.4.4): each row starts with its filter type.</summary>
-    private static byte[]? UndoPngPredictor(byte[] data, int columns)
-    {
-        int stride = columns + 1;
-        if (data.Length % stride != 0) return null;
-        var output = new byte[data.Length / stride * columns];
-        var previous = new byte[columns];
-        for (int r = 0; r < data.Length / stride; r++)
-        {
-            int type = data[r * stride];
-            var current = output.AsSpan(r * columns, columns);
-            for (int i = 0; i < columns; i++)
-            {
-                int raw = data[r * stride + 1 + i];
-                int left = i > 0 ? current[i - 1] : 0, up = previous[i], upLeft = i > 0 ? previous[i - 1] : 0;
-                current[i] = (byte)(type switch
-                {
-                    0 => raw,
-                    1 => raw + left,
-                    2 => raw + up,
-                    3 => raw + (left + up) / 2,
-                    4 => raw + Paeth(left, up, upLeft),
-                    _ => raw,
-                });
-            }
-            current.CopyTo(previous);
-        }
-        return output;
-    }
-
-    private static int Paeth(int a, int b, int c)
-    {
-        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
     }
 
     private static void Skip(byte[] data, ref long p, long end)

@@ -1,19 +1,29 @@
 using System.Text;
 
-namespace Signing.Validation.Pdf;
+namespace Signing.Pdf;
 
-/// <summary>Raised for any malformed or over-limit input; the validator turns it into a FORMAT_FAILURE, never lets it escape.</summary>
-internal sealed class PdfFormatException(string message) : Exception(message);
+/// <summary>Raised for any malformed or over-limit input; the validator turns it into a FORMAT_FAILURE, the signer refuses the file.</summary>
+public sealed class PdfFormatException(string message) : Exception(message);
 
 /// <summary>
-/// A deliberately small, bounds-checked PDF reader. It does not trust the xref table: it scans the file for
-/// "n g obj ... endobj" definitions in order, so a later (incremental) definition replaces an earlier one.
-/// That makes it robust to broken or hostile xref data and lets us look at any revision prefix of the file.
-/// Objects inside compressed object streams are not seen (documented limitation).
+/// The one PDF lexer and parser (ISO 32000-2 7.2-7.3) of the signer and the validator: small and bounds-checked.
+/// Every read stays inside data[0..end) of the caller's view (a revision prefix, or the file), nesting is capped,
+/// and nothing is allocated from a size the file claims: /Length is believed only where it lands on "endstream".
+/// Two ways in: <see cref="ParseIndirectAt"/> where a cross-reference entry points (<see cref="PdfDocumentReader"/>),
+/// and <see cref="ScanObjects(long, long)"/>, which finds "n g obj ... endobj" definitions in order without trusting
+/// any xref, so the validator sees every revision as written (<c>Validation.Pdf.PdfDocumentModel</c>).
 /// </summary>
-internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxObjects, CancellationToken ct)
+public sealed class PdfParser(byte[] data, int length, int maxDepth, int maxObjects, CancellationToken ct)
 {
+    /// <summary>Nesting a reader accepts when no validation options say otherwise.</summary>
+    public const int DefaultMaxDepth = 64;
+
     public PdfParser(byte[] data, int maxDepth, int maxObjects, CancellationToken ct) : this(data, data.Length, maxDepth, maxObjects, ct) { }
+
+    public PdfParser(byte[] data) : this(data, data.Length, DefaultMaxDepth, int.MaxValue, CancellationToken.None) { }
+
+    /// <summary>Resolves an indirect /Length (the signer's reader knows the xref); without it only direct lengths are believed.</summary>
+    public Func<PdfReference, long?>? LengthResolver { get; init; }
 
     /// <summary>The buffer; only data[0..Length) is the file (the buffer may be pooled and longer).</summary>
     public byte[] Data => data;
@@ -92,7 +102,8 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
         return p;
     }
 
-    public PdfIndirect? ParseIndirectAt(long start, long end)
+    /// <param name="lenient">accept a missing "endobj" (a viewer following the xref does; the scan must not).</param>
+    public PdfIndirect? ParseIndirectAt(long start, long end, bool lenient = false)
     {
         long pos = start;
         var num = ReadInteger(ref pos, end);
@@ -104,13 +115,18 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
         var value = ParseValue(ref pos, end, 0);
         SkipWhite(ref pos, end);
         long streamStart = -1, streamLength = -1;
-        if (value is PdfDict dict && Matches(pos, end, "stream"u8))
+        if (value is PdfDictionary dict && Matches(pos, end, "stream"u8))
         {
             pos += 6;
             if (pos < end && data[pos] == '\r') pos++;
             if (pos < end && data[pos] == '\n') pos++;
             streamStart = pos;
-            long len = dict["Length"] is PdfNumber n ? n.AsLong : -1;
+            long len = dict["Length"] switch
+            {
+                PdfNumber n => n.LongValue,
+                PdfReference r when LengthResolver?.Invoke(r) is { } resolved => resolved,
+                _ => -1,
+            };
             // /Length is only trusted when it lands on "endstream"; otherwise (indirect, huge, wrong) we search.
             if (len >= 0 && len <= end - pos && EndstreamFollows(pos + len, end)) streamLength = len;
             else
@@ -128,8 +144,8 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
             pos += 9;
             SkipWhite(ref pos, end);
         }
-        if (!Matches(pos, end, "endobj"u8)) throw new PdfFormatException($"endobj missing for object {num}");
-        pos += 6;
+        if (Matches(pos, end, "endobj"u8)) pos += 6;
+        else if (!lenient) throw new PdfFormatException($"endobj missing for object {num}");
         return new PdfIndirect((int)num, (int)gen, value, start, pos, streamStart, streamLength);
     }
 
@@ -139,7 +155,7 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
         return Matches(p, end, "endstream"u8);
     }
 
-    public PdfValue ParseValue(ref long pos, long end, int depth)
+    public PdfObject ParseValue(ref long pos, long end, int depth)
     {
         if (depth > maxDepth) throw new PdfFormatException($"nesting deeper than {maxDepth}");
         SkipWhite(ref pos, end);
@@ -150,11 +166,11 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
             case (byte)'/':
                 return new PdfName(ReadName(ref pos, end));
             case (byte)'(':
-                return new PdfString(ReadLiteral(ref pos, end), false);
+                return new PdfString(ReadLiteral(ref pos, end));
             case (byte)'[':
             {
                 pos++;
-                var items = new List<PdfValue>();
+                var items = new List<PdfObject>();
                 while (true)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -168,23 +184,23 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
                 if (pos + 1 < end && data[pos + 1] == '<')
                 {
                     pos += 2;
-                    var entries = new Dictionary<string, PdfValue>(StringComparer.Ordinal);
+                    var entries = new PdfDictionary();
                     while (true)
                     {
                         ct.ThrowIfCancellationRequested();
                         SkipWhite(ref pos, end);
-                        if (pos + 1 < end && data[pos] == '>' && data[pos + 1] == '>') { pos += 2; return new PdfDict(entries); }
+                        if (pos + 1 < end && data[pos] == '>' && data[pos + 1] == '>') { pos += 2; return entries; }
                         if (pos >= end || data[pos] != '/') throw new PdfFormatException("dictionary key expected");
                         var key = ReadName(ref pos, end);
                         entries[key] = ParseValue(ref pos, end, depth + 1);
                     }
                 }
-                return new PdfString(ReadHex(ref pos, end), true);
+                return new PdfString(ReadHex(ref pos, end));
             default:
                 if (IsDigit(c) || c is (byte)'-' or (byte)'+' or (byte)'.')
                 {
                     long save = pos;
-                    var first = ReadNumber(ref pos, end);
+                    var (first, raw) = ReadNumber(ref pos, end);
                     // "n g R" is a reference; look ahead without committing.
                     long look = pos;
                     if (first >= 0 && first == Math.Floor(first) && TryReadInt(ref look, end, out var gen))
@@ -193,17 +209,32 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
                         if (look < end && data[look] == 'R' && (look + 1 >= end || !IsRegular(data[look + 1])))
                         {
                             pos = look + 1;
-                            return new PdfRef((int)Math.Min(first, int.MaxValue), (int)Math.Min(gen, int.MaxValue));
+                            return new PdfReference((int)Math.Min(first, int.MaxValue), (int)Math.Min(gen, int.MaxValue));
                         }
                     }
                     _ = save;
-                    return new PdfNumber(first);
+                    return new PdfNumber(raw);
                 }
-                if (Matches(pos, end, "true"u8)) { pos += 4; return new PdfBool(true); }
-                if (Matches(pos, end, "false"u8)) { pos += 5; return new PdfBool(false); }
+                if (Matches(pos, end, "true"u8)) { pos += 4; return new PdfBoolean(true); }
+                if (Matches(pos, end, "false"u8)) { pos += 5; return new PdfBoolean(false); }
                 if (Matches(pos, end, "null"u8)) { pos += 4; return PdfNull.Instance; }
                 throw new PdfFormatException($"unexpected byte 0x{c:X2} at {pos}");
         }
+    }
+
+    /// <summary>The next regular token (a keyword or number, at most 64 bytes), without consuming a delimiter.</summary>
+    public string ReadKeyword(ref long pos, long end)
+    {
+        SkipWhite(ref pos, end);
+        long s = pos;
+        while (pos < end && IsRegular(data[pos]) && pos - s < 64) pos++;
+        return Encoding.ASCII.GetString(data, (int)s, (int)(pos - s));
+    }
+
+    public static int IndexOf(byte[] data, ReadOnlySpan<byte> pattern, int start)
+    {
+        var i = data.AsSpan(start).IndexOf(pattern);
+        return i < 0 ? -1 : i + start;
     }
 
     private bool TryReadInt(ref long pos, long end, out long value)
@@ -226,13 +257,13 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
         return pos == s ? -1 : v;
     }
 
-    private double ReadNumber(ref long pos, long end)
+    private (double Value, string Raw) ReadNumber(ref long pos, long end)
     {
         long s = pos;
         while (pos < end && pos - s < 40 && (IsDigit(data[pos]) || data[pos] is (byte)'-' or (byte)'+' or (byte)'.')) pos++;
         var text = Encoding.ASCII.GetString(data, (int)s, (int)(pos - s));
         return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
-            ? d : throw new PdfFormatException($"bad number '{text}'");
+            ? (d, text) : throw new PdfFormatException($"bad number '{text}'");
     }
 
     private string ReadName(ref long pos, long end)
@@ -312,7 +343,7 @@ internal sealed class PdfParser(byte[] data, int length, int maxDepth, int maxOb
         throw new PdfFormatException("unterminated hex string");
     }
 
-    private void SkipWhite(ref long pos, long end)
+    public void SkipWhite(ref long pos, long end)
     {
         while (pos < end)
         {
