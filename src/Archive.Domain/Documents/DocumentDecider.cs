@@ -82,7 +82,9 @@ public static partial class DocumentDecider
             return Rejections.NoChange;
 
         var isScan = c.IsScan ?? state.Metadata!.ConfidenceLevel == Codes.ConfidenceDigitized;
-        var warnings = isScan ? DigitizationStandard.Check(f, state.Metadata!.TypeCode) : [];
+        var warnings = isScan
+            ? [.. DigitizationStandard.Check(f, state.Metadata!.TypeCode), .. DigitizationStandard.CheckPageCount(f.PdfPageCount, state.Metadata.PageCount)]
+            : Array.Empty<DigitizationWarning>();
         return Decision.Accept(new ContentVersionAdded(state.DocumentId, state.Contents.Count + 1, f.Sha256, f.SizeBytes,
             f.MediaType, f.FileName, f.PdfPageCount, f.PdfVersion, f.PdfAConformance, f.ImageDpi, f.IsColour, isScan, warnings));
     }
