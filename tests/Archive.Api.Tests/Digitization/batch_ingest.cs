@@ -106,6 +106,16 @@ public class batch_ingest(ApiFixture api) : IClassFixture<ApiFixture>
         lines["p1"].Warnings.ShouldNotBeNull().ShouldContain("page_count_differs");
         lines["p2"].Warnings.ShouldNotBeNull().ShouldNotContain("page_count_differs");
         progress.ToString().ShouldContain("page_count_differs");
+
+        // Progress per fonds (the dossier's organ): both files received, none converted (workers are off here).
+        await api.WaitForSearchAsync();
+        var fonds = dossier.Split('.')[..^2];
+        var byFonds = await client.GetFromJsonAsync<JsonElement>($"/api/v1/digitization/progress?fonds={string.Join('.', fonds)}&batch=dot-4");
+        byFonds.GetProperty("fonds").GetString().ShouldBe(string.Join('.', fonds));
+        byFonds.GetProperty("received").GetInt64().ShouldBe(2);
+        byFonds.GetProperty("signed").GetInt64().ShouldBe(0);
+        var otherFonds = await client.GetFromJsonAsync<JsonElement>("/api/v1/digitization/progress?fonds=000.00.00.X99&batch=dot-4");
+        otherFonds.GetProperty("received").GetInt64().ShouldBe(0);
         var events = await api.Service<Archive.Api.Features.Records.RecordsRepository>().Store
             .ReadStreamAsync(Archive.Api.Features.Records.RecordsRepository.DocumentStream(lines["p1"].DocumentId!));
         events.Select(e => e.Data).OfType<Archive.Domain.Documents.ContentVersionAdded>().Single().Warnings

@@ -45,8 +45,9 @@ public static class DigitizationApi
             "Queues a dead-lettered digitization job again (by a person, recorded as an event).")
             { Status = 202, Problems = [404, 409] },
         ["GET /api/v1/digitization/progress"] = new("Tiến độ số hóa", "Digitization progress",
-            "Số trang/tệp đã nhận, đã chuyển đổi, đã ký, lỗi; lọc theo đợt.",
-            "Files and pages received, converted, signed and failed; filter by batch."),
+            "Số tệp đã nhận, đang chuyển đổi, đã chuyển đổi, đã ký, lỗi; số trang đã chuyển đổi và đã ký; tốc độ (tệp/giờ) và thời điểm dự kiến xong; lọc theo đợt (batch) và/hoặc phông (fonds, mã cơ quan).",
+            "Files received, converting, converted, signed and failed; pages converted and signed; files per hour and the estimated end; filter by batch and/or fonds (organ id).")
+            { Returns = typeof(DigitizationProgress) },
         ["GET /api/v1/search/pages"] = new("Tìm trong văn bản trang quét", "Search recognised page text",
             "Tìm không dấu trong văn bản OCR của các trang; trả về tài liệu, trang và đoạn trích có đánh dấu. Quyền xem xét trên trạng thái của chính tài liệu.",
             "Diacritic-insensitive search in the pages' OCR text; returns document, page and a marked snippet. Access is decided on the document's own state.")
@@ -139,8 +140,8 @@ public static class DigitizationApi
             return TypedResults.Accepted($"/api/v1/documents/{documentId}/digitization", new { jobId, documentId, status = "queued" });
         }).RequireRoles(Roles.RecordsOfficer, Roles.Admin);
 
-        group.MapGet("/progress", async Task<IResult> (string? batch, DigitizationQueue queue, CancellationToken ct) =>
-            TypedResults.Ok(await queue.ProgressAsync(batch, ct))).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+        group.MapGet("/progress", async Task<IResult> (string? batch, string? fonds, DigitizationQueue queue, CancellationToken ct) =>
+            TypedResults.Ok(await queue.ProgressAsync(batch, ct, fonds))).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
 
         // Full-text search in the pages' recognised text: candidates from the page index, then the caller's access checked
         // on each document's own events (never on a read model), so a secret or destroyed record is never shown.

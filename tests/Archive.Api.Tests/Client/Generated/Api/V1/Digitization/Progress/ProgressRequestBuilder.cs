@@ -22,7 +22,7 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
         /// </summary>
         /// <param name="pathParameters">Path parameters for the request</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ProgressRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/digitization/progress{?batch*}", pathParameters)
+        public ProgressRequestBuilder(Dictionary<string, object> pathParameters, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/digitization/progress{?batch*,fonds*}", pathParameters)
         {
         }
         /// <summary>
@@ -30,13 +30,13 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
         /// </summary>
         /// <param name="rawUrl">The raw URL to use for the request builder.</param>
         /// <param name="requestAdapter">The request adapter to use to execute the requests.</param>
-        public ProgressRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/digitization/progress{?batch*}", rawUrl)
+        public ProgressRequestBuilder(string rawUrl, IRequestAdapter requestAdapter) : base(requestAdapter, "{+baseurl}/api/v1/digitization/progress{?batch*,fonds*}", rawUrl)
         {
         }
         /// <summary>
-        /// Số trang/tệp đã nhận, đã chuyển đổi, đã ký, lỗi; lọc theo đợt.Files and pages received, converted, signed and failed; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Số tệp đã nhận, đang chuyển đổi, đã chuyển đổi, đã ký, lỗi; số trang đã chuyển đổi và đã ký; tốc độ (tệp/giờ) và thời điểm dự kiến xong; lọc theo đợt (batch) và/hoặc phông (fonds, mã cơ quan).Files received, converting, converted, signed and failed; pages converted and signed; files per hour and the estimated end; filter by batch and/or fonds (organ id).Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
+        /// <returns>A <see cref="global::Archive.Api.Client.Models.DigitizationProgress"/></returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 400 status code</exception>
@@ -45,11 +45,11 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 500 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder.ProgressRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Archive.Api.Client.Models.DigitizationProgress?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder.ProgressRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder.ProgressRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<global::Archive.Api.Client.Models.DigitizationProgress> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder.ProgressRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -60,10 +60,10 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
                 { "403", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            return await RequestAdapter.SendAsync<global::Archive.Api.Client.Models.DigitizationProgress>(requestInfo, global::Archive.Api.Client.Models.DigitizationProgress.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
         }
         /// <summary>
-        /// Số trang/tệp đã nhận, đã chuyển đổi, đã ký, lỗi; lọc theo đợt.Files and pages received, converted, signed and failed; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Số tệp đã nhận, đang chuyển đổi, đã chuyển đổi, đã ký, lỗi; số trang đã chuyển đổi và đã ký; tốc độ (tệp/giờ) và thời điểm dự kiến xong; lọc theo đợt (batch) và/hoặc phông (fonds, mã cơ quan).Files received, converting, converted, signed and failed; pages converted and signed; files per hour and the estimated end; filter by batch and/or fonds (organ id).Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -78,7 +78,7 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/json");
             return requestInfo;
         }
         /// <summary>
@@ -91,7 +91,7 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
             return new global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Số trang/tệp đã nhận, đã chuyển đổi, đã ký, lỗi; lọc theo đợt.Files and pages received, converted, signed and failed; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Số tệp đã nhận, đang chuyển đổi, đã chuyển đổi, đã ký, lỗi; số trang đã chuyển đổi và đã ký; tốc độ (tệp/giờ) và thời điểm dự kiến xong; lọc theo đợt (batch) và/hoặc phông (fonds, mã cơ quan).Files received, converting, converted, signed and failed; pages converted and signed; files per hour and the estimated end; filter by batch and/or fonds (organ id).Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class ProgressRequestBuilderGetQueryParameters 
@@ -107,6 +107,19 @@ namespace Archive.Api.Client.Api.V1.Digitization.Progress
             #pragma warning disable CS1591
             [QueryParameter("batch")]
             public string Batch { get; set; }
+            #pragma warning restore CS1591
+#endif
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+            #pragma warning disable CS1591
+            [QueryParameter("fonds")]
+            public string? Fonds { get; set; }
+            #pragma warning restore CS1591
+#nullable restore
+#else
+            #pragma warning disable CS1591
+            [QueryParameter("fonds")]
+            public string Fonds { get; set; }
             #pragma warning restore CS1591
 #endif
         }
