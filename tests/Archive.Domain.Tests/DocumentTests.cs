@@ -89,6 +89,19 @@ public class DocumentTests
     }
 
     [Theory]
+    [InlineData(12, 12, false)]
+    [InlineData(12, 14, true)]
+    [InlineData(12, null, false)]
+    public void a_scan_whose_pages_differ_from_the_declared_page_count_is_stored_with_a_warning(int filePages, int? declared, bool warned)
+    {
+        var state = RegisteredDocument(Document() with { ConfidenceLevel = "02", PageCount = declared });
+        var added = Decide(new AddContentVersion(GoodScan() with { PdfPageCount = filePages }), state).Events.Single().ShouldBeOfType<ContentVersionAdded>();
+        var warning = added.Warnings.SingleOrDefault(w => w.Code == "page_count_mismatch");
+        (warning is not null).ShouldBe(warned);
+        if (warned) warning!.MessageEn.ShouldBe("The file has 12 page(s) but the document declares 14.");
+    }
+
+    [Theory]
     [InlineData("30", 250, true)]
     [InlineData("31", 250, true)]
     [InlineData("31", 300, false)]

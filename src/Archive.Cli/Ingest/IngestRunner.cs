@@ -8,7 +8,9 @@ using Archive.Domain.Documents;
 namespace Archive.Cli.Ingest;
 
 /// <summary>One line of the ingest report (JSON lines): what happened to a row.</summary>
-public sealed record IngestReportLine(int Row, string Key, string File, string Sha256, string Status, string? DocumentId, string? JobId, string? Error);
+/// <summary>One row's outcome; <c>Warnings</c> are the archive's codes for the stored file (e.g. <c>page_count_mismatch</c>: the sheet's page count is not the file's).</summary>
+public sealed record IngestReportLine(int Row, string Key, string File, string Sha256, string Status, string? DocumentId, string? JobId, string? Error,
+    IReadOnlyList<string>? Warnings = null);
 
 public sealed record IngestSummary(int Rows, int Stored, int Skipped, int Failed, IReadOnlyList<SheetError> SheetErrors);
 
@@ -57,9 +59,9 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
             {
                 try
                 {
-                    var (id, job) = await StoreAsync(row, bytes, sha, batch, ct);
+                    var (id, job, warnings) = await StoreAsync(row, bytes, sha, batch, ct);
                     stored++;
-                    line = new IngestReportLine(row.Row, row.Key, row.File, sha, "stored", id, job, null);
+                    line = new IngestReportLine(row.Row, row.Key, row.File, sha, "stored", id, job, null, warnings);
                 }
                 catch (IngestRowException e)
                 {
@@ -73,12 +75,13 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
             var rate = pagesDone / Math.Max(0.001, watch.Elapsed.TotalSeconds);
             var left = TimeSpan.FromSeconds((pagesTotal - pagesDone) / Math.Max(0.001, rate));
             await progress.WriteLineAsync($"[{stored + skipped + failed}/{rows.Count}] {100.0 * pagesDone / Math.Max(1, pagesTotal):0}% " +
-                $"{rate:0.0} trang/s (pages/s), còn/left {left:hh\\:mm\\:ss} — dòng/row {row.Row} {line.Status}");
+                $"{rate:0.0} trang/s (pages/s), còn/left {left:hh\\:mm\\:ss} — dòng/row {row.Row} {line.Status}" +
+                (line.Warnings is { Count: > 0 } w ? $" — cảnh báo/warnings: {string.Join(", ", w)}" : ""));
         }
         return new IngestSummary(rows.Count, stored, skipped, failed, []);
     }
 
-    private async Task<(string Id, string? Job)> StoreAsync(IngestRow row, byte[] bytes, string sha, string batch, CancellationToken ct)
+    private async Task<(string Id, string? Job, IReadOnlyList<string> Warnings)> StoreAsync(IngestRow row, byte[] bytes, string sha, string batch, CancellationToken ct)
     {
         var key = $"ingest:{batch}:{row.Key}:{sha[..16]}";
         var m = row.Metadata;
@@ -105,8 +108,12 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
         var u = await api.SendAsync(upload, ct);
         var utext = await u.Content.ReadAsStringAsync(ct);
         if (u.StatusCode != HttpStatusCode.Created) throw new IngestRowException($"content: {(int)u.StatusCode} {utext}");
-        var job = JsonDocument.Parse(utext).RootElement.TryGetProperty("digitizationJobId", out var j) && j.ValueKind == JsonValueKind.String ? j.GetString() : null;
-        return (id, job);
+        var added = JsonDocument.Parse(utext).RootElement;
+        var job = added.TryGetProperty("digitizationJobId", out var j) && j.ValueKind == JsonValueKind.String ? j.GetString() : null;
+        // The archive checks the file (its one PDF parser): page count against the sheet's, resolution, colour.
+        var warnings = added.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
+            ? w.EnumerateArray().Select(x => x.GetProperty("code").GetString()!).ToList() : [];
+        return (id, job, warnings);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

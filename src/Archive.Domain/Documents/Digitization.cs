@@ -109,7 +109,8 @@ public static class DigitizationRules
             return new Rejection(DocumentSigningRules.StaleSource, "Tệp quét đã có phiên bản mới hơn.", "The scan has a newer content version.");
         var pageWarnings = PageWarnings(c.PageResults);
         var facts = c.PdfA;
-        var warnings = DigitizationStandard.Check(facts, state.Metadata!.TypeCode).Concat(pageWarnings).ToList();
+        var warnings = DigitizationStandard.Check(facts, state.Metadata!.TypeCode)
+            .Concat(DigitizationStandard.CheckPageCount(facts.PdfPageCount, state.Metadata.PageCount)).Concat(pageWarnings).ToList();
         var version = state.Contents.Count + 1;
         var added = new ContentVersionAdded(state.DocumentId, version, facts.Sha256, facts.SizeBytes, facts.MediaType, facts.FileName,
             facts.PdfPageCount, facts.PdfVersion, facts.PdfAConformance, facts.ImageDpi, facts.IsColour, true, warnings);

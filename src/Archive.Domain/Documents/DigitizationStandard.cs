@@ -51,4 +51,16 @@ public static class DigitizationStandard
                 $"Resolution {facts.ImageDpi} dpi is below the minimum {requiredDpi} dpi."));
         return warnings;
     }
+
+    /// <summary>
+    /// The file's pages against the document's declared page count (số trang, TT 05/2025 metadata; the seeds' check of the
+    /// sheet against the files): a difference is a warning, e.g. a page missed by the scanner or two documents in one file.
+    /// Nothing is said when either is unknown.
+    /// </summary>
+    public static IReadOnlyList<DigitizationWarning> CheckPageCount(int? filePages, int? declaredPages) =>
+        filePages is > 0 && declaredPages is > 0 && filePages != declaredPages
+            ? [new("page_count_mismatch",
+                $"Tệp có {filePages} trang nhưng tài liệu khai báo {declaredPages} trang.",
+                $"The file has {filePages} page(s) but the document declares {declaredPages}.")]
+            : [];
 }

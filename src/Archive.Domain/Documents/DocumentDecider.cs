@@ -82,12 +82,9 @@ public static partial class DocumentDecider
             return Rejections.NoChange;
 
         var isScan = c.IsScan ?? state.Metadata!.ConfidenceLevel == Codes.ConfidenceDigitized;
-        var warnings = isScan ? DigitizationStandard.Check(f, state.Metadata!.TypeCode) : [];
-        // The page count described (số trang) and the file's own differ: a page lost or added in scanning.
-        if (f.PdfPageCount is { } pages && state.Metadata!.PageCount is { } declared && declared > 0 && pages != declared)
-            warnings = [.. warnings, new("page_count_mismatch",
-                $"Tệp có {pages} trang nhưng tài liệu được mô tả {declared} trang.",
-                $"The file has {pages} pages but the document is described with {declared}.")];
+        // The page count described (số trang) and the file's own differ: a page lost or added in scanning (any upload).
+        IReadOnlyList<DigitizationWarning> warnings =
+            [.. isScan ? DigitizationStandard.Check(f, state.Metadata!.TypeCode) : [], .. DigitizationStandard.CheckPageCount(f.PdfPageCount, state.Metadata!.PageCount)];
         return Decision.Accept(new ContentVersionAdded(state.DocumentId, state.Contents.Count + 1, f.Sha256, f.SizeBytes,
             f.MediaType, f.FileName, f.PdfPageCount, f.PdfVersion, f.PdfAConformance, f.ImageDpi, f.IsColour, isScan, warnings));
     }

@@ -85,6 +85,43 @@ public class batch_ingest(ApiFixture api) : IClassFixture<ApiFixture>
         progress.Lines.ShouldContain(l => l.Contains("pages/s"));
     }
 
+    [Fact]
+    public async Task a_sheet_page_count_that_differs_from_the_file_is_a_warning_on_the_record_and_in_the_report()
+    {
+        var client = await OfficerAsync();
+        var dossier = await CreateDossierAsync(client, "22-NH");
+        var dir = Folder(("one.pdf", PdfSamples.Scan(210, true)), ("two.pdf", PdfSamples.Scan(211, true)));
+        var sheet = Path.Combine(dir, "dossiers.csv");
+        File.WriteAllText(sheet, $"""
+            {Header}
+            p1,{dossier},one.pdf,05,41,QĐ-UBND,2019-07-23,UBND tỉnh Lai Châu,Kế hoạch số hóa,3
+            p2,{dossier},two.pdf,05,42,QĐ-UBND,2019-07-24,UBND tỉnh Lai Châu,Kế hoạch số hóa,1
+            """, Encoding.UTF8);
+        var report = Path.Combine(dir, "report.jsonl");
+        var progress = new StringWriter();
+
+        (await new IngestRunner(client, progress).RunAsync(dir, sheet, "dot-4", report, CancellationToken.None)).Stored.ShouldBe(2);
+
+        var lines = IngestRunner.ReadReport(report);
+        lines["p1"].Warnings.ShouldNotBeNull().ShouldContain("page_count_mismatch");
+        lines["p2"].Warnings.ShouldNotBeNull().ShouldNotContain("page_count_mismatch");
+        progress.ToString().ShouldContain("page_count_mismatch");
+
+        // Progress per fonds (the dossier's organ): both files received, none converted (workers are off here).
+        await api.WaitForSearchAsync();
+        var fonds = dossier.Split('.')[..^2];
+        var byFonds = await client.GetFromJsonAsync<JsonElement>($"/api/v1/digitization/progress?fonds={string.Join('.', fonds)}&batch=dot-4");
+        byFonds.GetProperty("fonds").GetString().ShouldBe(string.Join('.', fonds));
+        byFonds.GetProperty("received").GetInt64().ShouldBe(2);
+        byFonds.GetProperty("signed").GetInt64().ShouldBe(0);
+        var otherFonds = await client.GetFromJsonAsync<JsonElement>("/api/v1/digitization/progress?fonds=000.00.00.X99&batch=dot-4");
+        otherFonds.GetProperty("received").GetInt64().ShouldBe(0);
+        var events = await api.Service<Archive.Api.Features.Records.RecordsRepository>().Store
+            .ReadStreamAsync(Archive.Api.Features.Records.RecordsRepository.DocumentStream(lines["p1"].DocumentId!));
+        events.Select(e => e.Data).OfType<Archive.Domain.Documents.ContentVersionAdded>().Single().Warnings
+            .ShouldContain(x => x.Code == "page_count_mismatch" && x.MessageEn == "The file has 1 page(s) but the document declares 3.");
+    }
+
     private sealed class StopAfter(int rows, CancellationTokenSource stop) : StringWriter
     {
         public List<string> Lines { get; } = [];

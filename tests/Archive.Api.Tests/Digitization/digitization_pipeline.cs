@@ -208,4 +208,47 @@ public class digitization_pipeline(DigitizationFixture api) : IClassFixture<Digi
         job.ValueKind.ShouldBe(JsonValueKind.Null);
         (await EventsAsync(id)).OfType<DigitizationQueued>().ShouldBeEmpty();
     }
+    [Theory]
+    [InlineData("dữ liệu bản cứng")]
+    [InlineData("du lieu ban cung")]
+    public async Task the_main_search_finds_a_document_by_the_text_of_its_scan_with_the_page_and_a_marked_snippet(string phrase)
+    {
+        var (client, id, _) = await ConvertedAsync();
+        await api.WaitForSearchAsync(); // its metadata (a "Quyết định về việc ban hành quy chế") does not hold the phrase; the scan does
+
+        var r = await client.GetFromJsonAsync<JsonElement>($"/api/v1/search?kind=document&q={Uri.EscapeDataString(phrase)}&limit=200");
+        var hit = r.GetProperty("items").EnumerateArray().Single(h => h.GetProperty("id").GetString() == id);
+        var match = hit.GetProperty("pageMatch");
+        match.GetProperty("page").GetInt32().ShouldBe(1);
+        match.GetProperty("exactPhrase").GetBoolean().ShouldBeTrue();
+        Archive.Api.Infrastructure.Search.TextNormalizer.Normalize(match.GetProperty("snippet").GetString())
+            .ShouldContain("<mark>" + Archive.Api.Infrastructure.Search.TextNormalizer.Normalize(phrase));
+    }
+
+    [Fact]
+    public async Task a_page_text_hit_in_the_main_search_is_shown_only_when_the_records_own_state_allows_it()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var dossier = await CreateDossierAsync(officer, "15-SH", access: "03");
+        var id = (await CreateDocumentAsync(officer, dossier, "Công văn mật", access: "03")).GetProperty("id").GetString()!;
+        await api.WaitForSearchAsync();
+        var db = api.Service<NpgsqlDataSource>();
+        await using (var conn = await db.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            // Page text as a conversion writes it (no OCR needed here), and a read model that lags behind the record: it still says public.
+            await Archive.Api.Infrastructure.Search.PageTextIndex.WriteAsync(conn, tx, id, 2, ["Trang một", "Kho lưu trữ chuyên dụng tỉnh Điện Biên"], default);
+            await using var stale = new NpgsqlCommand("update archive_api.search_index set access_regime = '01' where id = $1", conn, tx);
+            stale.Parameters.AddWithValue(id);
+            (await stale.ExecuteNonQueryAsync()).ShouldBe(1);
+            await tx.CommitAsync();
+        }
+        const string url = "/api/v1/search?q=kho%20luu%20tru%20chuyen%20dung%20dien%20bien&limit=200";
+
+        var cleared = await officer.GetFromJsonAsync<JsonElement>(url);
+        cleared.GetProperty("items").EnumerateArray().Single(h => h.GetProperty("id").GetString() == id)
+            .GetProperty("pageMatch").GetProperty("page").GetInt32().ShouldBe(2);
+        var uncleared = await (await api.ClientAsync(Roles.RecordsOfficer)).GetFromJsonAsync<JsonElement>(url);
+        uncleared.GetProperty("items").EnumerateArray().ShouldNotContain(h => h.GetProperty("id").GetString() == id);
+    }
 }

@@ -20,7 +20,7 @@ public static class Records
     public static string DocumentJson(string dossierCode, string subject = "Quyết định về việc ban hành quy chế", string access = "01",
         string type = "02", string confidence = "01") => $$"""
         {"dossierCode":"{{dossierCode}}","typeCode":"{{type}}","codeNumber":"12","codeNotation":"QĐ-UBND","issuedDate":"2025-03-04",
-         "issuer":"UBND tỉnh","subject":"{{subject}}","languages":["01"],"pageCount":2,"accessMode":"{{access}}","confidenceLevel":"{{confidence}}"}
+         "issuer":"UBND tỉnh","subject":"{{subject}}","languages":["01"],"pageCount":1,"accessMode":"{{access}}","confidenceLevel":"{{confidence}}"}
         """;
 
     public static async Task<JsonElement> CreateFondsAsync(HttpClient client, string organ = Organ)

@@ -4,6 +4,7 @@ using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Search;
 using Archive.Domain.Documents;
 using Archive.EventStore;
+using Archive.Api.Hosting.OpenApi;
 using Npgsql;
 
 namespace Archive.Api.Features.Digitization;
@@ -26,6 +27,33 @@ public sealed record ProposalReviewRequest(Dictionary<string, string>? Fields, s
 /// </summary>
 public static class DigitizationApi
 {
+    private static readonly Dictionary<string, OperationDoc> Docs = new()
+    {
+        ["GET /api/v1/documents/{id}/digitization"] = new("Tình trạng số hóa của tài liệu", "Digitization status of a document",
+            "Các lượt số hóa của tài liệu (chờ, đang chuyển đổi, đã chuyển PDF/A, đã ký, lỗi) theo sự kiện của tài liệu, kèm kết quả OCR từng trang và đề xuất thông tin bóc tách.",
+            "The document's digitization jobs (queued, converting, converted to PDF/A, signed, failed) from its events, with per-page OCR results and the proposed metadata.")
+            { Returns = typeof(DocumentDigitizationResponse), Problems = [404] },
+        ["POST /api/v1/documents/{id}/digitization/{jobId}/proposal/review"] = new("Xác nhận thông tin bóc tách", "Review extracted metadata",
+            "Cán bộ giữ, sửa hoặc bỏ từng trường đề xuất từ trang đầu; cả đề xuất và kết quả đều được ghi lại.",
+            "The officer keeps, corrects or drops each field proposed from the first page; both the proposal and the outcome are recorded.")
+            { Problems = [400, 404, 409, 412] },
+        ["GET /api/v1/digitization/dead-letters"] = new("Danh sách tệp lỗi số hóa", "Digitization dead letters",
+            "Các lượt số hóa đã hết số lần thử, kèm lỗi; lọc theo đợt (batch).",
+            "Digitization jobs that ran out of attempts, with their error; filter by batch."),
+        ["POST /api/v1/digitization/jobs/{jobId}/retry"] = new("Thử lại lượt số hóa lỗi", "Retry a dead-lettered job",
+            "Đưa lại một lượt số hóa trong danh sách lỗi vào hàng đợi (do người thực hiện, ghi sự kiện).",
+            "Queues a dead-lettered digitization job again (by a person, recorded as an event).")
+            { Status = 202, Problems = [404, 409] },
+        ["GET /api/v1/digitization/progress"] = new("Tiến độ số hóa", "Digitization progress",
+            "Số tệp đã nhận, đang chuyển đổi, đã chuyển đổi, đã ký, lỗi; số trang đã chuyển đổi và đã ký; tốc độ (tệp/giờ) và thời điểm dự kiến xong; lọc theo đợt (batch) và/hoặc phông (fonds, mã cơ quan).",
+            "Files received, converting, converted, signed and failed; pages converted and signed; files per hour and the estimated end; filter by batch and/or fonds (organ id).")
+            { Returns = typeof(DigitizationProgress) },
+        ["GET /api/v1/search/pages"] = new("Tìm trong văn bản trang quét", "Search recognised page text",
+            "Tìm không dấu trong văn bản OCR của các trang; trả về tài liệu, trang và đoạn trích có đánh dấu. Quyền xem xét trên trạng thái của chính tài liệu.",
+            "Diacritic-insensitive search in the pages' OCR text; returns document, page and a marked snippet. Access is decided on the document's own state.")
+            { Returns = typeof(PageSearchResponse), Problems = [400] },
+    };
+
     public static IEndpointRouteBuilder MapDigitization(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/documents/{id}/digitization", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, DigitizationQueue queue,
@@ -47,7 +75,7 @@ public static class DigitizationApi
                     j.Error ?? live?.Error, j.Proposal ?? [], j.ProposalReviewed));
             }
             return TypedResults.Ok(new DocumentDigitizationResponse(id, jobs.LastOrDefault()?.Status ?? "none", jobs));
-        }).WithTags("Digitization").RequireAuthorization(Policies.AnyRole);
+        }).WithTags("Digitization").RequireAuthorization(Policies.AnyRole).Describe(Docs);
 
         // Bóc tách thông tin: the officer confirms or corrects what was read from the first page; proposal and outcome are both recorded.
         routes.MapPost("/api/v1/documents/{id}/digitization/{jobId}/proposal/review", async Task<IResult> (string id, string jobId, ProposalReviewRequest body,
@@ -79,9 +107,9 @@ public static class DigitizationApi
             try { result = await repo.AppendAsync(RecordsRepository.DocumentStream(id), ExpectedVersion.Exactly(version), decision.Events, http, body.Reason, ct); }
             catch (ConcurrencyException e) { return Infrastructure.Concurrency.ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
             return TypedResults.Ok(new { documentId = id, jobId, kept, metadata = m, documentVersion = result.NextExpectedVersion });
-        }).WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters);
+        }).WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters).Describe(Docs);
 
-        var group = routes.MapGroup("/api/v1/digitization").WithTags("Digitization");
+        var group = routes.MapGroup("/api/v1/digitization").WithTags("Digitization").Describe(Docs);
 
         group.MapGet("/dead-letters", async Task<IResult> (string? batch, HttpContext http, RecordsRepository repo, DigitizationQueue queue, CancellationToken ct) =>
         {
@@ -112,8 +140,8 @@ public static class DigitizationApi
             return TypedResults.Accepted($"/api/v1/documents/{documentId}/digitization", new { jobId, documentId, status = "queued" });
         }).RequireRoles(Roles.RecordsOfficer, Roles.Admin);
 
-        group.MapGet("/progress", async Task<IResult> (string? batch, DigitizationQueue queue, CancellationToken ct) =>
-            TypedResults.Ok(await queue.ProgressAsync(batch, ct))).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
+        group.MapGet("/progress", async Task<IResult> (string? batch, string? fonds, DigitizationQueue queue, CancellationToken ct) =>
+            TypedResults.Ok(await queue.ProgressAsync(batch, ct, fonds))).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
 
         // Full-text search in the pages' recognised text: candidates from the page index, then the caller's access checked
         // on each document's own events (never on a read model), so a secret or destroyed record is never shown.
@@ -131,7 +159,7 @@ public static class DigitizationApi
             var visible = ids.Where((id, i) => docs[i].State.Status == DocumentStatus.Registered && RecordsHttp.MayRead(http.User, docs[i].State.Metadata?.AccessMode))
                 .ToHashSet();
             return TypedResults.Ok(new PageSearchResponse(hits.Where(h => visible.Contains(h.DocumentId)).ToList()));
-        }).WithTags("Search").RequireAuthorization(Policies.AnyRole);
+        }).WithTags("Search").RequireAuthorization(Policies.AnyRole).Describe(Docs);
         return routes;
     }
 

@@ -185,7 +185,11 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
     }
 
     /// <summary>Progress of a batch (or of everything): jobs and pages by stage, the first and last activity.</summary>
-    public async Task<DigitizationProgress> ProgressAsync(string? batch, CancellationToken ct)
+    /// <remarks>
+    /// A fonds (phông) is the organ id of the documents' dossiers, read from the search table (a report, not an access
+    /// decision: a document filed moments ago may be counted a moment later).
+    /// </remarks>
+    public async Task<DigitizationProgress> ProgressAsync(string? batch, CancellationToken ct, string? fonds = null)
     {
         await using var cmd = db.CreateCommand("""
             select count(*),
@@ -196,9 +200,11 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
                    coalesce(sum(pages) filter (where step in ('sign', 'done')), 0),
                    coalesce(sum(pages) filter (where step = 'done'), 0),
                    min(created_at), max(finished_at)
-            from archive_api.digitization_queue where $1::text is null or batch = $1
+            from archive_api.digitization_queue where ($1::text is null or batch = $1)
+              and ($2::text is null or document_id in (select id from archive_api.search_index where kind = 'document' and fonds_id = $2))
             """);
         cmd.Parameters.AddWithValue((object?)batch ?? DBNull.Value);
+        cmd.Parameters.AddWithValue((object?)fonds ?? DBNull.Value);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         long received = r.GetInt64(0), converted = r.GetInt64(1), signed = r.GetInt64(2), failed = r.GetInt64(3), running = r.GetInt64(4);
@@ -212,11 +218,11 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
             var remaining = received - signed - failed;
             eta = remaining <= 0 ? l : DateTimeOffset.UtcNow.AddHours(remaining / perHour.Value);
         }
-        return new DigitizationProgress(batch, received, running, converted, signed, failed, pagesConverted, pagesSigned,
+        return new DigitizationProgress(batch, fonds, received, running, converted, signed, failed, pagesConverted, pagesSigned,
             perHour is null ? null : Math.Round(perHour.Value, 1), eta);
     }
 }
 
 /// <summary>Tiến độ số hóa: files received, being converted, converted, signed, dead-lettered; pages; files per hour; estimated end.</summary>
-public sealed record DigitizationProgress(string? Batch, long Received, long Converting, long Converted, long Signed, long Failed,
+public sealed record DigitizationProgress(string? Batch, string? Fonds, long Received, long Converting, long Converted, long Signed, long Failed,
     long PagesConverted, long PagesSigned, double? FilesPerHour, DateTimeOffset? EstimatedEnd);

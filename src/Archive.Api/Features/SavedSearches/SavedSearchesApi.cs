@@ -74,14 +74,14 @@ public static class SavedSearchesApi
         });
 
         group.MapGet("/{id:guid}/results", async Task<Results<Ok<SearchPage>, ProblemHttpResult>> (Guid id, string? cursor, int? limit,
-            NpgsqlDataSource db, SearchIndex index, HttpContext http, CancellationToken ct) =>
+            NpgsqlDataSource db, SearchIndex index, Records.RecordsRepository repo, HttpContext http, CancellationToken ct) =>
         {
             var saved = await FindAsync(db, id, http.User.CallerId(), ct);
             if (saved is null) return ApiProblems.NotFound();
             if (!SearchIndex.Cursor.IsValid(cursor) || limit is < 1 or > SearchIndex.MaxPageSize)
                 return new ValidationProblemBuilder().Add("cursor", "invalid", "Tham số phân trang không hợp lệ.", "Invalid paging parameters.").ToResult();
             // Access is re-evaluated on every run: a saved search never widens what the caller may see.
-            return TypedResults.Ok(await index.QueryAsync(saved.Query, http.User, cursor, limit ?? 50, ct));
+            return TypedResults.Ok(await SearchApi.RunAsync(index, repo, saved.Query, http.User, cursor, limit ?? 50, ct));
         });
 
         group.MapPut("/{id:guid}", async Task<Results<Ok<SavedSearch>, ProblemHttpResult>> (Guid id, SavedSearchInput body, NpgsqlDataSource db, HttpContext http, CancellationToken ct) =>

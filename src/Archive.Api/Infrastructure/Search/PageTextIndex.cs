@@ -80,6 +80,40 @@ public sealed class PageTextIndex(NpgsqlDataSource db)
         return hits;
     }
 
+    /// <summary>Documents (up to <paramref name="cap"/>) with a page holding every one of the normalized <paramref name="terms"/>.</summary>
+    public static async Task<string[]> DocumentsMatchingAsync(NpgsqlDataSource db, string[] terms, int cap, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select distinct document_id from archive_api.page_text where array_to_tsvector(terms) @@ $1::tsquery limit $2
+            """);
+        cmd.Parameters.AddWithValue(SearchTerms.Query(terms));
+        cmd.Parameters.AddWithValue(cap);
+        var ids = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
+        return [.. ids];
+    }
+
+    /// <summary>For each of <paramref name="documentIds"/>, its best page for <paramref name="query"/> (exact phrase first, then the first page).</summary>
+    public static async Task<Dictionary<string, PageTextHit>> BestPagesAsync(NpgsqlDataSource db, string query, string[] documentIds, CancellationToken ct)
+    {
+        var terms = TextNormalizer.Terms(query);
+        var hits = new Dictionary<string, PageTextHit>();
+        if (terms.Length == 0 || documentIds.Length == 0) return hits;
+        await using var cmd = db.CreateCommand("""
+            select distinct on (document_id) document_id, content_version, page, text, strpos(norm_text, $2) > 0 as exact from archive_api.page_text
+            where document_id = any($3) and array_to_tsvector(terms) @@ $1::tsquery
+            order by document_id, exact desc, page
+            """);
+        cmd.Parameters.AddWithValue(SearchTerms.Query(terms));
+        cmd.Parameters.AddWithValue(TextNormalizer.Normalize(query));
+        cmd.Parameters.AddWithValue(documentIds);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            hits[r.GetString(0)] = new PageTextHit(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetBoolean(4), Snippet(r.GetString(3), terms));
+        return hits;
+    }
+
     /// <summary>
     /// About <paramref name="width"/> words of the page around the first place its words match the query's (all of them in
     /// order when they occur so), HTML-escaped, the matched words inside &lt;mark&gt;…&lt;/mark&gt;.

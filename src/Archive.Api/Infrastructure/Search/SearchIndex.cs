@@ -51,7 +51,11 @@ public sealed record SearchQuery
 
 public sealed record SearchHit(string Id, string Kind, string? FondsId, int? Year, string? RetentionCode, string AccessRegime,
     string? DocumentType, DateOnly? Date, bool HasDigitizationWarnings, IReadOnlyList<string> Codes, string? Title, string? Subject,
-    IReadOnlyList<string> Keywords);
+    IReadOnlyList<string> Keywords)
+{
+    /// <summary>For a document found in its recognised text (OCR): the best page and a snippet with the words marked.</summary>
+    public PageTextHit? PageMatch { get; init; }
+}
 
 public sealed record SearchPage(IReadOnlyList<SearchHit> Items, string? NextCursor);
 
@@ -244,6 +248,8 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         }
         var match = new StringBuilder("array_to_tsvector(terms) @@ @query::tsquery");
         cmd.Parameters.AddWithValue("query", SearchTerms.Query(terms));
+        // Documents whose recognised page text holds the words are found too (their metadata may say nothing of it).
+        var ocr = await PageTextIndex.DocumentsMatchingAsync(db, terms, MaxOcrDocuments, ct);
         // Beyond the indexed length only the substring check is exact.
         for (var i = 0; i < terms.Length; i++)
             if (terms[i].Length > SearchTerms.MaxLength)
@@ -251,6 +257,11 @@ public sealed class SearchIndex(NpgsqlDataSource db)
                 match.Append($" and norm_text like @t{i} escape '\\'");
                 cmd.Parameters.AddWithValue($"t{i}", "%" + EscapeLike(terms[i]) + "%");
             }
+        if (ocr.Length > 0)
+        {
+            match.Insert(0, "((").Append(") or id = any(@ocr))");
+            cmd.Parameters.AddWithValue("ocr", ocr);
+        }
         if (terms.All(t => t.Length < RareTermLength))
         {
             // A second, longer read when the first found matches but not a page: sized from their density.
@@ -262,7 +273,7 @@ public sealed class SearchIndex(NpgsqlDataSource db)
                     where {match}{order}
                     """;
                 var page = await ReadPageAsync(cmd, pageSize, ct);
-                if (page.NextCursor is not null) return page;
+                if (page.NextCursor is not null) return await WithPagesAsync(page, q.Text!, ocr, ct);
                 var needed = page.Items.Count == 0 ? long.MaxValue : (long)(pageSize + 1) * scan * 3 / 2 / page.Items.Count;
                 if (needed > MaxOrderedScanRows) break;
                 scan = (int)needed;
@@ -271,7 +282,19 @@ public sealed class SearchIndex(NpgsqlDataSource db)
         // "sort_date + 0" keeps the planner off the date-order index here: it underestimates rare prefix terms and
         // would walk the whole order filtering every row (measured: 72 s for one exact code over 1,000,000 rows).
         cmd.CommandText = $"select {Columns} from archive_api.search_index where {where} and {match} order by sort_date + 0 desc, id limit @limit";
-        return await ReadPageAsync(cmd, pageSize, ct);
+        return await WithPagesAsync(await ReadPageAsync(cmd, pageSize, ct), q.Text!, ocr, ct);
+    }
+
+    /// <summary>The most documents found by their page text that one query considers.</summary>
+    public const int MaxOcrDocuments = 1000;
+
+    /// <summary>Adds the best page and its snippet to the hits found (also) in their recognised text.</summary>
+    private async Task<SearchPage> WithPagesAsync(SearchPage page, string text, string[] ocr, CancellationToken ct)
+    {
+        var found = page.Items.Where(h => ocr.Contains(h.Id)).Select(h => h.Id).ToArray();
+        if (found.Length == 0) return page;
+        var pages = await PageTextIndex.BestPagesAsync(db, text, found, ct);
+        return page with { Items = [.. page.Items.Select(h => pages.TryGetValue(h.Id, out var p) ? h with { PageMatch = p } : h)] };
     }
 
     private static async Task<SearchPage> ReadPageAsync(NpgsqlCommand cmd, int pageSize, CancellationToken ct)

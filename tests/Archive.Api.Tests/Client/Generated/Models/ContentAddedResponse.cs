@@ -14,6 +14,14 @@ namespace Archive.Api.Client.Models
     {
         /// <summary>Stores additional data not described in the OpenAPI description found when deserializing. Can be used for serialization as well.</summary>
         public IDictionary<string, object> AdditionalData { get; set; }
+        /// <summary>The digitizationJobId property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public string? DigitizationJobId { get; set; }
+#nullable restore
+#else
+        public string DigitizationJobId { get; set; }
+#endif
         /// <summary>The documentVersion property</summary>
         public long? DocumentVersion { get; set; }
         /// <summary>The fileName property</summary>
@@ -101,6 +109,7 @@ namespace Archive.Api.Client.Models
         {
             return new Dictionary<string, Action<IParseNode>>
             {
+                { "digitizationJobId", n => { DigitizationJobId = n.GetStringValue(); } },
                 { "documentVersion", n => { DocumentVersion = n.GetLongValue(); } },
                 { "fileName", n => { FileName = n.GetStringValue(); } },
                 { "imageDpi", n => { ImageDpi = n.GetIntValue(); } },
@@ -123,6 +132,7 @@ namespace Archive.Api.Client.Models
         public virtual void Serialize(ISerializationWriter writer)
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
+            writer.WriteStringValue("digitizationJobId", DigitizationJobId);
             writer.WriteLongValue("documentVersion", DocumentVersion);
             writer.WriteStringValue("fileName", FileName);
             writer.WriteIntValue("imageDpi", ImageDpi);

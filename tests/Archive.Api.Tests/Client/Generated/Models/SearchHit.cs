@@ -75,6 +75,14 @@ namespace Archive.Api.Client.Models
 #else
         public string Kind { get; set; }
 #endif
+        /// <summary>The pageMatch property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public global::Archive.Api.Client.Models.PageTextHit? PageMatch { get; set; }
+#nullable restore
+#else
+        public global::Archive.Api.Client.Models.PageTextHit PageMatch { get; set; }
+#endif
         /// <summary>The retentionCode property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -135,6 +143,7 @@ namespace Archive.Api.Client.Models
                 { "id", n => { Id = n.GetStringValue(); } },
                 { "keywords", n => { Keywords = n.GetCollectionOfPrimitiveValues<string>()?.AsList(); } },
                 { "kind", n => { Kind = n.GetStringValue(); } },
+                { "pageMatch", n => { PageMatch = n.GetObjectValue<global::Archive.Api.Client.Models.PageTextHit>(global::Archive.Api.Client.Models.PageTextHit.CreateFromDiscriminatorValue); } },
                 { "retentionCode", n => { RetentionCode = n.GetStringValue(); } },
                 { "subject", n => { Subject = n.GetStringValue(); } },
                 { "title", n => { Title = n.GetStringValue(); } },
@@ -157,6 +166,7 @@ namespace Archive.Api.Client.Models
             writer.WriteStringValue("id", Id);
             writer.WriteCollectionOfPrimitiveValues<string>("keywords", Keywords);
             writer.WriteStringValue("kind", Kind);
+            writer.WriteObjectValue<global::Archive.Api.Client.Models.PageTextHit>("pageMatch", PageMatch);
             writer.WriteStringValue("retentionCode", RetentionCode);
             writer.WriteStringValue("subject", Subject);
             writer.WriteStringValue("title", Title);

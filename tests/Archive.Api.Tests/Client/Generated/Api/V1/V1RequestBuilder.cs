@@ -6,6 +6,7 @@ using Archive.Api.Client.Api.V1.ApiKeys;
 using Archive.Api.Client.Api.V1.Audit;
 using Archive.Api.Client.Api.V1.Blobs;
 using Archive.Api.Client.Api.V1.CodeLists;
+using Archive.Api.Client.Api.V1.Digitization;
 using Archive.Api.Client.Api.V1.Disposition;
 using Archive.Api.Client.Api.V1.Documents;
 using Archive.Api.Client.Api.V1.Dossiers;
@@ -56,6 +57,11 @@ namespace Archive.Api.Client.Api.V1
         public global::Archive.Api.Client.Api.V1.CodeLists.CodeListsRequestBuilder CodeLists
         {
             get => new global::Archive.Api.Client.Api.V1.CodeLists.CodeListsRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The digitization property</summary>
+        public global::Archive.Api.Client.Api.V1.Digitization.DigitizationRequestBuilder Digitization
+        {
+            get => new global::Archive.Api.Client.Api.V1.Digitization.DigitizationRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The disposition property</summary>
         public global::Archive.Api.Client.Api.V1.Disposition.DispositionRequestBuilder Disposition

@@ -3,6 +3,7 @@
 using Archive.Api.Client.Api.V1.Documents.Item.AccessAlerts;
 using Archive.Api.Client.Api.V1.Documents.Item.Content;
 using Archive.Api.Client.Api.V1.Documents.Item.Copies;
+using Archive.Api.Client.Api.V1.Documents.Item.Digitization;
 using Archive.Api.Client.Api.V1.Documents.Item.Filings;
 using Archive.Api.Client.Api.V1.Documents.Item.Holds;
 using Archive.Api.Client.Api.V1.Documents.Item.Retention;
@@ -39,6 +40,11 @@ namespace Archive.Api.Client.Api.V1.Documents.Item
         public global::Archive.Api.Client.Api.V1.Documents.Item.Copies.CopiesRequestBuilder Copies
         {
             get => new global::Archive.Api.Client.Api.V1.Documents.Item.Copies.CopiesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The digitization property</summary>
+        public global::Archive.Api.Client.Api.V1.Documents.Item.Digitization.DigitizationRequestBuilder Digitization
+        {
+            get => new global::Archive.Api.Client.Api.V1.Documents.Item.Digitization.DigitizationRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The filings property</summary>
         public global::Archive.Api.Client.Api.V1.Documents.Item.Filings.FilingsRequestBuilder Filings
