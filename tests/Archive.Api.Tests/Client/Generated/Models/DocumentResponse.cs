@@ -72,6 +72,14 @@ namespace Archive.Api.Client.Models
 #endif
         /// <summary>The version property</summary>
         public long? Version { get; set; }
+        /// <summary>The warnings property</summary>
+#if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
+#nullable enable
+        public List<global::Archive.Api.Client.Models.DigitizationWarning>? Warnings { get; set; }
+#nullable restore
+#else
+        public List<global::Archive.Api.Client.Models.DigitizationWarning> Warnings { get; set; }
+#endif
         /// <summary>
         /// Instantiates a new <see cref="global::Archive.Api.Client.Models.DocumentResponse"/> and sets the default values.
         /// </summary>
@@ -105,6 +113,7 @@ namespace Archive.Api.Client.Models
                 { "metadata", n => { Metadata = n.GetObjectValue<global::Archive.Api.Client.Models.DocumentMetadata>(global::Archive.Api.Client.Models.DocumentMetadata.CreateFromDiscriminatorValue); } },
                 { "status", n => { Status = n.GetStringValue(); } },
                 { "version", n => { Version = n.GetLongValue(); } },
+                { "warnings", n => { Warnings = n.GetCollectionOfObjectValues<global::Archive.Api.Client.Models.DigitizationWarning>(global::Archive.Api.Client.Models.DigitizationWarning.CreateFromDiscriminatorValue)?.AsList(); } },
             };
         }
         /// <summary>
@@ -122,6 +131,7 @@ namespace Archive.Api.Client.Models
             writer.WriteObjectValue<global::Archive.Api.Client.Models.DocumentMetadata>("metadata", Metadata);
             writer.WriteStringValue("status", Status);
             writer.WriteLongValue("version", Version);
+            writer.WriteCollectionOfObjectValues<global::Archive.Api.Client.Models.DigitizationWarning>("warnings", Warnings);
             writer.WriteAdditionalData(AdditionalData);
         }
     }

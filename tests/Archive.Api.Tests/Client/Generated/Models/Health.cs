@@ -22,6 +22,8 @@ namespace Archive.Api.Client.Models
 #else
         public global::Archive.Api.Client.Models.DatabaseHealth Database { get; set; }
 #endif
+        /// <summary>The deadLetters property</summary>
+        public int? DeadLetters { get; set; }
         /// <summary>The status property</summary>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
@@ -36,6 +38,7 @@ namespace Archive.Api.Client.Models
         public Health()
         {
             AdditionalData = new Dictionary<string, object>();
+            DeadLetters = 0;
         }
         /// <summary>
         /// Creates a new instance of the appropriate class based on discriminator value
@@ -56,6 +59,7 @@ namespace Archive.Api.Client.Models
             return new Dictionary<string, Action<IParseNode>>
             {
                 { "database", n => { Database = n.GetObjectValue<global::Archive.Api.Client.Models.DatabaseHealth>(global::Archive.Api.Client.Models.DatabaseHealth.CreateFromDiscriminatorValue); } },
+                { "deadLetters", n => { DeadLetters = n.GetIntValue(); } },
                 { "status", n => { Status = n.GetStringValue(); } },
             };
         }
@@ -67,6 +71,7 @@ namespace Archive.Api.Client.Models
         {
             if(ReferenceEquals(writer, null)) throw new ArgumentNullException(nameof(writer));
             writer.WriteObjectValue<global::Archive.Api.Client.Models.DatabaseHealth>("database", Database);
+            writer.WriteIntValue("deadLetters", DeadLetters);
             writer.WriteStringValue("status", Status);
             writer.WriteAdditionalData(AdditionalData);
         }
