@@ -112,6 +112,31 @@ public class retention_and_digitization_pages(WebFixture web)
         await Expect(legal.Locator("#denied")).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task a_dossier_just_opened_is_listed_at_once_and_a_secret_one_only_to_a_cleared_person()
+    {
+        var organ = Journeys.NewOrgan();
+        var api = await web.ApiAsync(Roles.Admin);
+        await api.PostAsync("/api/v1/fonds", Journeys.Json($$"""{"organId":"{{organ}}","name":"Phông Sở Tài chính"}"""));
+        async Task<string> OpenAsync(string notation, string access) => (await Journeys.ReadAsync(await api.PostAsync("/api/v1/dossiers", Journeys.Json($$"""
+            {"organId":"{{organ}}","year":2025,"fileNotation":"{{notation}}","title":"Hồ sơ {{notation}}","retentionCode":"06",
+             "accessMode":"{{access}}","languages":["01"],"creator":"Văn phòng","confidenceLevel":"01","startDate":"2025-02-01"}
+            """)), HttpStatusCode.Created)).GetProperty("code").GetString()!;
+        var open = await OpenAsync("15-TC", "01");
+        var secret = await OpenAsync("16-MAT", "03");
+
+        // No waiting for any projection: the list is written with the events.
+        var officer = await web.SignedInAsync(Roles.RecordsOfficer, "Trần Văn Danh");
+        await officer.GotoAsync($"/fonds/{organ}?year=2025");
+        await Expect(officer.Locator("#records")).ToContainTextAsync(open);
+        await Expect(officer.Locator("#records")).Not.ToContainTextAsync(secret);
+
+        var cleared = await web.SignedInAsync(Roles.RecordsOfficer, "Lê Thị Mật", cleared: true);
+        await cleared.GotoAsync($"/fonds/{organ}?year=2025");
+        await Expect(cleared.Locator("#records")).ToContainTextAsync(secret);
+        await Expect(cleared.Locator("#records")).ToContainTextAsync(open);
+    }
+
     /// <summary>What a worker does when the last attempt fails, for this one job only (other tests' jobs stay queued).</summary>
     private async Task DeadLetterAsync(string jobId, string error)
     {
