@@ -14,7 +14,7 @@ namespace Archive.Bench.Suites;
 /// rendered by the real archive host (started as its own process on a free loopback port) for a signed-in person:
 /// the first page and the next 20 pages followed by their keyset links. The whole HTTP round trip is timed, so the
 /// figure is an upper bound of the server's render time. Baseline in the same run: the API's JSON of the same page
-/// (<c>GET /api/v1/search</c>), which reads the same rows and renders no HTML.
+/// (<c>GET /api/v1/documents</c>), which reads the same rows of <c>archive_api.record_list</c> and renders no HTML.
 /// </summary>
 public static partial class WebSuite
 {
@@ -31,7 +31,18 @@ public static partial class WebSuite
         await SearchSuite.LoadAsync(db.DataSource, SeedCorpus.Load(), count);
         await db.ExecAsync($"update archive_api.search_index set fonds_id = '{Fonds}'");
         await ApiSchema.EnsureAsync(bulk, CancellationToken.None);
+        // The list pages read archive_api.record_list (written in each append's transaction); here it is filled from the generated rows.
+        await db.ExecAsync(Archive.Api.Features.Records.RecordList.Ddl);
+        await db.ExecAsync("truncate archive_api.record_list");
+        await db.ExecAsync("""
+            insert into archive_api.record_list (kind, id, organ_id, year, document_codes, type_code, code_notation, title, status, access_regime,
+                retention_code, sort_date, version)
+            select 'document', id, fonds_id, year, codes, coalesce(document_type, '01'), coalesce(codes[1], id), coalesce(subject, title, ''), 'registered',
+                access_regime, coalesce(retention_code, '01'), sort_date, 1
+            from archive_api.search_index where kind = 'document'
+            """);
         await db.ExecAsync("vacuum analyze archive_api.search_index");
+        await db.ExecAsync("vacuum analyze archive_api.record_list");
 
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), "archive-bench-web-" + Guid.NewGuid().ToString("N"));
@@ -62,7 +73,7 @@ public static partial class WebSuite
                     if (!html.Contains("id=\"records\"")) throw new InvalidOperationException("the list page did not render: " + html[..Math.Min(300, html.Length)]);
                     after = WebUtility.HtmlDecode(NextCursor().Match(html).Groups[1].Value) is { Length: > 0 } c ? Uri.UnescapeDataString(c) : null;
 
-                    var apiUrl = $"/api/v1/search?kind=document&fonds={Fonds}&limit=50" + (apiCursor is null ? "" : "&cursor=" + Uri.EscapeDataString(apiCursor));
+                    var apiUrl = $"/api/v1/documents?organId={Fonds}&limit=50" + (apiCursor is null ? "" : "&cursor=" + Uri.EscapeDataString(apiCursor));
                     sw.Restart();
                     var json = await http.GetStringAsync(apiUrl);
                     sw.Stop();

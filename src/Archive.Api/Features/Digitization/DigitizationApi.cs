@@ -61,20 +61,7 @@ public static class DigitizationApi
         {
             var (doc, _) = await repo.LoadDocumentAsync(id, ct);
             if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
-            var jobs = new List<DigitizationJobView>();
-            foreach (var j in doc.Digitizations)
-            {
-                var live = await queue.JobAsync(j.JobId, ct);
-                var status = j.Status switch
-                {
-                    DigitizationStatus.Queued when live is { Leased: true } => "converting",
-                    DigitizationStatus.Converted when live is { Leased: true } => "signing",
-                    _ => j.Status.ToString().ToLowerInvariant(),
-                };
-                jobs.Add(new(j.JobId, status, j.SourceVersion, j.ConvertedVersion, j.SignedVersion, j.Pages, j.PageResults ?? [], live?.Attempts ?? 0,
-                    j.Error ?? live?.Error, j.Proposal ?? [], j.ProposalReviewed));
-            }
-            return TypedResults.Ok(new DocumentDigitizationResponse(id, jobs.LastOrDefault()?.Status ?? "none", jobs));
+            return TypedResults.Ok(await StatusAsync(doc, queue, ct));
         }).WithTags("Digitization").RequireAuthorization(Policies.AnyRole).Describe(Docs);
 
         // Bóc tách thông tin: the officer confirms or corrects what was read from the first page; proposal and outcome are both recorded.
@@ -161,6 +148,25 @@ public static class DigitizationApi
             return TypedResults.Ok(new PageSearchResponse(hits.Where(h => visible.Contains(h.DocumentId)).ToList()));
         }).WithTags("Search").RequireAuthorization(Policies.AnyRole).Describe(Docs);
         return routes;
+    }
+
+    /// <summary>A document's jobs from its events, with the queue's live view (a job a worker holds is "converting" or "signing"); the API and the document page both show this.</summary>
+    public static async Task<DocumentDigitizationResponse> StatusAsync(DocumentState doc, DigitizationQueue queue, CancellationToken ct)
+    {
+        var jobs = new List<DigitizationJobView>();
+        foreach (var j in doc.Digitizations)
+        {
+            var live = await queue.JobAsync(j.JobId, ct);
+            var status = j.Status switch
+            {
+                DigitizationStatus.Queued when live is { Leased: true } => "converting",
+                DigitizationStatus.Converted when live is { Leased: true } => "signing",
+                _ => j.Status.ToString().ToLowerInvariant(),
+            };
+            jobs.Add(new(j.JobId, status, j.SourceVersion, j.ConvertedVersion, j.SignedVersion, j.Pages, j.PageResults ?? [], live?.Attempts ?? 0,
+                j.Error ?? live?.Error, j.Proposal ?? [], j.ProposalReviewed));
+        }
+        return new DocumentDigitizationResponse(doc.DocumentId, jobs.LastOrDefault()?.Status ?? "none", jobs);
     }
 
     private static async Task<string?> DocumentOfJobAsync(NpgsqlDataSource db, string jobId, CancellationToken ct)

@@ -184,6 +184,19 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
         return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetBoolean(3), r.IsDBNull(4) ? null : r.GetString(4)) : null;
     }
 
+    /// <summary>The batches most recently received, newest first (the digitization page shows the progress of each).</summary>
+    public async Task<IReadOnlyList<string>> RecentBatchesAsync(int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select batch from archive_api.digitization_queue where batch is not null group by batch order by max(created_at) desc, batch limit $1
+            """);
+        cmd.Parameters.AddWithValue(limit);
+        var list = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
+        return list;
+    }
+
     /// <summary>Progress of a batch (or of everything): jobs and pages by stage, the first and last activity.</summary>
     /// <remarks>
     /// A fonds (phông) is the organ id of the documents' dossiers, read from the search table (a report, not an access
