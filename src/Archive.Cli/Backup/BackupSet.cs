@@ -33,14 +33,15 @@ public sealed record BackupManifest(
         ?? throw new InvalidDataException($"{setFolder}: empty manifest");
 }
 
-/// <summary>Naming, listing and file handling of backup sets in a target folder (<c>TARGET/20261206T124012Z-full/</c>).</summary>
+/// <summary>Naming, listing and file handling of backup sets in a target folder (<c>TARGET/20261206T124012.345Z-full/</c>).</summary>
 public static partial class BackupSets
 {
     /// <summary>The rules' days and months are Vietnam's (UTC+7): the monthly full backup is due on the 1st there.</summary>
     public static readonly TimeSpan VietnamOffset = TimeSpan.FromHours(7);
 
+    /// <summary>The set's name from its time, to the millisecond: two backups started within one second get two sets.</summary>
     public static string NameFor(DateTimeOffset at, string kind) =>
-        at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + (kind == BackupManifest.Full ? "-full" : "-incr");
+        at.UtcDateTime.ToString("yyyyMMdd'T'HHmmss.fff'Z'", CultureInfo.InvariantCulture) + (kind == BackupManifest.Full ? "-full" : "-incr");
 
     /// <summary>Complete sets (with a manifest) in a target, oldest first.</summary>
     public static IReadOnlyList<string> List(string target) => !Directory.Exists(target) ? []
@@ -97,6 +98,6 @@ public static partial class BackupSets
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    [GeneratedRegex(@"^\d{8}T\d{6}Z-(full|incr)$")]
+    [GeneratedRegex(@"^\d{8}T\d{6}(\.\d{3})?Z-(full|incr)$")]
     private static partial Regex SetName();
 }
