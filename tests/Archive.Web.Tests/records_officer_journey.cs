@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Web.Tests.Support;
 using Archive.Api.Tests.Support;
@@ -47,10 +48,18 @@ public class records_officer_journey(WebFixture web)
         await page.SetInputFilesAsync("#upload-input", [first, second]);
         await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(2);
         await Expect(page.Locator("#versions")).ToContainTextAsync("kh-15-ban-quet.pdf");
+        // The upload script reloads the page once both are stored; a click before that reload is lost with the old page.
+        // Loading the page afresh leaves no script of the uploads pending.
+        await page.ReloadAsync();
+        await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(2);
         await WebFixture.ScreenshotAsync(page, "document");
 
         await page.ClickAsync("#sign");
-        await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(3, new() { Timeout = 90_000 });
+        try { await Expect(page.Locator("#versions tbody tr")).ToHaveCountAsync(3, new() { Timeout = 90_000 }); }
+        catch (PlaywrightException e)
+        {
+            throw new PlaywrightException($"no signed version; the page shows: {await page.InnerTextAsync("main")}", e);
+        }
         await Expect(page.Locator("#versions tbody tr").Last).ToContainTextAsync("Đã ký số");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#versions tbody tr").Last.Locator("a[download]").ClickAsync());
         var signed = await File.ReadAllBytesAsync((await download.PathAsync())!);

@@ -25,7 +25,12 @@ public static class Journeys
         await page.FillAsync("#fonds-form [name=organId]", organ);
         await page.FillAsync("#fonds-form [name=name]", "Phông Ủy ban nhân dân tỉnh Lai Châu");
         await page.ClickAsync("#fonds-form button[type=submit]");
-        await page.WaitForURLAsync("**/fonds/" + organ);
+        try { await page.WaitForURLAsync("**/fonds/" + organ); }
+        catch (TimeoutException e)
+        {
+            // Name what the page showed instead of the fonds (a refusal beside the form, or nothing at all).
+            throw new TimeoutException($"the fonds page did not open; the form page shows: {await page.InnerTextAsync("main")}", e);
+        }
         await page.ClickAsync("#new-dossier");
         await page.WaitForURLAsync("**/dossiers/new**");
         await page.FillAsync("#dossier-form [name=fileNotation]", notation);

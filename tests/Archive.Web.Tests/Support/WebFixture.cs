@@ -71,7 +71,7 @@ public sealed class WebFixture : DatabaseFixture
         {
             BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1366, Height = 768 }, AcceptDownloads = true, Locale = "vi-VN",
         });
-        context.SetDefaultTimeout(20_000);
+        context.SetDefaultTimeout(45_000);
         return await context.NewPageAsync();
     }
 
