@@ -208,7 +208,9 @@ public static class DocumentsApi
         group.MapGet("/{id}", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, AccessLog log, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
-            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
+            if (doc.Residual is { } residual)
+                return await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "document", id, ct)
+                    ? Disposition.DispositionHttp.Gone("document", residual) : NotFound();
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             await log.RecordAsync(http, AccessActions.View, "document", id, 200, ct);
             http.Response.SetETag(version);
@@ -310,7 +312,9 @@ public static class DocumentsApi
             AccessLog log, CancellationToken ct) =>
         {
             var (doc, _) = await repo.LoadDocumentAsync(id, ct);
-            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
+            if (doc.Residual is { } residual)
+                return await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "document", id, ct)
+                    ? Disposition.DispositionHttp.Gone("document", residual) : NotFound();
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
