@@ -189,3 +189,36 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
         return (bool)(await cmd.ExecuteScalarAsync())!;
     }
 }
+
+/// <summary>A host that lets a duplicate wait only half a second for the request holding its key.</summary>
+public sealed class ShortIdempotencyWaitFixture : ApiFixture
+{
+    protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.UseSetting("Archive:Idempotency:WaitSeconds", "0.5");
+}
+
+public class idempotency_wait_limit(ShortIdempotencyWaitFixture api) : IClassFixture<ShortIdempotencyWaitFixture>
+{
+    [Fact]
+    public async Task a_duplicate_whose_first_request_outlasts_the_wait_gets_409_in_progress_with_retry_after_and_changes_nothing()
+    {
+        var key = await api.KeyAsync(Roles.RecordsOfficer);
+        var officer = api.ClientWithKey(key.Key);
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var running = await db.OpenConnectionAsync();
+        await using var tx = await running.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("select pg_advisory_xact_lock($1)", running, tx))
+        {
+            cmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(key.Info.Id, "k-slow"));
+            await cmd.ExecuteScalarAsync();
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/saved-searches") { Content = ApiFixture.Json("""{"name":"slow"}""") };
+        request.Headers.Add(IdempotencyExtensions.Header, "k-slow");
+        var busy = await officer.SendAsync(request);
+
+        (await busy.ShouldBeProblemAsync(409)).GetProperty("code").GetString().ShouldBe("idempotency-in-progress");
+        busy.Headers.RetryAfter.ShouldNotBeNull();
+        await using var count = db.CreateCommand("select count(*) from archive_api.saved_searches where name = 'slow'");
+        (await count.ExecuteScalarAsync()).ShouldBe(0L);
+    }
+}

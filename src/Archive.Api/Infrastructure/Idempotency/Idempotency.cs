@@ -51,7 +51,7 @@ public sealed class IdempotencyTestHooks
 public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource db, IConfiguration config, ILogger<IdempotencyMiddleware> log)
 {
     private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Content-Type", "Last-Modified", "Content-Disposition", "X-Copy-Sha256"];
-    private readonly int _waitMs = (int)(config.GetValue<double?>("Archive:Idempotency:WaitSeconds") ?? 30) * 1000;
+    private readonly int _waitMs = Math.Max(1, (int)((config.GetValue<double?>("Archive:Idempotency:WaitSeconds") ?? 30) * 1000));
 
     public async Task InvokeAsync(HttpContext http)
     {
