@@ -63,14 +63,14 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task concurrent_duplicates_execute_once()
+    public async Task concurrent_duplicates_execute_once_and_all_get_the_answer()
     {
         var client = await api.ClientAsync(Roles.RecordsOfficer);
         var body = """{"name":"concurrent"}""";
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ =>
             client.SendAsync(Post("/api/v1/saved-searches", ApiFixture.Json(body), "k-concurrent"))));
 
-        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.Conflict);
+        responses.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created);
         var ids = new List<string>();
         foreach (var r in responses.Where(r => r.StatusCode == HttpStatusCode.Created))
             ids.Add((await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!);
@@ -116,12 +116,12 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
     }
 
     [Fact]
-    public async Task when_the_answer_is_lost_after_the_events_committed_a_retry_never_runs_the_request_again()
+    public async Task when_storing_the_answer_fails_the_events_are_not_kept_either_and_the_retry_runs_once()
     {
         var officer = await api.ClientAsync(Roles.RecordsOfficer);
         var dossier = await Records.CreateDossierAsync(officer, "IDEM-01");
         await using var db = NpgsqlDataSource.Create(api.ConnectionString);
-        // The fault: storing the answer fails, as when the process dies right after the events committed.
+        // The fault: the answer cannot be stored, after the request's events were written in the same transaction.
         await ExecAsync(db, """
             create or replace function archive_api.test_lose_answer() returns trigger language plpgsql as $$
             begin if new.key = 'k-lost' and new.state = 'done' then raise exception 'answer lost (test)'; end if; return new; end $$;
@@ -129,31 +129,33 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
             """);
         try
         {
-            try { await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost")); }
-            catch (HttpRequestException) { /* the first answer may or may not reach the client */ }
+            var failed = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost"));
+            ((int)failed.StatusCode).ShouldBe(500);
         }
         finally { await ExecAsync(db, "drop trigger test_lose_answer on archive_api.idempotency"); }
-        (await FilingsAsync(dossier)).ShouldBe(1);
+        (await FilingsAsync(dossier)).ShouldBe(0);
 
         var retry = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost"));
-        var problem = await retry.ShouldBeProblemAsync(409);
-        problem.GetProperty("code").GetString().ShouldBe("idempotency-answer-lost");
-        problem.GetProperty("detail_en").GetString()!.ShouldContain("dossier-" + dossier);
+        retry.StatusCode.ShouldBe(HttpStatusCode.Created, await retry.Content.ReadAsStringAsync());
+        retry.Headers.Contains(IdempotencyExtensions.ReplayedHeader).ShouldBeFalse();
+        var again = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-lost"));
+        (await again.Content.ReadAsStringAsync()).ShouldBe(await retry.Content.ReadAsStringAsync());
         (await FilingsAsync(dossier)).ShouldBe(1);
     }
 
     [Fact]
-    public async Task a_key_held_by_a_request_whose_process_died_is_free_at_once_and_the_retry_runs_once()
+    public async Task a_duplicate_waits_for_the_request_holding_its_key_and_runs_once_when_that_process_dies()
     {
         var key = await api.KeyAsync(Roles.RecordsOfficer);
         var officer = api.ClientWithKey(key.Key);
         var callerId = key.Info.Id;
         var dossier = await Records.CreateDossierAsync(officer, "IDEM-02");
         await using var db = NpgsqlDataSource.Create(api.ConnectionString);
-        // What a crashed instance of the former design left behind: a 'pending' claim with nothing committed.
+        // What a crashed instance of the first design left behind: a 'pending' claim with nothing committed.
         await ExecAsync(db, $"insert into archive_api.idempotency (caller, key, route) values ('{callerId}', 'k-crash', 'POST /api/v1/documents')");
 
-        // A request still running holds the key (its connection's transaction); a duplicate is told to wait.
+        Task<HttpResponseMessage> duplicate;
+        // A request still running holds the key (its connection's transaction); a duplicate waits for it.
         await using (var running = await db.OpenConnectionAsync())
         await using (var tx = await running.BeginTransactionAsync())
         {
@@ -162,15 +164,61 @@ public class idempotency_keys(ApiFixture api) : IClassFixture<ApiFixture>
                 cmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(callerId, "k-crash"));
                 await cmd.ExecuteScalarAsync();
             }
-            var busy = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
-            (await busy.ShouldBeProblemAsync(409)).GetProperty("code").GetString().ShouldBe("idempotency-in-progress");
+            duplicate = officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!await WaitingForAdvisoryLockAsync(db))
+            {
+                duplicate.IsCompleted.ShouldBeFalse("the duplicate must wait, not answer");
+                DateTime.UtcNow.ShouldBeLessThan(deadline, "the duplicate never queued for the key");
+                await Task.Delay(20);
+            }
+            (await FilingsAsync(dossier)).ShouldBe(0);
             // The process dies: its connection closes without a commit.
         }
-        var retry = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
+        var retry = await duplicate;
         retry.StatusCode.ShouldBe(HttpStatusCode.Created, await retry.Content.ReadAsStringAsync());
         var again = await officer.SendAsync(Post("/api/v1/documents", ApiFixture.Json(Records.DocumentJson(dossier)), "k-crash"));
         again.StatusCode.ShouldBe(HttpStatusCode.Created);
         again.Headers.Contains(IdempotencyExtensions.ReplayedHeader).ShouldBeTrue();
         (await FilingsAsync(dossier)).ShouldBe(1);
+    }
+
+    private static async Task<bool> WaitingForAdvisoryLockAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("select exists (select 1 from pg_locks where locktype = 'advisory' and not granted)");
+        return (bool)(await cmd.ExecuteScalarAsync())!;
+    }
+}
+
+/// <summary>A host that lets a duplicate wait only half a second for the request holding its key.</summary>
+public sealed class ShortIdempotencyWaitFixture : ApiFixture
+{
+    protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.UseSetting("Archive:Idempotency:WaitSeconds", "0.5");
+}
+
+public class idempotency_wait_limit(ShortIdempotencyWaitFixture api) : IClassFixture<ShortIdempotencyWaitFixture>
+{
+    [Fact]
+    public async Task a_duplicate_whose_first_request_outlasts_the_wait_gets_409_in_progress_with_retry_after_and_changes_nothing()
+    {
+        var key = await api.KeyAsync(Roles.RecordsOfficer);
+        var officer = api.ClientWithKey(key.Key);
+        await using var db = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var running = await db.OpenConnectionAsync();
+        await using var tx = await running.BeginTransactionAsync();
+        await using (var cmd = new NpgsqlCommand("select pg_advisory_xact_lock($1)", running, tx))
+        {
+            cmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(key.Info.Id, "k-slow"));
+            await cmd.ExecuteScalarAsync();
+        }
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/saved-searches") { Content = ApiFixture.Json("""{"name":"slow"}""") };
+        request.Headers.Add(IdempotencyExtensions.Header, "k-slow");
+        var busy = await officer.SendAsync(request);
+
+        (await busy.ShouldBeProblemAsync(409)).GetProperty("code").GetString().ShouldBe("idempotency-in-progress");
+        busy.Headers.RetryAfter.ShouldNotBeNull();
+        await using var count = db.CreateCommand("select count(*) from archive_api.saved_searches where name = 'slow'");
+        (await count.ExecuteScalarAsync()).ShouldBe(0L);
     }
 }

@@ -161,7 +161,7 @@ public static class ApiSchema
             "select to_regclass('archive_api.disposition_review') is not null and to_regclass('archive_api.disposition_review_dossiers') is null", conn, tx))
             if ((bool)(await check.ExecuteScalarAsync(ct))!)
                 await using (var rewind = new NpgsqlCommand(RewindReview, conn, tx)) await rewind.ExecuteNonQueryAsync(ct);
-        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl + Infrastructure.Access.RecordAccess.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
+        await using (var cmd = new NpgsqlCommand(Ddl + Infrastructure.Jobs.JobTable.Ddl + Features.Audit.FixityChecker.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
 

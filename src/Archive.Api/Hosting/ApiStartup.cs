@@ -21,8 +21,6 @@ public static class ApiStartup
         await ApiSchema.EnsureStoreIndexesAsync(db, EventStoreSetup.Schema, ct);
         await Features.Digitization.DigitizationServices.EnsureSchemaAsync(db, ct);
         await Features.Records.RecordList.EnsureAsync(services, ct);
-        await Infrastructure.Access.RecordAccess.BackfillAsync(db, services.GetRequiredService<Archive.EventStore.EventStore>(),
-            services.GetRequiredService<Features.Records.RecordsRepository>(), ct);
         await services.GetRequiredService<Infrastructure.Shredding.RestoreShredding>().CompleteAsync(ct);
         await EnsureAdminKeyAsync(services, ct);
     }

@@ -38,10 +38,9 @@ public static class EventStoreSetup
         {
             var data = sp.GetRequiredService<ArchiveDatabase>();
             var options = CreateOptions(MasterKey.Load(sp.GetRequiredService<IConfiguration>(), data.DataFolder));
-            // The dossier and document lists commit with the events, so access filtering on them is never stale.
+            // The dossier and document lists commit with the events: access decisions over many records read the
+            // regimes there (RecordAccess), so they are never stale.
             options.InlineProjections.Add(new RecordListProjection());
-            // Access decisions read the records' regimes from a table written in the append's transaction.
-            options.InlineProjections.Add(new Infrastructure.Access.RecordAccessProjection());
             return new Store(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
         services.AddSingleton<RecordsRepository>();

@@ -161,11 +161,19 @@ public static class AuditApi
     {
         if (http.User.IsClearedForSecret()) return true;
         var repo = http.RequestServices.GetRequiredService<RecordsRepository>();
-        return scope.Kind switch
+        // A destroyed record's regime was shredded with its metadata: its tombstone in the record list keeps it.
+        switch (scope.Kind)
         {
-            RecordKinds.Dossier => RecordsHttp.MayRead(http.User, (await repo.LoadDossierAsync(scope.Record, ct)).State.Metadata?.AccessMode),
-            RecordKinds.Document => RecordsHttp.MayRead(http.User, (await repo.LoadDocumentAsync(scope.Record, ct)).State.Metadata?.AccessMode),
-            _ => true,
-        };
+            case RecordKinds.Dossier:
+                var dossier = (await repo.LoadDossierAsync(scope.Record, ct)).State;
+                return dossier.Residual is null ? RecordsHttp.MayRead(http.User, dossier.Metadata?.AccessMode)
+                    : await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "dossier", scope.Record, ct);
+            case RecordKinds.Document:
+                var document = (await repo.LoadDocumentAsync(scope.Record, ct)).State;
+                return document.Residual is null ? RecordsHttp.MayRead(http.User, document.Metadata?.AccessMode)
+                    : await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "document", scope.Record, ct);
+            default:
+                return true;
+        }
     }
 }

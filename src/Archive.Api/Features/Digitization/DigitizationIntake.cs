@@ -29,12 +29,14 @@ public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository re
             : null;
         if (queued is null || queued.IsRejected)
             return (await repo.AppendAsync(RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version), upload.Events, http, null, ct), null);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var result = await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version),
-            [.. upload.Events, .. queued.Events], RecordsRepository.MetadataFor(http, null), ct);
-        await DigitizationQueue.EnqueueAsync(conn, tx, jobId, documentId, added.Version, added.Sha256, batch, ct);
-        await tx.CommitAsync(ct);
+        // Under an Idempotency-Key this is the request's transaction, which also stores the answer.
+        var result = await Infrastructure.Idempotency.IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
+        {
+            var appended = await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version),
+                [.. upload.Events, .. queued.Events], RecordsRepository.MetadataFor(http, null), ct);
+            await DigitizationQueue.EnqueueAsync(conn, tx, jobId, documentId, added.Version, added.Sha256, batch, ct);
+            return appended;
+        }, ct);
         return (result, jobId);
     }
 }

@@ -1,5 +1,6 @@
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Idempotency;
 using Archive.Api.Infrastructure.Problems;
 using Archive.Api.Infrastructure.Shredding;
 using Archive.Domain.Common;
@@ -114,7 +115,7 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
         }
 
         var candidates = documents.Values.SelectMany(d => d.State.Contents.Select(c => c.Sha256)).Distinct().ToList();
-        var (deleted, kept) = await DeleteUnreferencedBlobsAsync(candidates, ct);
+        var (deleted, kept) = await DeleteUnreferencedBlobsAsync(candidates, http, ct);
         var after = decision.Events.Aggregate(state, DispositionDecider.Evolve);
         return TypedResults.Ok(new ExecutionResponse(DispositionApi.Response(after, nextVersion), documents.Keys.Order().ToList(), deleted, kept));
     }
@@ -123,32 +124,32 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
         IReadOnlyList<string> documentIds, IReadOnlyList<string> dossierCodes, HttpContext http, string? reason, CancellationToken ct)
     {
         var metadata = RecordsRepository.MetadataFor(http, reason);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        long proposalVersion = 0; // the list's stream is appended first
-        var appended = new List<(string, AppendResult)>();
-        foreach (var (stream, version, events) in appends)
-        {
-            var result = await repo.Store.AppendAsync(conn, tx, stream, ExpectedVersion.Exactly(version), events.Cast<object>().ToList(), metadata, ct);
-            if (proposalVersion == 0) proposalVersion = result.NextExpectedVersion;
-            appended.Add((stream, result));
-        }
-        await RecordsRepository.RecordIdempotentOutcomeAsync(http, conn, tx, appended, ct);
-        await using (var refs = new NpgsqlCommand(
-            "delete from archive_api.content_refs where owner_kind = 'document' and owner_id = any($1)", conn, tx))
-        {
-            refs.Parameters.AddWithValue(documentIds.ToArray());
-            await refs.ExecuteNonQueryAsync(ct);
-        }
-        await using (var review = new NpgsqlCommand("delete from archive_api.disposition_review where id = any($1)", conn, tx))
-        {
-            review.Parameters.AddWithValue(documentIds.Concat(dossierCodes).ToArray());
-            await review.ExecuteNonQueryAsync(ct);
-        }
         string[] shredded = [.. dossierCodes.Select(RecordsRepository.DossierStream), .. documentIds.Select(RecordsRepository.DocumentStream)];
-        await shredder.ShredAsync(shredded, conn, tx, ct);
-        await tx.CommitAsync(ct);
-        ledger.Record(shredded);
+        // Under an Idempotency-Key this is the request's transaction: the destruction commits with the answer a retry gets.
+        var proposalVersion = await IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
+        {
+            long proposalVersion = 0; // the list's stream is appended first
+            foreach (var (stream, version, events) in appends)
+            {
+                var result = await repo.Store.AppendAsync(conn, tx, stream, ExpectedVersion.Exactly(version), events.Cast<object>().ToList(), metadata, ct);
+                if (proposalVersion == 0) proposalVersion = result.NextExpectedVersion;
+            }
+            await using (var refs = new NpgsqlCommand(
+                "delete from archive_api.content_refs where owner_kind = 'document' and owner_id = any($1)", conn, tx))
+            {
+                refs.Parameters.AddWithValue(documentIds.ToArray());
+                await refs.ExecuteNonQueryAsync(ct);
+            }
+            await using (var review = new NpgsqlCommand("delete from archive_api.disposition_review where id = any($1)", conn, tx))
+            {
+                review.Parameters.AddWithValue(documentIds.Concat(dossierCodes).ToArray());
+                await review.ExecuteNonQueryAsync(ct);
+            }
+            await shredder.ShredAsync(shredded, conn, tx, ct);
+            return proposalVersion;
+        }, ct);
+        if (IdempotencyClaim.Of(http) is { } claim) claim.AfterCommit(() => { ledger.Record(shredded); return Task.CompletedTask; });
+        else ledger.Record(shredded);
         return proposalVersion;
     }
 
@@ -156,27 +157,34 @@ public sealed class DestructionExecutor(DispositionStore store, RecordsRepositor
     /// Deletes each blob that nothing still points at: no reference row (any owner) and no content version of a document
     /// that has not been destroyed. Returns (deleted, kept because shared).
     /// </summary>
-    private async Task<(List<string> Deleted, List<string> Kept)> DeleteUnreferencedBlobsAsync(IReadOnlyList<string> hashes, CancellationToken ct)
+    /// <summary>
+    /// Deletes the blobs nothing references any more. Under an <c>Idempotency-Key</c> the check reads in the request's
+    /// (still open) transaction and the files go only once it has committed.
+    /// </summary>
+    private async Task<(List<string> Deleted, List<string> Kept)> DeleteUnreferencedBlobsAsync(IReadOnlyList<string> hashes, HttpContext http,
+        CancellationToken ct)
     {
+        var claim = IdempotencyClaim.Of(http);
         var deleted = new List<string>();
         var kept = new List<string>();
         foreach (var sha in hashes)
         {
-            await using var cmd = db.CreateCommand($"""
+            var sql = $"""
                 select exists (select 1 from archive_api.content_refs where sha256 = $1)
                     or exists (select 1 from {Hosting.EventStoreSetup.Schema}.events e
                                where e.type = 'document.content.version.added.v1' and e.data->>'sha256' = $1
                                  and not exists (select 1 from {Hosting.EventStoreSetup.Schema}.events x
                                                  where x.stream_id = e.stream_id and x.type = 'document.destroyed.v1'))
-                """);
+                """;
+            await using var cmd = claim is null ? db.CreateCommand(sql) : new NpgsqlCommand(sql, claim.Connection, claim.Transaction);
             cmd.Parameters.AddWithValue(sha);
             if ((bool)(await cmd.ExecuteScalarAsync(ct))!) kept.Add(sha);
-            else
-            {
-                await content.DeleteAsync(sha, ct);
-                deleted.Add(sha);
-            }
+            else deleted.Add(sha);
         }
+        if (claim is null)
+            foreach (var sha in deleted) await content.DeleteAsync(sha, ct);
+        else
+            claim.AfterCommit(async () => { foreach (var sha in deleted) await content.DeleteAsync(sha, CancellationToken.None); });
         return (deleted, kept);
     }
 }

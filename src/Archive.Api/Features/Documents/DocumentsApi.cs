@@ -173,7 +173,7 @@ public static class DocumentsApi
             }
             var state = DocumentDecider.Fold(register.Events);
             http.Response.SetETag(result.NextExpectedVersion);
-            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct));
+            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, state, result.NextExpectedVersion, null, ct, http));
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/", async Task<IResult> (string? organId, string? dossierCode, int? year, string? type, string? status, string? access,
@@ -202,13 +202,15 @@ public static class DocumentsApi
             var failed = await FileWithRetryAsync(repo, code, dossier, dossierVersion, decision, file, http, context, body.Reason, ct);
             if (failed is not null) return failed;
             http.Response.SetETag(version);
-            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, doc, version, null, ct));
+            return TypedResults.Created($"/api/v1/documents/{id}", await ToResponseAsync(repo, doc, version, null, ct, http));
         }).Idempotent().RequireAuthorization(Policies.RecordsWriters);
 
         group.MapGet("/{id}", async Task<IResult> (string id, HttpContext http, RecordsRepository repo, AccessLog log, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
-            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
+            if (doc.Residual is { } residual)
+                return await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "document", id, ct)
+                    ? Disposition.DispositionHttp.Gone("document", residual) : NotFound();
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             await log.RecordAsync(http, AccessActions.View, "document", id, 200, ct);
             http.Response.SetETag(version);
@@ -286,14 +288,14 @@ public static class DocumentsApi
             if (decision.IsRejected) return RecordsHttp.Problem(decision.Rejection!);
             var wasReferenced = doc.Contents.Any(c => c.Sha256 == blob.Sha256);
             // Reference first: a crash after the append must never leave a recorded blob for the sweeper.
-            await references.AddAsync(blob.Sha256, "document", id, ct);
+            await references.AddAsync(blob.Sha256, "document", id, ct, http);
             AppendResult result;
             string? digitizationJob;
             // A scan of a digitized or mixed record is queued for OCR, PDF/A and signature in the same transaction.
             try { (result, digitizationJob) = await intake.AppendUploadAsync(id, doc, version, decision, http, ct); }
             catch (ConcurrencyException e)
             {
-                if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", id, CancellationToken.None);
+                if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", id, CancellationToken.None, http);
                 return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion);
             }
             var added = decision.Events.OfType<ContentVersionAdded>().Single();
@@ -310,7 +312,9 @@ public static class DocumentsApi
             AccessLog log, CancellationToken ct) =>
         {
             var (doc, _) = await repo.LoadDocumentAsync(id, ct);
-            if (doc.Residual is { } residual) return Disposition.DispositionHttp.Gone("document", residual);
+            if (doc.Residual is { } residual)
+                return await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "document", id, ct)
+                    ? Disposition.DispositionHttp.Gone("document", residual) : NotFound();
             if (doc.Status == DocumentStatus.None || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode)) return NotFound();
             var content = version is null ? doc.CurrentContent : doc.Contents.FirstOrDefault(c => c.Version == version);
             if (content is null) return ApiProblems.NotFound(new Text("Tài liệu chưa có tệp nội dung này.", "The document has no such content version."));
@@ -390,8 +394,9 @@ public static class DocumentsApi
             }
     }
 
-    public static async Task<DocumentResponse> ToResponseAsync(RecordsRepository repo, DocumentState s, long version, IReadOnlyList<FieldChange>? changes, CancellationToken ct) =>
-        new(s.DocumentId, s.Status.ToString().ToLowerInvariant(), s.Metadata, await repo.FilingsOfAsync(s.DocumentId, ct),
+    public static async Task<DocumentResponse> ToResponseAsync(RecordsRepository repo, DocumentState s, long version, IReadOnlyList<FieldChange>? changes,
+        CancellationToken ct, HttpContext? http = null) =>
+        new(s.DocumentId, s.Status.ToString().ToLowerInvariant(), s.Metadata, await repo.FilingsOfAsync(s.DocumentId, ct, http),
             s.Contents.Select(c => new ContentResponse(c.Version, c.Sha256, c.SizeBytes, c.MediaType, c.FileName, c.Warnings)).ToList(),
             s.AccessAlerts.Select(DossiersApi.Alert).ToList(), changes, version);
 }

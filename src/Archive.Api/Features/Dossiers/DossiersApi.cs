@@ -168,7 +168,9 @@ public static class DossiersApi
         group.MapGet("/{code}", async Task<IResult> (string code, HttpContext http, RecordsRepository repo, CancellationToken ct) =>
         {
             var (state, version) = await repo.LoadDossierAsync(code, ct);
-            if (state.Residual is { } residual) return Disposition.DispositionHttp.Gone("dossier", residual);
+            if (state.Residual is { } residual)
+                return await Infrastructure.Access.RecordAccess.MaySeeResidualAsync(repo.Db, http.User, "dossier", code, ct)
+                    ? Disposition.DispositionHttp.Gone("dossier", residual) : NotFound();
             if (state.Status == DossierStatus.None || !RecordsHttp.MayRead(http.User, state.Metadata?.AccessMode)) return NotFound();
             await http.RequestServices.GetRequiredService<Infrastructure.Access.AccessLog>()
                 .RecordAsync(http, Infrastructure.Access.AccessActions.View, "dossier", code, 200, ct);

@@ -27,9 +27,12 @@ public sealed record DocumentListFilter(string? OrganId, string? DossierCode, in
 
 /// <summary>
 /// The lists of dossiers and documents (<c>archive_api.record_list</c>), written by <see cref="RecordListProjection"/> inside
-/// each append's transaction: a row and its access regime are exactly as committed with the events, so filtering the list
-/// by the caller's access regimes is an access decision on consistent data (the search index, by contrast, is projected
-/// asynchronously). Destroyed records leave the list. Paging is by keyset over (sort date, id), newest first.
+/// each append's transaction: a row and its access regime are exactly as committed with the events. It is also the one
+/// place every read over many records takes a record's access regime from (<see cref="Infrastructure.Access.RecordAccess"/>),
+/// the search index, by contrast, being projected asynchronously. A destroyed record keeps a tombstone row (status
+/// <c>destroyed</c>, its descriptive columns blanked, its last regime kept): its regime is encrypted in its shredded
+/// events, so the tombstone is what keeps a destroyed 03 record's residual hidden. Lists leave tombstones out. Paging
+/// is by keyset over (sort date, id), newest first.
 /// </summary>
 public static class RecordList
 {
@@ -60,6 +63,18 @@ public static class RecordList
         create index if not exists record_list_organ on archive_api.record_list (kind, organ_id, sort_date desc, id desc);
         create index if not exists record_list_year on archive_api.record_list (kind, year, sort_date desc, id desc);
         create index if not exists record_list_dossier on archive_api.record_list using gin (dossier_codes);
+        create index if not exists record_list_secret on archive_api.record_list ((kind || '-' || id)) where access_regime = '03';
+        """;
+
+    public const string Destroyed = "destroyed";
+
+    /// <summary>
+    /// Turns rows into tombstones: what the shredding must remove goes (titles, numbers, dates), the regime and the codes
+    /// stay. Shared by the projection (on the destruction event) and the shredder (also after a restore).
+    /// </summary>
+    public const string TombstoneSet = """
+        status = 'destroyed', title = '', type_code = null, code_notation = null, start_date = null, end_date = null,
+        sort_date = make_date(greatest(year, 1), 1, 1)
         """;
 
     public const int MaxPageSize = 200;
@@ -75,24 +90,59 @@ public static class RecordList
         await using (var l = new NpgsqlCommand("select pg_advisory_xact_lock(hashtext('archive_api.record_list'))", conn, tx)) await l.ExecuteScalarAsync(ct);
         await using (var ddl = new NpgsqlCommand(Ddl, conn, tx)) await ddl.ExecuteNonQueryAsync(ct);
         await using (var any = new NpgsqlCommand("select exists (select 1 from archive_api.record_list)", conn, tx))
-            if ((bool)(await any.ExecuteScalarAsync(ct))!) { await tx.CommitAsync(ct); return; }
+            if (!(bool)(await any.ExecuteScalarAsync(ct))!) await RebuildAsync(repo, conn, tx, ct);
+        await MergeFormerAccessTableAsync(conn, tx, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    private static async Task RebuildAsync(RecordsRepository repo, NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        // A destroyed record's regime was shredded with its metadata; unknown, its tombstone hides it (03) until
+        // MergeFormerAccessTableAsync knows better.
         foreach (var chunk in (await repo.StreamsWithEventAsync("dossier.opened.v1", ct)).Chunk(500))
             foreach (var (state, version) in await repo.LoadManyAsync(chunk, DossierState.Initial, DossierDecider.Evolve, ct))
                 if (state.Status is not (DossierStatus.None or DossierStatus.Destroyed) && state.Metadata is { } m)
                     await ExecAsync(conn, tx, UpsertDossier(state.Code, state.OrganId, state.Year, state.FileNotation, m, Status(state.Status), state.ClosedEndDate, version), ct);
+                else if (state.Status == DossierStatus.Destroyed)
+                    await ExecAsync(conn, tx, Tombstone("dossier", state.Code, state.Year, version), ct);
         foreach (var chunk in (await repo.StreamsWithEventAsync("document.registered.v1", ct)).Chunk(500))
         {
             var loaded = await repo.LoadManyAsync(chunk, DocumentState.Initial, DocumentDecider.Evolve, ct);
             var filings = await repo.FilingsOfAsync(loaded.Select(x => x.State.DocumentId).ToList(), ct);
             foreach (var (state, version) in loaded)
             {
-                if (state.Status != DocumentStatus.Registered || state.Metadata is not { } m) continue;
-                await ExecAsync(conn, tx, UpsertDocument(state.DocumentId, m, version, state.Contents.Count > 0), ct);
+                if (state.Status == DocumentStatus.Registered && state.Metadata is { } m)
+                    await ExecAsync(conn, tx, UpsertDocument(state.DocumentId, m, version, state.Contents.Count > 0), ct);
+                else if (state.Residual is not null)
+                    await ExecAsync(conn, tx, Tombstone("document", state.DocumentId, 0, version), ct);
+                else continue;
                 foreach (var f in filings.GetValueOrDefault(state.DocumentId, []))
                     await ExecAsync(conn, tx, Filed(state.DocumentId, f.DossierCode, f.DocumentCode), ct);
             }
         }
-        await tx.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Archives from before the merge kept the regimes in <c>archive_api.record_access</c> as well, including those of
+    /// destroyed records (whose rows the list deleted then): they become tombstones here, and the old table goes.
+    /// </summary>
+    private static async Task MergeFormerAccessTableAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("select to_regclass('archive_api.record_access') is not null", conn, tx))
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!) return;
+        await using var merge = new NpgsqlCommand($"""
+            update archive_api.record_list l set access_regime = a.access_regime
+            from archive_api.record_access a where l.status = '{Destroyed}' and a.stream_id = l.kind || '-' || l.id;
+            insert into archive_api.record_list (kind, id, year, title, status, access_regime, retention_code, sort_date, version)
+            select split_part(a.stream_id, '-', 1), substr(a.stream_id, strpos(a.stream_id, '-') + 1), 1, '', '{Destroyed}', a.access_regime, '',
+                   make_date(1, 1, 1), 0
+            from archive_api.record_access a
+            where split_part(a.stream_id, '-', 1) in ('dossier', 'document')
+            on conflict (kind, id) do nothing;
+            drop table archive_api.record_access;
+            drop table if exists archive_api.record_access_backfill;
+            """, conn, tx);
+        await merge.ExecuteNonQueryAsync(ct);
     }
 
     public static async Task<DossierPage> DossiersAsync(NpgsqlDataSource db, ClaimsPrincipal caller, DossierListFilter f, string? cursor, int limit, CancellationToken ct)
@@ -136,7 +186,7 @@ public static class RecordList
     /// <summary>Only regimes the caller may see: an asked-for regime outside them gives an empty page, not the regime's records.</summary>
     private static string Where(NpgsqlCommand cmd, string kind, ClaimsPrincipal caller, string? organId, int? year, string? status, string? access, string? cursor)
     {
-        var where = $"kind = {Param(cmd, kind)} and access_regime = any({Param(cmd, AccessRegimes.VisibleTo(caller))})";
+        var where = $"kind = {Param(cmd, kind)} and status <> '{Destroyed}' and access_regime = any({Param(cmd, AccessRegimes.VisibleTo(caller))})";
         if (organId is not null) where += $" and organ_id = {Param(cmd, organId)}";
         if (year is not null) where += $" and year = {Param(cmd, year.Value)}";
         if (status is not null) where += $" and status = {Param(cmd, status)}";
@@ -175,6 +225,13 @@ public static class RecordList
             retention_years = excluded.retention_years, sort_date = excluded.sort_date, version = excluded.version, updated_at = now()
         """, id, m.IssuedDate.Year, m.TypeCode, m.NumberAndNotation, m.Subject, m.AccessMode, m.RetentionCode, (object?)m.RetentionYears ?? DBNull.Value,
         m.IssuedDate, hasContent, version);
+
+    /// <summary>A tombstone of a record destroyed before the list kept them (a rebuild): regime unknown, so 03.</summary>
+    internal static NpgsqlBatchCommand Tombstone(string kind, string id, int year, long version) => Command($"""
+        insert into archive_api.record_list (kind, id, year, title, status, access_regime, retention_code, sort_date, version)
+        values ($1, $2, greatest($3, 1), '', '{Destroyed}', '{AccessRegimes.Secret}', '', make_date(greatest($3, 1), 1, 1), $4)
+        on conflict (kind, id) do nothing
+        """, kind, id, year, version);
 
     /// <summary>A filing names the document's dossier; the first one gives its fonds.</summary>
     internal static NpgsqlBatchCommand Filed(string documentId, string dossierCode, string documentCode) => Command("""
@@ -218,12 +275,12 @@ public sealed class RecordListProjection : IInlineProjection
                     r.RetentionCode, (object?)r.RetentionYears ?? DBNull.Value),
                 DossierClosed c => Update("dossier", c.DossierCode, e.Version, "status = 'closed', end_date = $3", c.EndDate),
                 DossierTransferred t => Update("dossier", t.DossierCode, e.Version, "status = 'transferred'"),
-                DossierDestroyed d => RecordList.Command("delete from archive_api.record_list where kind = 'dossier' and id = $1", d.DossierCode),
+                DossierDestroyed d => Update("dossier", d.DossierCode, e.Version, RecordList.TombstoneSet),
                 DocumentFiled f => RecordList.Filed(f.DocumentId, f.DossierCode, f.DocumentCode),
                 DocumentRegistered r => RecordList.UpsertDocument(r.DocumentId, r.Metadata, e.Version, hasContent: false),
                 DocumentMetadataChanged c => RecordList.UpsertDocument(c.DocumentId, c.Metadata, e.Version, hasContent: false),
                 ContentVersionAdded a => Update("document", a.DocumentId, e.Version, "has_content = true"),
-                DocumentDestroyed d => RecordList.Command("delete from archive_api.record_list where kind = 'document' and id = $1", d.DocumentId),
+                DocumentDestroyed d => Update("document", d.DocumentId, e.Version, RecordList.TombstoneSet),
                 _ when e.StreamId.StartsWith("dossier-", StringComparison.Ordinal) => Update("dossier", e.StreamId["dossier-".Length..], e.Version, null),
                 _ when e.StreamId.StartsWith("document-", StringComparison.Ordinal) => Update("document", e.StreamId["document-".Length..], e.Version, null),
                 _ => null,

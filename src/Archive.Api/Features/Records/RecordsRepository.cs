@@ -25,6 +25,7 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
 {
     public const string ReasonHeader = "X-Reason";
     public Store Store => store;
+    public NpgsqlDataSource Db => db;
 
     public static string FondsStream(string organId) => "fonds-" + organId;
     public static string DossierStream(string code) => "dossier-" + code;
@@ -61,8 +62,8 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Appends with who/why metadata. Under an <c>Idempotency-Key</c> the key's outcome commits in the same transaction
-    /// (<see cref="Infrastructure.Idempotency.IdempotencyClaim"/>).
+    /// Appends with who/why metadata. Under an <c>Idempotency-Key</c> the events join the request's transaction, which
+    /// commits them together with the answer (<see cref="Infrastructure.Idempotency.IdempotencyClaim"/>).
     /// </summary>
     public async Task<AppendResult> AppendAsync(string stream, ExpectedVersion expected, IReadOnlyList<IDomainEvent> events, HttpContext http,
         string? reason, CancellationToken ct)
@@ -73,27 +74,19 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
     }
 
     /// <summary>Appends to several streams in one transaction: all commit or none (positions follow the list order).</summary>
-    public async Task<IReadOnlyList<AppendResult>> AppendTogetherAsync(
+    public Task<IReadOnlyList<AppendResult>> AppendTogetherAsync(
         IReadOnlyList<(string Stream, ExpectedVersion Expected, IReadOnlyList<IDomainEvent> Events)> appends, HttpContext http,
         string? reason, CancellationToken ct)
     {
         var metadata = MetadataFor(http, reason);
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var results = new List<AppendResult>(appends.Count);
-        foreach (var (stream, expected, events) in appends)
-            results.Add(await store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct));
-        await RecordIdempotentOutcomeAsync(http, conn, tx, appends.Select(a => a.Stream).Zip(results), ct);
-        await tx.CommitAsync(ct);
-        return results;
+        return Infrastructure.Idempotency.IdempotencyClaim.WriteAsync<IReadOnlyList<AppendResult>>(http, db, async (conn, tx) =>
+        {
+            var results = new List<AppendResult>(appends.Count);
+            foreach (var (stream, expected, events) in appends)
+                results.Add(await store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct));
+            return results;
+        }, ct);
     }
-
-    /// <summary>Records an idempotent request's outcome in the transaction that commits its events (no-op without a key).</summary>
-    public static Task RecordIdempotentOutcomeAsync(HttpContext http, NpgsqlConnection conn, NpgsqlTransaction tx,
-        IEnumerable<(string Stream, AppendResult Result)> appended, CancellationToken ct) =>
-        Infrastructure.Idempotency.IdempotencyClaim.Of(http) is { } claim
-            ? claim.RecordOutcomeAsync(conn, tx, string.Join(' ', appended.Select(a => $"{a.Stream}@{a.Result.FirstPosition}-{a.Result.LastPosition}")), ct)
-            : Task.CompletedTask;
 
     public static EventMetadata MetadataFor(HttpContext http, string? reason)
     {
@@ -138,18 +131,23 @@ public sealed class RecordsRepository(Store store, NpgsqlDataSource db)
         return await ReadStrings(cmd, ct);
     }
 
-    public async Task<IReadOnlyList<Filing>> FilingsOfAsync(string documentId, CancellationToken ct) =>
-        (await FilingsOfAsync([documentId], ct)).GetValueOrDefault(documentId, []);
+    /// <param name="http">A request holding an <c>Idempotency-Key</c> reads in its own transaction, so its answer names the filing it
+    /// has just made (committed together with that answer).</param>
+    public async Task<IReadOnlyList<Filing>> FilingsOfAsync(string documentId, CancellationToken ct, HttpContext? http = null) =>
+        (await FilingsOfAsync([documentId], ct, http)).GetValueOrDefault(documentId, []);
 
     /// <summary>Filings of several documents in one query (index <c>events_filed_document</c>), each in filing order.</summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Filing>>> FilingsOfAsync(IReadOnlyCollection<string> documentIds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<Filing>>> FilingsOfAsync(IReadOnlyCollection<string> documentIds, CancellationToken ct,
+        HttpContext? http = null)
     {
         var result = new Dictionary<string, IReadOnlyList<Filing>>();
         if (documentIds.Count == 0) return result;
-        await using var cmd = db.CreateCommand($"""
+        var sql = $"""
             select data->>'documentId', data->>'dossierCode', (data->>'order')::int, data->>'documentCode' from {store.Options.Schema}.events
             where type = 'dossier.document.filed.v1' and data->>'documentId' = any($1) order by position
-            """);
+            """;
+        await using var cmd = Infrastructure.Idempotency.IdempotencyClaim.Of(http) is { } claim
+            ? new NpgsqlCommand(sql, claim.Connection, claim.Transaction) : db.CreateCommand(sql);
         cmd.Parameters.AddWithValue(documentIds.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

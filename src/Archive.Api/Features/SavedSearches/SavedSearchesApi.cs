@@ -43,15 +43,19 @@ public static class SavedSearchesApi
         {
             var v = Validate(body);
             if (v.HasErrors) return v.ToResult();
-            await using var cmd = db.CreateCommand("""
-                insert into archive_api.saved_searches (id, owner, name, query) values ($1, $2, $3, $4)
-                returning id, name, query::text, version, created_at, updated_at
-                """);
-            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
-            cmd.Parameters.AddWithValue(http.User.CallerId());
-            cmd.Parameters.AddWithValue(body.Name!.Trim());
-            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(body.Query ?? new SearchQuery()));
-            var saved = (await ReadAsync(cmd, ct))[0];
+            // Under an Idempotency-Key the row commits with the answer a retry gets (IdempotencyClaim).
+            var saved = await IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
+            {
+                await using var cmd = new NpgsqlCommand("""
+                    insert into archive_api.saved_searches (id, owner, name, query) values ($1, $2, $3, $4)
+                    returning id, name, query::text, version, created_at, updated_at
+                    """, conn, tx);
+                cmd.Parameters.AddWithValue(Guid.CreateVersion7());
+                cmd.Parameters.AddWithValue(http.User.CallerId());
+                cmd.Parameters.AddWithValue(body.Name!.Trim());
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(body.Query ?? new SearchQuery()));
+                return (await ReadAsync(cmd, ct))[0];
+            }, ct);
             http.Response.SetETag(saved.Version);
             return TypedResults.Created($"/api/v1/saved-searches/{saved.Id}", saved);
         }).Idempotent();

@@ -82,7 +82,7 @@ public static class SignaturesApi
             try
             {
                 outcome = await writer.StoreAsync(id, doc, version, signed.Pdf, SignedContentWriter.SignedFileName(source.FileName),
-                    f => Command(f, signed.Result, signed.TimestampValidUntil), context, RecordsRepository.MetadataFor(http, body?.Reason), ct);
+                    f => Command(f, signed.Result, signed.TimestampValidUntil), context, RecordsRepository.MetadataFor(http, body?.Reason), ct, http);
             }
             catch (ConcurrencyException e) { return ETags.Stale(http, e.ActualVersion < 0 ? version : e.ActualVersion); }
             if (outcome.Decision.IsRejected) return RecordsHttp.Problem(outcome.Decision.Rejection!);
@@ -128,6 +128,8 @@ public static class SignaturesApi
             http.Response.Headers["X-Copy-Sha256"] = sha;
             return Results.File(signed.Pdf, "application/pdf", $"{kind}-{id}-v{source.Version}.pdf");
         })
+        // A retried copy request gets the same signed bytes back, not a second issue.
+        .Idempotent()
         .RequireRoles(Roles.ApiClient, Roles.Legal, Roles.RecordsOfficer, Roles.Admin)
 ;
 

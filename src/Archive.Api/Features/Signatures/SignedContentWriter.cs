@@ -1,5 +1,6 @@
 using Archive.Api.Features.Records;
 using Archive.Api.Infrastructure.Content;
+using Archive.Api.Infrastructure.Idempotency;
 using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.EventStore;
@@ -13,13 +14,14 @@ public sealed record SignedContentOutcome(AppendResult? Appended, Decision Decis
 /// <summary>
 /// Stores a file produced by signing as a new content version, in the same order as an upload: blob first, then
 /// its reference, then the events; if the append fails the reference is removed again, so the blob is left to the
-/// sweeper and no event ever names a missing file. Shared by the signing endpoint and the B-LTA renewal job.
+/// sweeper and no event ever names a missing file. Under an <c>Idempotency-Key</c> reference and events join the request's
+/// transaction. Shared by the signing endpoint and the B-LTA renewal job.
 /// </summary>
 public sealed class SignedContentWriter(RecordsRepository repo, IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options)
 {
     /// <exception cref="ConcurrencyException">The document changed since <paramref name="version"/>.</exception>
     public async Task<SignedContentOutcome> StoreAsync(string documentId, DocumentState doc, long version, byte[] signed, string fileName,
-        Func<ContentFacts, DocumentCommand> command, DecisionContext context, EventMetadata metadata, CancellationToken ct)
+        Func<ContentFacts, DocumentCommand> command, DecisionContext context, EventMetadata metadata, CancellationToken ct, HttpContext? http = null)
     {
         var blob = await store.PutAsync(new MemoryStream(signed, false), ct);
         PdfFacts? pdf;
@@ -28,16 +30,17 @@ public sealed class SignedContentWriter(RecordsRepository repo, IContentStore st
         var decision = DocumentDecider.Decide(command(facts), doc, context);
         if (decision.IsRejected) return new(null, decision);
         var wasReferenced = doc.Contents.Any(c => c.Sha256 == blob.Sha256);
-        await references.AddAsync(blob.Sha256, "document", documentId, ct);
+        await references.AddAsync(blob.Sha256, "document", documentId, ct, http);
         try
         {
-            var result = await repo.Store.AppendAsync(RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version),
-                decision.Events.Cast<object>().ToList(), metadata, ct);
+            // Under the signing request's Idempotency-Key the events commit with its answer (IdempotencyClaim).
+            var result = await IdempotencyClaim.WriteAsync(http, repo.Db, (conn, tx) => repo.Store.AppendAsync(conn, tx,
+                RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version), decision.Events.Cast<object>().ToList(), metadata, ct), ct);
             return new(result, decision);
         }
         catch
         {
-            if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", documentId, CancellationToken.None);
+            if (!wasReferenced) await references.RemoveAsync(blob.Sha256, "document", documentId, CancellationToken.None, http);
             throw;
         }
     }

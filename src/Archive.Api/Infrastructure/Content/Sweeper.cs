@@ -15,23 +15,23 @@ public interface IBlobReferences
 /// </summary>
 public sealed class ContentReferences(NpgsqlDataSource db) : IBlobReferences
 {
-    public async Task AddAsync(string sha256, string ownerKind, string ownerId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("insert into archive_api.content_refs (sha256, owner_kind, owner_id) values ($1, $2, $3) on conflict do nothing");
-        cmd.Parameters.AddWithValue(sha256);
-        cmd.Parameters.AddWithValue(ownerKind);
-        cmd.Parameters.AddWithValue(ownerId);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    /// <param name="http">Under an <c>Idempotency-Key</c> the reference joins the request's transaction, with its events.</param>
+    public Task AddAsync(string sha256, string ownerKind, string ownerId, CancellationToken ct, HttpContext? http = null) =>
+        ExecAsync("insert into archive_api.content_refs (sha256, owner_kind, owner_id) values ($1, $2, $3) on conflict do nothing",
+            sha256, ownerKind, ownerId, http, ct);
 
-    public async Task RemoveAsync(string sha256, string ownerKind, string ownerId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("delete from archive_api.content_refs where sha256 = $1 and owner_kind = $2 and owner_id = $3");
-        cmd.Parameters.AddWithValue(sha256);
-        cmd.Parameters.AddWithValue(ownerKind);
-        cmd.Parameters.AddWithValue(ownerId);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public Task RemoveAsync(string sha256, string ownerKind, string ownerId, CancellationToken ct, HttpContext? http = null) =>
+        ExecAsync("delete from archive_api.content_refs where sha256 = $1 and owner_kind = $2 and owner_id = $3", sha256, ownerKind, ownerId, http, ct);
+
+    private Task<int> ExecAsync(string sql, string sha256, string ownerKind, string ownerId, HttpContext? http, CancellationToken ct) =>
+        Idempotency.IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
+        {
+            await using var cmd = new NpgsqlCommand(sql, conn, tx);
+            cmd.Parameters.AddWithValue(sha256);
+            cmd.Parameters.AddWithValue(ownerKind);
+            cmd.Parameters.AddWithValue(ownerId);
+            return await cmd.ExecuteNonQueryAsync(ct);
+        }, ct);
 
     public async Task<bool> IsReferencedAsync(string sha256, CancellationToken ct)
     {

@@ -30,18 +30,28 @@ public static class IdempotencyExtensions
 }
 
 /// <summary>
-/// Idempotent POSTs. The request holds its key for as long as it runs (<see cref="IdempotencyClaim"/>: an advisory
-/// lock in a transaction of its own, released by commit, rollback or a crash), so a concurrent duplicate gets 409
-/// instead of executing twice. Events the request appends record the key's outcome in their own transaction; the
-/// answer (status, replayed headers, body) is stored when the handler returns. A retry then finds one of three
-/// states: the answer (replayed, after checking the body's hash), an outcome without an answer (the process stopped
-/// between the commit and storing the answer: 409 <c>idempotency-answer-lost</c>, never a second execution), or
-/// nothing (nothing was committed: it runs, once). Failed attempts (5xx, exceptions) store no answer.
+/// Fault injection for tests only (never registered by the host): runs just before and just after the request's
+/// transaction commits, given the answer's body, to stand in for a process that dies at that point.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource db, ILogger<IdempotencyMiddleware> log)
+public sealed class IdempotencyTestHooks
 {
-    private const int MaxStoredBody = 1 << 20;
-    private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Content-Type", "Last-Modified"];
+    public Func<HttpContext, byte[], Task>? BeforeCommit { get; set; }
+    public Func<HttpContext, byte[], Task>? AfterCommit { get; set; }
+}
+
+/// <summary>
+/// Idempotent POSTs. One transaction per request: the key's advisory lock is taken in it (a concurrent duplicate waits
+/// for the first to end, up to <c>Archive:Idempotency:WaitSeconds</c>, then finds its answer), the handler's writes join
+/// it (<see cref="IdempotencyClaim.WriteAsync{T}"/>), the handler's answer (status, replayed headers, body) is buffered
+/// and stored in it, and only then does it commit and the answer go out. After any crash a retry finds either the
+/// stored answer (replayed, after checking route and body hash) or nothing at all (nothing committed: it runs, once).
+/// A 5xx or an exception rolls everything back. Rows in the states of former designs ('pending': nothing committed;
+/// 'committed': events without an answer) are still understood.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource db, IConfiguration config, ILogger<IdempotencyMiddleware> log)
+{
+    private static readonly string[] ReplayedHeaders = ["Location", "ETag", "Content-Type", "Last-Modified", "Content-Disposition", "X-Copy-Sha256"];
+    private readonly int _waitMs = Math.Max(1, (int)((config.GetValue<double?>("Archive:Idempotency:WaitSeconds") ?? 30) * 1000));
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -62,139 +72,154 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, NpgsqlDataSource
         var route = $"{http.Request.Method} {http.Request.Path}";
         var ct = http.RequestAborted;
 
-        await using var holder = await db.OpenConnectionAsync(ct);
-        await using var hold = await holder.BeginTransactionAsync(ct);
-        await using (var lockCmd = new NpgsqlCommand("select pg_try_advisory_xact_lock($1)", holder, hold))
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (!await LockAsync(conn, tx, caller, key, ct))
         {
-            lockCmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(caller, key));
-            if (!(bool)(await lockCmd.ExecuteScalarAsync(ct))!)
-            {
-                http.Response.Headers.RetryAfter = "1";
-                await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này đang được xử lý.", "A request with this Idempotency-Key is still in progress."), "idempotency-in-progress");
-                return;
-            }
+            http.Response.Headers.RetryAfter = "1";
+            await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này đang được xử lý.", "A request with this Idempotency-Key is still in progress."), "idempotency-in-progress");
+            return;
         }
-        if (await HasRowAsync(caller, key, ct))
-            await ReplayAsync(http, caller, key, route);
-        else
-            await ExecuteAndStoreAsync(http, caller, key, route);
-        await hold.CommitAsync(CancellationToken.None);
+        var stored = await ReadStoredAsync(conn, tx, caller, key, ct);
+        if (stored is not null)
+        {
+            await ReplayAsync(http, stored, route);
+            return;
+        }
+        await ExecuteAsync(http, new IdempotencyClaim(caller, key, route, conn, tx));
     }
 
-    private async Task<bool> HasRowAsync(string caller, string key, CancellationToken ct)
+    /// <summary>Takes the key's lock, waiting for a request that holds it; false when it is still held after the wait.</summary>
+    private async Task<bool> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string caller, string key, CancellationToken ct)
     {
-        // 'pending' rows were left by the former claim-first design after a crash; nothing committed with them. Removed
-        // in a statement of its own: an uncommitted delete in the holding transaction would block the request's append.
-        await using (var stale = db.CreateCommand("delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending'"))
+        await using (var wait = new NpgsqlCommand($"set local lock_timeout = {_waitMs}", conn, tx)) await wait.ExecuteNonQueryAsync(ct);
+        await using (var save = new NpgsqlCommand("savepoint lock_wait", conn, tx)) await save.ExecuteNonQueryAsync(ct);
+        try
+        {
+            await using var cmd = new NpgsqlCommand("select pg_advisory_xact_lock($1)", conn, tx);
+            cmd.Parameters.AddWithValue(IdempotencyClaim.LockKey(caller, key));
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            return false;
+        }
+        // The handler's own statements keep the server's default.
+        await using (var reset = new NpgsqlCommand("release savepoint lock_wait; set local lock_timeout = default", conn, tx)) await reset.ExecuteNonQueryAsync(ct);
+        return true;
+    }
+
+    private sealed record Stored(string Route, string State, byte[]? Hash, int Status, Dictionary<string, string> Headers, byte[] Body, string Outcome);
+
+    private static async Task<Stored?> ReadStoredAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string caller, string key, CancellationToken ct)
+    {
+        // 'pending' rows were left by the first, claim-first design after a crash; nothing committed with them.
+        await using (var stale = new NpgsqlCommand("delete from archive_api.idempotency where caller = $1 and key = $2 and state = 'pending'", conn, tx))
         {
             stale.Parameters.AddWithValue(caller);
             stale.Parameters.AddWithValue(key);
             await stale.ExecuteNonQueryAsync(ct);
         }
-        await using var cmd = db.CreateCommand("select exists (select 1 from archive_api.idempotency where caller = $1 and key = $2)");
+        await using var cmd = new NpgsqlCommand("""
+            select route, state, request_hash, status, headers::text, body, outcome from archive_api.idempotency where caller = $1 and key = $2
+            """, conn, tx);
         cmd.Parameters.AddWithValue(caller);
         cmd.Parameters.AddWithValue(key);
-        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        var done = r.GetString(1) == "done";
+        return new Stored(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : (byte[])r[2], done ? r.GetInt32(3) : 0,
+            done ? JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))! : [], done ? (byte[])r[5] : [],
+            r.IsDBNull(6) ? "" : r.GetString(6));
     }
 
-    private async Task ExecuteAndStoreAsync(HttpContext http, string caller, string key, string route)
+    private async Task ExecuteAsync(HttpContext http, IdempotencyClaim claim)
     {
         using var hashing = new HashingReadStream(http.Request.Body);
         http.Request.Body = hashing;
-        http.Items[typeof(IdempotencyClaim)] = new IdempotencyClaim(caller, key, route, hashing);
+        http.Items[typeof(IdempotencyClaim)] = claim;
         var originalBody = http.Response.Body;
-        var capture = new CaptureStream(originalBody, MaxStoredBody);
-        http.Response.Body = capture;
+        using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
         try
         {
             await next(http);
             await hashing.DrainAsync(http.RequestAborted);
-            if (http.Response.StatusCode < 500 && !capture.Overflowed)
-                await StoreAsync(http, caller, key, route, hashing.Hash(), capture.Captured);
         }
         finally
         {
             http.Response.Body = originalBody;
             http.Items.Remove(typeof(IdempotencyClaim));
         }
+        var body = buffer.ToArray();
+        if (http.Response.StatusCode < 500)
+        {
+            await StoreAsync(http, claim, hashing.Hash(), body);
+            var hooks = http.RequestServices.GetService<IdempotencyTestHooks>();
+            if (hooks?.BeforeCommit is { } before) await before(http, body);
+            // Not cancellable: once the client's answer is decided it commits even if the client has gone.
+            await claim.Transaction.CommitAsync(CancellationToken.None);
+            foreach (var action in claim.CommittedActions)
+                try { await action(); }
+                catch (Exception e) { log.LogWarning(e, "An action after the commit of an idempotent request failed"); }
+            if (hooks?.AfterCommit is { } after) await after(http, body);
+        }
+        else await claim.Transaction.RollbackAsync(CancellationToken.None);
+        if (body.Length > 0)
+        {
+            http.Response.ContentLength = body.Length;
+            await originalBody.WriteAsync(body, http.RequestAborted);
+        }
     }
 
-    private async Task StoreAsync(HttpContext http, string caller, string key, string route, byte[] hash, byte[] body)
+    /// <summary>The answer, in the request's transaction: it commits with the events or not at all.</summary>
+    private static async Task StoreAsync(HttpContext http, IdempotencyClaim claim, byte[] hash, byte[] body)
     {
         var headers = ReplayedHeaders.Where(h => http.Response.Headers.ContainsKey(h))
             .ToDictionary(h => h, h => http.Response.Headers[h].ToString());
-        try
-        {
-            await using var cmd = db.CreateCommand("""
-                insert into archive_api.idempotency (caller, key, route, request_hash, state, status, headers, body)
-                values ($1, $2, $3, $4, 'done', $5, $6, $7)
-                on conflict (caller, key) do update set state = 'done', request_hash = excluded.request_hash, status = excluded.status,
-                    headers = excluded.headers, body = excluded.body
-                """);
-            cmd.Parameters.AddWithValue(caller);
-            cmd.Parameters.AddWithValue(key);
-            cmd.Parameters.AddWithValue(route);
-            cmd.Parameters.AddWithValue(hash);
-            cmd.Parameters.AddWithValue(http.Response.StatusCode);
-            cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(headers));
-            cmd.Parameters.AddWithValue(body);
-            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (NpgsqlException e)
-        {
-            // The answer was sent; a retry will learn from the committed outcome that the request was carried out.
-            log.LogWarning(e, "Could not store the answer of an idempotent request");
-        }
+        await using var cmd = new NpgsqlCommand("""
+            insert into archive_api.idempotency (caller, key, route, request_hash, state, status, headers, body)
+            values ($1, $2, $3, $4, 'done', $5, $6, $7)
+            """, claim.Connection, claim.Transaction);
+        cmd.Parameters.AddWithValue(claim.Caller);
+        cmd.Parameters.AddWithValue(claim.Key);
+        cmd.Parameters.AddWithValue(claim.Route);
+        cmd.Parameters.AddWithValue(hash);
+        cmd.Parameters.AddWithValue(http.Response.StatusCode);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Jsonb, JsonSerializer.Serialize(headers));
+        cmd.Parameters.AddWithValue(body);
+        await cmd.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private async Task ReplayAsync(HttpContext http, string caller, string key, string route)
+    private static async Task ReplayAsync(HttpContext http, Stored stored, string route)
     {
         var ct = http.RequestAborted;
-        await using var cmd = db.CreateCommand("""
-            select route, state, request_hash, status, headers::text, body, outcome from archive_api.idempotency where caller = $1 and key = $2
-            """);
-        cmd.Parameters.AddWithValue(caller);
-        cmd.Parameters.AddWithValue(key);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct))
-        {
-            // Removed meanwhile (the shredding of a destroyed record rewrites, never removes, so only by hand).
-            await WriteProblem(http, 409, new Text("Yêu cầu với Idempotency-Key này vừa thất bại; hãy thử lại.", "A request with this Idempotency-Key just failed; retry."), "idempotency-retry");
-            return;
-        }
-        if (r.GetString(0) != route)
+        if (stored.Route != route)
         {
             await WriteProblem(http, 422, new Text("Idempotency-Key đã được dùng cho một thao tác khác.", "The Idempotency-Key was used for a different operation."), "idempotency-key-reused");
             return;
         }
-        var done = r.GetString(1) == "done";
-        var storedHash = (byte[])r[2];
-        var outcome = r.IsDBNull(6) ? "" : r.GetString(6);
-        var status = done ? r.GetInt32(3) : 0;
-        var headers = done ? JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(4))! : [];
-        var body = done ? (byte[])r[5] : [];
-        await r.DisposeAsync();
-
         using var hashing = new HashingReadStream(http.Request.Body);
         await hashing.DrainAsync(ct);
-        if (!CryptographicOperations.FixedTimeEquals(hashing.Hash(), storedHash))
+        if (stored.Hash is null || !CryptographicOperations.FixedTimeEquals(hashing.Hash(), stored.Hash))
         {
             await WriteProblem(http, 422, new Text("Idempotency-Key đã được dùng với nội dung yêu cầu khác.", "The Idempotency-Key was used with a different request body."), "idempotency-key-reused");
             return;
         }
-        if (!done)
+        if (stored.State != "done")
         {
+            // Only a row of the former design (events committed, answer stored afterwards) can be in this state.
             await WriteProblem(http, 409, new Text(
-                $"Yêu cầu với Idempotency-Key này đã được thực hiện ({outcome}) nhưng máy chủ dừng trước khi lưu câu trả lời; không thực hiện lại. Hãy đọc hồ sơ/tài liệu để xem kết quả.",
-                $"The request with this Idempotency-Key was carried out ({outcome}) but the server stopped before keeping its answer; it is not run again. Read the record to see the result."),
+                $"Yêu cầu với Idempotency-Key này đã được thực hiện ({stored.Outcome}) nhưng máy chủ dừng trước khi lưu câu trả lời; không thực hiện lại. Hãy đọc hồ sơ/tài liệu để xem kết quả.",
+                $"The request with this Idempotency-Key was carried out ({stored.Outcome}) but the server stopped before keeping its answer; it is not run again. Read the record to see the result."),
                 "idempotency-answer-lost");
             return;
         }
-        http.Response.StatusCode = status;
-        foreach (var (name, value) in headers) http.Response.Headers[name] = value;
+        http.Response.StatusCode = stored.Status;
+        foreach (var (name, value) in stored.Headers) http.Response.Headers[name] = value;
         http.Response.Headers[IdempotencyExtensions.ReplayedHeader] = "true";
-        http.Response.ContentLength = body.Length;
-        await http.Response.Body.WriteAsync(body, ct);
+        http.Response.ContentLength = stored.Body.Length;
+        await http.Response.Body.WriteAsync(stored.Body, ct);
     }
 
     private static async Task WriteProblem(HttpContext http, int status, Text detail, string code)

@@ -3,44 +3,64 @@ using Npgsql;
 namespace Archive.Api.Infrastructure.Idempotency;
 
 /// <summary>
-/// The request's hold on its <c>Idempotency-Key</c>. The middleware holds it as a transaction-level advisory lock on a
-/// connection of its own for as long as the request runs: a concurrent duplicate finds the lock taken (409), and a
-/// crash releases it with the connection, so no "pending" row outlives the process. Whatever the request commits
-/// records the key's outcome in the same transaction (<see cref="RecordOutcomeAsync"/>): after a crash the key either
-/// has an outcome (the retry does not run again) or has none and nothing was committed (the retry runs, once).
+/// The request's hold on its <c>Idempotency-Key</c> and the one transaction everything the request writes commits in.
+/// The middleware opens the transaction, takes the key's transaction-level advisory lock in it, runs the handler, stores
+/// the answer in it and only then commits: the events, the other rows the request wrote and the answer a retry will get
+/// become durable together or not at all (docs/architecture.md, "Idempotency-Key"). Writers join it through
+/// <see cref="WriteAsync{T}"/>; work that must not happen unless the transaction commits (deleting files, writing the
+/// shredding ledger) is registered with <see cref="AfterCommit"/>.
 /// </summary>
-public sealed class IdempotencyClaim(string caller, string key, string route, HashingReadStream body)
+public sealed class IdempotencyClaim(string caller, string key, string route, NpgsqlConnection connection, NpgsqlTransaction transaction)
 {
+    private readonly List<Func<Task>> _afterCommit = [];
+    private int _savepoints;
+
     public string Caller => caller;
     public string Key => key;
     public string Route => route;
-    internal HashingReadStream Body => body;
+    public NpgsqlConnection Connection => connection;
+    public NpgsqlTransaction Transaction => transaction;
 
-    public static IdempotencyClaim? Of(HttpContext http) => http.Items[typeof(IdempotencyClaim)] as IdempotencyClaim;
+    public static IdempotencyClaim? Of(HttpContext? http) => http?.Items[typeof(IdempotencyClaim)] as IdempotencyClaim;
 
     /// <summary>The advisory lock key of (caller, key), 64 bits of its SHA-256.</summary>
     internal static long LockKey(string caller, string key) =>
         BitConverter.ToInt64(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(caller + "\n" + key)));
 
+    /// <summary>Runs once the request's transaction has committed (never when it rolls back).</summary>
+    public void AfterCommit(Func<Task> action) => _afterCommit.Add(action);
+
+    internal IReadOnlyList<Func<Task>> CommittedActions => _afterCommit;
+
     /// <summary>
-    /// Marks the key as carried out, inside the caller's transaction (the one that commits the request's events). The
-    /// answer is stored after the handler returns; if the process dies before that, a retry learns the request was
-    /// carried out instead of running it again.
+    /// Runs <paramref name="work"/> in the request's transaction when it holds an <c>Idempotency-Key</c> (inside a
+    /// savepoint, so a refused append — a version conflict the handler retries — undoes only itself), otherwise in a
+    /// transaction of its own that commits here.
     /// </summary>
-    public async Task RecordOutcomeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string outcome, CancellationToken ct)
+    public static async Task<T> WriteAsync<T>(HttpContext? http, NpgsqlDataSource db, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work,
+        CancellationToken ct)
     {
-        // The body was read by binding or by the handler before anything is committed; drain what is left to hash it.
-        await body.DrainAsync(ct);
-        await using var cmd = new NpgsqlCommand("""
-            insert into archive_api.idempotency (caller, key, route, request_hash, state, outcome) values ($1, $2, $3, $4, 'committed', $5)
-            on conflict (caller, key) do update set state = 'committed', request_hash = excluded.request_hash,
-                outcome = coalesce(archive_api.idempotency.outcome || ' ', '') || excluded.outcome
-            """, connection, transaction);
-        cmd.Parameters.AddWithValue(caller);
-        cmd.Parameters.AddWithValue(key);
-        cmd.Parameters.AddWithValue(route);
-        cmd.Parameters.AddWithValue(body.Hash());
-        cmd.Parameters.AddWithValue(outcome);
-        await cmd.ExecuteNonQueryAsync(ct);
+        if (Of(http) is { } claim) return await claim.InSavepointAsync(work, ct);
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var result = await work(conn, tx);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    private async Task<T> InSavepointAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> work, CancellationToken ct)
+    {
+        var name = "w" + ++_savepoints;
+        await transaction.SaveAsync(name, ct);
+        T result;
+        try { result = await work(connection, transaction); }
+        catch
+        {
+            // A broken connection cannot roll back; the request's commit then fails and nothing is kept.
+            try { await transaction.RollbackAsync(name, CancellationToken.None); } catch (NpgsqlException) { }
+            throw;
+        }
+        await transaction.ReleaseAsync(name, ct);
+        return result;
     }
 }

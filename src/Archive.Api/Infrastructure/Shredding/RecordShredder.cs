@@ -10,7 +10,7 @@ namespace Archive.Api.Infrastructure.Shredding;
 /// Crypto-shredding of destroyed records (see <see cref="IRecordShredder"/>), in the caller's transaction:
 /// deletes the records' stream keys (their titles, subjects and every other protected field become
 /// unreadable in the event store) and removes or redacts every plaintext copy the API keeps: search index,
-/// record-list, page-text and review-list rows, cached idempotent responses that name the record, free-text purposes in the access log, and dead
+/// page-text and review-list rows (the record-list row becomes a tombstone that keeps only codes and the access regime), cached idempotent responses that name the record, free-text purposes in the access log, and dead
 /// letters' error text. Queues a VACUUM of those tables for after the commit.
 /// </summary>
 public sealed class RecordShredder(Store store, ShreddingVacuum vacuum) : IRecordShredder
@@ -31,8 +31,10 @@ public sealed class RecordShredder(Store store, ShreddingVacuum vacuum) : IRecor
         await ExecAsync(connection, transaction, ct, "delete from archive_api.search_index where id = any($1)", P(recordIds));
         // Recognised text of a digitized document's pages is its content in plain words.
         await ExecAsync(connection, transaction, ct, "delete from archive_api.page_text where document_id = any($1)", P(recordIds));
-        // The record list's projection deletes the row on the destruction event; a restore re-shreds without one.
-        await ExecAsync(connection, transaction, ct, "delete from archive_api.record_list where id = any($1)", P(recordIds));
+        // The record list keeps a tombstone (regime and codes, no text); its projection makes it on the destruction event,
+        // a restore re-shreds without one.
+        await ExecAsync(connection, transaction, ct,
+            $"update archive_api.record_list set {Features.Records.RecordList.TombstoneSet}, updated_at = now() where id = any($1)", P(recordIds));
         // The "Xem xét hủy" list keeps a title too; its projection would delete the row only later.
         await ExecAsync(connection, transaction, ct, "delete from archive_api.disposition_review where id = any($1)", P(recordIds));
         // So do the review projection's facts (title, subject); the projection writes them again, without text, when it folds the destruction.

@@ -45,6 +45,7 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Copies
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 403 status code</exception>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 404 status code</exception>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 409 status code</exception>
+        /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 422 status code</exception>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 500 status code</exception>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 503 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
@@ -65,6 +66,7 @@ namespace Archive.Api.Client.Api.V1.Documents.Item.Copies
                 { "403", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "404", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "409", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
+                { "422", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "503", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
