@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Archive.Web.Tests.Support;
@@ -23,6 +24,8 @@ public sealed class WebFixture : DatabaseFixture
     public string BaseUrl { get; private set; } = "";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
+    /// <summary>The host's log (also appended to the file named by ARCHIVE_WEB_TEST_LOG when set), for failure messages.</summary>
+    public ServerLog Log { get; } = new();
 
     public override async Task InitializeAsync()
     {
@@ -30,7 +33,8 @@ public sealed class WebFixture : DatabaseFixture
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("ConnectionStrings:Archive", ConnectionString)
             .UseSetting("Archive:DataFolder", DataFolder)
-            .UseSetting("Archive:Jobs:Enabled", "false"));
+            .UseSetting("Archive:Jobs:Enabled", "false")
+            .ConfigureServices(s => s.AddLogging(l => l.AddProvider(Log))));
         Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         Factory.StartServer();
         BaseUrl = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
