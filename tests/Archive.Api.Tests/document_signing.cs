@@ -87,7 +87,7 @@ public class document_signing(ApiFixture api) : IClassFixture<ApiFixture>
     public async Task signing_a_scan_that_is_still_being_digitized_is_refused_with_the_reason_and_nothing_is_stored()
     {
         // Workers are off in this host: the scan of the digitized record stays queued for OCR, PDF/A and the automatic signature.
-        var (client, id) = await DocumentWithScanAsync("44-KS", confidence: "02");
+        var (client, id) = await DocumentWithScanAsync("49-KS", confidence: "02");
         var before = await api.EventCountAsync();
 
         var r = await client.PostAsync($"/api/v1/documents/{id}/signatures", ApiFixture.Json("{}"));
