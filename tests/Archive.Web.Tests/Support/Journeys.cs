@@ -119,14 +119,14 @@ public static partial class Journeys
     private static partial Regex VietnameseLetter();
 
     /// <summary>
-    /// The page's own words (headings, table heads, labels, buttons, terms, the menu) that are written in Vietnamese: none is
+    /// The page's own words (headings (h1-h3), table heads, labels, buttons, terms, the menu) that are written in Vietnamese: none is
     /// expected in English. A regulatory name kept in brackets, e.g. "True copy (sao y)", is a name and is left aside, and so
     /// are the records' own data (titles, subjects, which keep their language) and the language switch "Tiếng Việt".
     /// </summary>
     public static async Task<IReadOnlyList<string>> VietnameseLabelsAsync(IPage page)
     {
         var texts = await page.EvaluateAsync<string[]>("""
-            () => Array.from(document.querySelectorAll('h1, h3, th, label, button, dt, summary, header.top nav a, option, legend'))
+            () => Array.from(document.querySelectorAll('h1, h2, h3, th, label, button, dt, summary, header.top nav a, option, legend'))
               .filter(e => !e.closest('[data-record-text]'))
               .map(e => Array.from(e.childNodes).filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join(' ').trim())
               .filter(t => t.length > 0)
