@@ -44,6 +44,7 @@ public class pages_in_english(WebFixture web)
             found.AddRange((await Journeys.VietnameseLabelsAsync(admin)).Select(l => $"{path}: {l}"));
         }
         found.ShouldBeEmpty(string.Join("\n", found));
-        await WebFixture.ScreenshotAsync(admin, "retention-schedule-en");
+        await admin.GotoAsync($"/dossiers/{dossier}");
+        await WebFixture.ScreenshotAsync(admin, "dossier-en");
     }
 }

@@ -37,6 +37,8 @@ public class records_officer_journey(WebFixture web)
 
         var code = await Journeys.OpenDossierAsync(page, organ, "01-VP", "Hồ sơ kế hoạch số hóa tài liệu lưu trữ năm 2025", screenshot: true);
         code.ShouldBe($"{organ}.{DateTime.UtcNow.Year}.01-VP");
+        // An open dossier: its start date and no end date yet.
+        await Expect(page.Locator("#dossier-dates")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*05/01/2025 –\s*$"));
 
         // Two scans dropped at once: one document each, each file with its own progress and a link to its document.
         var scans = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "web-scans-" + Guid.NewGuid().ToString("N"))).FullName;
@@ -80,6 +82,7 @@ public class records_officer_journey(WebFixture web)
         }
         await Expect(page.Locator("#digitization-status")).ToHaveTextAsync("Đã ký số");
         await Expect(page.Locator("#versions tbody tr").Nth(1)).ToContainTextAsync(code + ".0000001.pdf");
+        await Expect(page.Locator("#versions tbody tr").Nth(1)).ToContainTextAsync("PDF/A có lớp chữ (OCR)");
         await Expect(page.Locator("#versions tbody tr").Last).ToContainTextAsync("Đã ký số");
         await WebFixture.ScreenshotAsync(page, "document");
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#versions tbody tr").Last.Locator("a[download]").ClickAsync());

@@ -15,13 +15,8 @@ public sealed class SingleSignOnHost : DatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:Archive", ConnectionString)
-            .UseSetting("Archive:DataFolder", _data)
-            .UseSetting("Archive:Jobs:Enabled", "false")
-            .UseSetting("Archive:Web:Oidc:Authority", "https://sso.laichau.example/realms/tinh")
-            .UseSetting("Archive:Web:Oidc:ClientId", "archive-web")
-            .UseSetting("Archive:Web:Oidc:ClientSecret", "not-used-by-the-test"));
+        Factory = WebFixture.Host(ConnectionString, _data, ("Archive:Web:Oidc:Authority", "https://sso.laichau.example/realms/tinh"),
+            ("Archive:Web:Oidc:ClientId", "archive-web"), ("Archive:Web:Oidc:ClientSecret", "not-used-by-the-test"));
     }
 
     public override async Task DisposeAsync()
