@@ -18,12 +18,12 @@ public class document_signing(ApiFixture api) : IClassFixture<ApiFixture>
     private string Nss => _nss ??= PdfTools.NssDbTrusting(api.Service<OrganizationSigning>().TrustAnchors[0]);
 
     private async Task<(HttpClient Client, string Id)> DocumentWithScanAsync(string notation, string confidence = "01", string access = "01",
-        bool cleared = false)
+        bool cleared = false, bool? scan = null)
     {
         var client = await api.ClientAsync(Roles.RecordsOfficer, cleared);
         var dossier = await CreateDossierAsync(client, notation);
         var id = (await CreateDocumentAsync(client, dossier, access: access, confidence: confidence)).GetProperty("id").GetString()!;
-        await UploadPdfAsync(client, id, Scan);
+        await UploadPdfAsync(client, id, Scan, scan: scan);
         return (client, id);
     }
 
@@ -70,7 +70,8 @@ public class document_signing(ApiFixture api) : IClassFixture<ApiFixture>
     [Fact]
     public async Task a_digitized_document_is_signed_b_lta_by_default()
     {
-        var (client, id) = await DocumentWithScanAsync("42-KS", confidence: "02");
+        // A PDF/A made elsewhere (scan=false): nothing to convert, so the officer signs it.
+        var (client, id) = await DocumentWithScanAsync("42-KS", confidence: "02", scan: false);
 
         var r = await client.PostAsync($"/api/v1/documents/{id}/signatures", ApiFixture.Json("{}"));
 
@@ -80,6 +81,21 @@ public class document_signing(ApiFixture api) : IClassFixture<ApiFixture>
         signed.TimestampValidUntil.ShouldNotBeNull();
         var path = PdfTools.Save(await client.GetByteArrayAsync($"/api/v1/documents/{id}/content"));
         PdfTools.PdfsigAllValid(Nss, path, expectedSignatures: 2); // the signature and the document timestamp
+    }
+
+    [Fact]
+    public async Task signing_a_scan_that_is_still_being_digitized_is_refused_with_the_reason_and_nothing_is_stored()
+    {
+        // Workers are off in this host: the scan of the digitized record stays queued for OCR, PDF/A and the automatic signature.
+        var (client, id) = await DocumentWithScanAsync("49-KS", confidence: "02");
+        var before = await api.EventCountAsync();
+
+        var r = await client.PostAsync($"/api/v1/documents/{id}/signatures", ApiFixture.Json("{}"));
+
+        var problem = await r.ShouldBeProblemAsync(409);
+        problem.GetProperty("code").GetString().ShouldBe(DigitizationRules.InProgress);
+        problem.GetProperty("detail_en").GetString()!.ShouldContain("the archive signs the PDF/A");
+        (await api.EventCountAsync()).ShouldBe(before);
     }
 
     [Fact]

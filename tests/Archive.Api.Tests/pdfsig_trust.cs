@@ -21,7 +21,7 @@ public class pdfsig_trust(ApiFixture api) : IClassFixture<ApiFixture>
         var officer = await api.CallerAsync(Roles.RecordsOfficer);
         var dossier = await CreateDossierAsync(officer.Client, "81-NSS");
         var id = (await CreateDocumentAsync(officer.Client, dossier, confidence: "02")).GetProperty("id").GetString()!;
-        await UploadPdfAsync(officer.Client, id, Scan);
+        await UploadPdfAsync(officer.Client, id, Scan, scan: false); // a PDF/A made elsewhere: signed by the officer, not queued
         await officer.Scenario(s =>
         {
             s.Post.RawJson("""{"reason":"Ký số bản số hóa"}""").ToUrl($"/api/v1/documents/{id}/signatures");

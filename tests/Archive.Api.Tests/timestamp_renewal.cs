@@ -37,7 +37,8 @@ public class timestamp_renewal(ShortLivedTsaFixture api) : IClassFixture<ShortLi
         var dossier = await CreateDossierAsync(client, "71-LTA");
         var id = (await CreateDocumentAsync(client, dossier, confidence: "02")).GetProperty("id").GetString()!;
         var scan = PdfSamples.Scan(pixelWidth: 120, color: false, pageInches: 8.27);
-        (await client.PostAsync($"/api/v1/documents/{id}/content", ApiFixture.Bytes(scan, "application/pdf"))).StatusCode.ShouldBe(HttpStatusCode.Created);
+        // A PDF/A made elsewhere (scan=false): not queued for conversion, so the officer signs it.
+        (await client.PostAsync($"/api/v1/documents/{id}/content?scan=false", ApiFixture.Bytes(scan, "application/pdf"))).StatusCode.ShouldBe(HttpStatusCode.Created);
         var sign = await client.PostAsync($"/api/v1/documents/{id}/signatures", ApiFixture.Json("{}"));
         sign.StatusCode.ShouldBe(HttpStatusCode.Created, await sign.Content.ReadAsStringAsync());
         var firstUntil = JsonDocument.Parse(await sign.Content.ReadAsStringAsync()).RootElement.GetProperty("timestampValidUntil").GetDateTimeOffset();

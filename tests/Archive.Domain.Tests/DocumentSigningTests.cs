@@ -35,6 +35,22 @@ public class DocumentSigningTests
     }
 
     [Fact]
+    public void a_person_signing_a_scan_still_being_digitized_is_told_the_archive_signs_the_pdfa_itself_and_may_sign_once_the_job_ended()
+    {
+        var state = WithScan();
+        state = state.Apply(Decide(new QueueDigitization("job-1", 1, Sha('a'), null), state), DocumentDecider.Evolve);
+
+        var refused = Decide(Sign(1, 'a', 'b'), state).Rejection!;
+        refused.Code.ShouldBe(DigitizationRules.InProgress);
+        refused.ReasonVi.ShouldContain("tự ký số bản PDF/A");
+        refused.ReasonEn.ShouldContain("signs the PDF/A with the organization's signature by itself");
+
+        // A job that went to the dead-letter list leaves the decision to the person again.
+        var failed = state.Apply(Decide(new RecordDigitizationFailure("job-1", DigitizationRules.Step, 3, "ocr failed"), state), DocumentDecider.Evolve);
+        Decide(Sign(1, 'a', 'b'), failed).IsAccepted.ShouldBeTrue();
+    }
+
+    [Fact]
     public void a_signed_version_and_a_version_with_a_signed_derivative_are_not_signed_again()
     {
         var state = WithScan();

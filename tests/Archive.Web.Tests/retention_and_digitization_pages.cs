@@ -141,20 +141,7 @@ public class retention_and_digitization_pages(WebFixture web)
     private async Task DeadLetterAsync(string jobId, string error)
     {
         const string owner = "web-test";
-        await using var claim = web.Service<NpgsqlDataSource>().CreateCommand("""
-            update archive_api.digitization_queue set status = 'running', lease_owner = $2, lease_until = now() + interval '5 minutes',
-                   attempts = attempts + 1, updated_at = now()
-             where job_id = $1
-            returning job_id, document_id, source_version, source_sha256, step, attempts, batch
-            """);
-        claim.Parameters.AddWithValue(jobId);
-        claim.Parameters.AddWithValue(owner);
-        WorkItem item;
-        await using (var r = await claim.ExecuteReaderAsync())
-        {
-            (await r.ReadAsync()).ShouldBeTrue();
-            item = new WorkItem(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6));
-        }
+        var item = await Journeys.ClaimJobAsync(web, jobId, owner);
         (await web.Service<DigitizationQueue>().FailAsync(jobId, owner, error, maxAttempts: 1, TimeSpan.Zero, CancellationToken.None))
             .ShouldBe(DigitizationQueue.Statuses.Dead);
         await web.Service<DigitizationProcessor>().RecordDeadLetterAsync(item, error, CancellationToken.None);

@@ -60,6 +60,7 @@ public static class DigitizationRules
     public const string NoSuchJob = "no_such_job";
     public const string Step = "convert";
     public const string SignStep = "sign";
+    public const string InProgress = "digitization_in_progress";
 
     /// <summary>Below this mean word confidence a page is flagged for an officer to look at.</summary>
     public const double LowConfidence = 60;
@@ -136,6 +137,23 @@ public static class DigitizationRules
         if (change.IsRejected) return change;
         return Decision.Accept([reviewed, .. change.Events]);
     }
+
+    /// <summary>The newest job while it has not ended: queued, converting, or converted and awaiting the organization's signature.</summary>
+    public static DigitizationState? Pending(DocumentState state) =>
+        state.Digitizations.LastOrDefault() is { Status: DigitizationStatus.Queued or DigitizationStatus.Converted } job ? job : null;
+
+    /// <summary>
+    /// A person's signature while the scan is being digitized is refused with the reason, not queued: the pipeline signs the
+    /// PDF/A itself when the conversion ends (TT 05/2025 Điều 8: convert first, then sign), so a records officer needs to do
+    /// nothing. Signing the scan instead would add a signed version that is not the archival PDF/A and leave the job's scan
+    /// behind the current version, so the conversion could never be recorded. Once the job has ended (signed or failed),
+    /// a person may sign as usual.
+    /// </summary>
+    public static Decision SignByPerson(SignDocumentContent c, DocumentState state, DecisionContext context) => Pending(state) is { } job
+        ? new Rejection(InProgress,
+            $"Bản quét (phiên bản {job.SourceVersion}) đang được số hóa (OCR, chuyển sang PDF/A); khi chuyển đổi xong, hệ thống tự ký số bản PDF/A bằng chữ ký số của cơ quan. Không cần ký bản quét.",
+            $"The scan (version {job.SourceVersion}) is being digitized (OCR, conversion to PDF/A); when the conversion ends, the archive signs the PDF/A with the organization's signature by itself. The scan need not be signed.")
+        : DocumentSigningRules.Sign(c, state, context);
 
     public static Decision Sign(SignDigitizedContent c, DocumentState state, DecisionContext context)
     {

@@ -28,7 +28,7 @@ public static partial class DocumentDecider
         ConfirmDocumentAccessChange c => AccessAlerts.Confirm(state.AccessAlerts, c.AlertNumber, context),
         RecordDocumentDestruction c => Destroy(c, state, context),
         RecordSignatureVerification c => RecordVerification(c, state, context),
-        SignDocumentContent c => DocumentSigningRules.Sign(c, state, context),
+        SignDocumentContent c => DigitizationRules.SignByPerson(c, state, context),
         RenewDocumentTimestamp c => DocumentSigningRules.Renew(c, state),
         IssueCopy c => DocumentSigningRules.Copy(c, state, context),
         QueueDigitization c => DigitizationRules.Queue(c, state),

@@ -66,7 +66,8 @@ public class client_walkthrough(ApiFixture api) : IClassFixture<ApiFixture>
         var scan = PdfSamples.Scan(pixelWidth: 200, color: true, pageInches: 8.27);
         var upload = new MultipartBody();
         upload.AddOrReplacePart("file", "application/pdf", new MemoryStream(scan), "qd-12.pdf");
-        var content = await archive.Api.V1.Documents[id].Content.PostAsync(upload);
+        // scan=false: a finished PDF the officer signs, not a scan for the digitization line (which signs its own PDF/A).
+        var content = await archive.Api.V1.Documents[id].Content.PostAsync(upload, c => c.QueryParameters.Scan = false);
         content!.Sha256.ShouldBe(Convert.ToHexStringLower(SHA256.HashData(scan)));
         content.FileName.ShouldBe("qd-12.pdf");
         content.Version.ShouldBe(1);

@@ -48,9 +48,11 @@ public static class Records
     }
 
     /// <summary>Uploads a PDF as the document's content; returns the created content's JSON (<c>sha256</c>, …).</summary>
-    public static async Task<JsonElement> UploadPdfAsync(HttpClient client, string documentId, byte[] pdf, string fileName = "scan.pdf")
+    /// <param name="scan">false: a finished file (not queued for digitization even in a digitized record); null: as the record's confidence level says.</param>
+    public static async Task<JsonElement> UploadPdfAsync(HttpClient client, string documentId, byte[] pdf, string fileName = "scan.pdf", bool? scan = null)
     {
-        var r = await client.PostAsync($"/api/v1/documents/{documentId}/content?fileName={fileName}", ApiFixture.Bytes(pdf, "application/pdf"));
+        var r = await client.PostAsync($"/api/v1/documents/{documentId}/content?fileName={fileName}{(scan is { } s ? "&scan=" + (s ? "true" : "false") : "")}",
+            ApiFixture.Bytes(pdf, "application/pdf"));
         r.StatusCode.ShouldBe(HttpStatusCode.Created, await r.Content.ReadAsStringAsync());
         return await r.Content.ReadFromJsonAsync<JsonElement>();
     }

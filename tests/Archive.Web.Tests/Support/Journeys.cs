@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Archive.Api.Features.Digitization;
 using Archive.Api.Features.Records;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -11,7 +13,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Archive.Web.Tests.Support;
 
 /// <summary>Steps several journeys share, taken in the browser as a person would; and API set-up for records a journey starts from.</summary>
-public static class Journeys
+public static partial class Journeys
 {
     private static int _organ = Random.Shared.Next(100, 900);
 
@@ -80,4 +82,80 @@ public static class Journeys
     }
 
     public static Task WaitForSearchAsync(WebFixture web) => WaitForProjectionAsync(web, SearchProjection.ProjectionName);
+
+    /// <summary>
+    /// Takes <paramref name="jobId"/> from the digitization queue as a worker does (workers are off in these tests, so the other
+    /// tests' jobs stay queued): the job is leased to <paramref name="owner"/> and counted as an attempt.
+    /// </summary>
+    public static async Task<WorkItem> ClaimJobAsync(WebFixture web, string jobId, string owner)
+    {
+        await using var claim = web.Service<NpgsqlDataSource>().CreateCommand("""
+            update archive_api.digitization_queue set status = 'running', lease_owner = $2, lease_until = now() + interval '5 minutes',
+                   attempts = attempts + 1, updated_at = now()
+             where job_id = $1
+            returning job_id, document_id, source_version, source_sha256, step, attempts, batch
+            """);
+        claim.Parameters.AddWithValue(jobId);
+        claim.Parameters.AddWithValue(owner);
+        await using var r = await claim.ExecuteReaderAsync();
+        (await r.ReadAsync()).ShouldBeTrue($"job {jobId} is not in the queue");
+        return new WorkItem(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6));
+    }
+
+    /// <summary>What a digitization worker does with the newest job of a document: real OCR, PDF/A and the organization's signature.</summary>
+    public static async Task DigitizeAsync(WebFixture web, string documentId)
+    {
+        await using var find = web.Service<NpgsqlDataSource>().CreateCommand(
+            "select job_id from archive_api.digitization_queue where document_id = $1 order by created_at desc limit 1");
+        find.Parameters.AddWithValue(documentId);
+        var jobId = (string?)await find.ExecuteScalarAsync() ?? throw new InvalidOperationException($"no digitization job for {documentId}");
+        const string owner = "web-test-worker";
+        var item = await ClaimJobAsync(web, jobId, owner);
+        await web.Service<DigitizationProcessor>().RunAsync(item, owner, CancellationToken.None);
+    }
+
+    // Letters only Vietnamese uses (hook above, dot below, breve, horn, đ, ...): a plain acute as in "Communiqué" is English too.
+    [GeneratedRegex("[ảãạăằắẳẵặâầấẩẫậđẻẽẹêềếểễệỉĩịỏõọôồốổỗộơờớởỡợủũụưừứửữựỳỷỹỵ]", RegexOptions.IgnoreCase)]
+    private static partial Regex VietnameseLetter();
+
+    /// <summary>
+    /// The page's own words (headings (h1-h3), table heads, labels, buttons, terms, the menu) that are written in Vietnamese: none is
+    /// expected in English. A regulatory name kept in brackets, e.g. "True copy (sao y)", is a name and is left aside, and so
+    /// are the records' own data (titles, subjects, which keep their language) and the language switch "Tiếng Việt".
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> VietnameseLabelsAsync(IPage page)
+    {
+        var texts = await page.EvaluateAsync<string[]>("""
+            () => Array.from(document.querySelectorAll('h1, h2, h3, th, label, button, dt, summary, header.top nav a, option, legend'))
+              .filter(e => !e.closest('[data-record-text]'))
+              .map(e => Array.from(e.childNodes).filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.textContent).join(' ').trim())
+              .filter(t => t.length > 0)
+            """);
+        return texts.Select(t => Regex.Replace(t, @"\([^)]*\)", "")).Where(t => VietnameseLetter().IsMatch(t)).Distinct().ToList();
+    }
+
+    public static async Task ShouldShowNoVietnameseLabelsAsync(IPage page)
+    {
+        var labels = await VietnameseLabelsAsync(page);
+        labels.ShouldBeEmpty($"{page.Url} shows Vietnamese labels in English: {string.Join(" | ", labels)}");
+    }
+
+    /// <summary>Drops files onto an element as a person dragging them from a folder does (a drop event carrying the files).</summary>
+    public static async Task DropFilesAsync(IPage page, string selector, params string[] paths)
+    {
+        var files = paths.Select(p => new
+        {
+            name = Path.GetFileName(p),
+            type = Path.GetExtension(p).ToLowerInvariant() switch { ".pdf" => "application/pdf", ".jpg" => "image/jpeg", _ => "application/octet-stream" },
+            data = Convert.ToBase64String(File.ReadAllBytes(p)),
+        }).ToArray();
+        var transfer = await page.EvaluateHandleAsync("""
+            files => {
+              const dt = new DataTransfer();
+              for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.data), c => c.charCodeAt(0))], f.name, { type: f.type }));
+              return dt;
+            }
+            """, files);
+        await page.Locator(selector).DispatchEventAsync("drop", new Dictionary<string, object> { ["dataTransfer"] = transfer });
+    }
 }

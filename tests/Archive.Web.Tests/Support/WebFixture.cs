@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace Archive.Web.Tests.Support;
@@ -23,14 +24,13 @@ public sealed class WebFixture : DatabaseFixture
     public string BaseUrl { get; private set; } = "";
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
+    /// <summary>The host's log (also appended to the file named by ARCHIVE_WEB_TEST_LOG when set), for failure messages.</summary>
+    public ServerLog Log { get; } = new();
 
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
-            .UseSetting("ConnectionStrings:Archive", ConnectionString)
-            .UseSetting("Archive:DataFolder", DataFolder)
-            .UseSetting("Archive:Jobs:Enabled", "false"));
+        Factory = Host(ConnectionString, DataFolder).WithWebHostBuilder(b => b.ConfigureServices(s => s.AddLogging(l => l.AddProvider(Log))));
         Factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         Factory.StartServer();
         BaseUrl = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
@@ -52,6 +52,14 @@ public sealed class WebFixture : DatabaseFixture
         await base.DisposeAsync();
         try { Directory.Delete(DataFolder, recursive: true); } catch (IOException) { }
     }
+
+    /// <summary>The archive host over <paramref name="connectionString"/>'s database, scheduled jobs off, with <paramref name="settings"/>.</summary>
+    public static WebApplicationFactory<Program> Host(string connectionString, string dataFolder, params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Archive", connectionString).UseSetting("Archive:DataFolder", dataFolder).UseSetting("Archive:Jobs:Enabled", "false");
+            foreach (var (key, value) in settings) b.UseSetting(key, value);
+        });
 
     public T Service<T>() where T : notnull => Factory.Services.GetRequiredService<T>();
 

@@ -118,34 +118,92 @@
     }
   });
 
-  // Drop zones: several scans at once, each uploaded as the next version of the document, with its own progress bar.
-  for (const zone of document.querySelectorAll('.dropzone[data-upload]')) {
-    const input = zone.querySelector('input[type=file]');
+  // One upload with its own progress bar in a zone's list; resolves with the parsed answer (or null) and whether it was stored.
+  function sendFile(zone, url, file) {
     const list = zone.querySelector('.uploads');
-    const upload = (file) => new Promise((resolve) => {
-      const row = document.createElement('li');
-      const bar = document.createElement('progress'); bar.max = 100; bar.value = 0;
-      const label = document.createElement('span'); label.textContent = file.name + ' ';
-      const state = document.createElement('span'); state.className = 'state';
-      row.append(label, bar, state); list.append(row);
+    const row = document.createElement('li');
+    const bar = document.createElement('progress'); bar.max = 100; bar.value = 0;
+    const label = document.createElement('span'); label.className = 'name'; label.textContent = file.name + ' ';
+    const state = document.createElement('span'); state.className = 'state';
+    row.dataset.file = file.name;
+    row.append(label, bar, state); list.append(row);
+    const done = new Promise((resolve) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', zone.dataset.upload + (zone.dataset.upload.includes('?') ? '&' : '?') + 'fileName=' + encodeURIComponent(file.name) + '&scan=true');
+      // A dossier's scan zone says its files are scans; a document's own zone leaves it to the record's confidence level.
+      xhr.open('POST', url + (url.includes('?') ? '&' : '?') + 'fileName=' + encodeURIComponent(file.name) + (zone.dataset.scan !== undefined ? '&scan=true' : ''));
       xhr.setRequestHeader('RequestVerificationToken', token(zone.closest('section') || document));
       xhr.setRequestHeader('Accept-Language', en ? 'en' : 'vi');
       xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
       xhr.upload.onprogress = (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); };
       xhr.onload = () => {
         let json = null; try { json = JSON.parse(xhr.responseText); } catch { }
-        if (xhr.status >= 200 && xhr.status < 300) { bar.value = 100; state.textContent = en ? ' uploaded' : ' đã tải lên'; row.className = 'ok'; }
+        const ok = xhr.status >= 200 && xhr.status < 300;
+        if (ok) { bar.value = 100; state.textContent = en ? ' uploaded' : ' đã tải lên'; row.className = 'ok'; }
         else { state.textContent = ' ' + (pick(json, 'detail') || pick(json, 'title') || ('HTTP ' + xhr.status)); row.className = 'failed'; }
-        resolve(xhr.status >= 200 && xhr.status < 300);
+        resolve({ ok, json });
       };
-      xhr.onerror = () => { state.textContent = en ? ' failed' : ' lỗi'; row.className = 'failed'; resolve(false); };
+      xhr.onerror = () => { state.textContent = en ? ' failed' : ' lỗi'; row.className = 'failed'; resolve({ ok: false, json: null }); };
       xhr.send(file);
     });
+    return { row, state, done };
+  }
+
+  // A document's upload zone: one file, sent as the document's next version when the person clicks the button (several
+  // files dropped here are refused with the way to make one document each: the dossier page's zone).
+  for (const zone of document.querySelectorAll('.dropzone[data-upload]:not([data-create])')) {
+    const input = zone.querySelector('input[type=file]');
+    const start = zone.querySelector('.upload-start');
+    const list = zone.querySelector('.uploads');
+    let chosen = null;
+    const choose = (files) => {
+      list.querySelectorAll('li.refused').forEach(li => li.remove());
+      if (files.length > 1) {
+        const li = document.createElement('li'); li.className = 'failed refused'; li.textContent = zone.dataset.tooMany || '';
+        list.append(li); chosen = null; start.disabled = true; return;
+      }
+      chosen = files[0] || null;
+      start.disabled = !chosen;
+    };
+    zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('over'); });
+    zone.addEventListener('dragleave', () => zone.classList.remove('over'));
+    zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); choose(Array.from(e.dataTransfer.files)); });
+    input.addEventListener('change', () => choose(Array.from(input.files)));
+    start.addEventListener('click', async () => {
+      if (!chosen) return;
+      start.disabled = true;
+      const { done } = sendFile(zone, zone.dataset.upload, chosen);
+      const { ok } = await done;
+      zone.dataset.done = ok ? 'ok' : 'failed';
+      if (ok && zone.dataset.reload !== undefined) window.location.reload(); else start.disabled = false;
+    });
+  }
+
+  // A dossier's scan zone: several scans dropped at once become one document each (fields shared from the form beside the
+  // zone, the subject from the file name until the officer corrects it), each created, then its scan sent, with its progress.
+  for (const zone of document.querySelectorAll('.dropzone[data-create]')) {
+    const form = document.getElementById(zone.dataset.form);
+    const input = zone.querySelector('input[type=file]');
     const run = async (files) => {
+      clear(form);
+      zone.dataset.done = '';
       let ok = true;
-      for (const f of files) ok = (await upload(f)) && ok;
+      for (const file of files) {
+        const fields = Object.assign(body(form), { subject: file.name.replace(/\.[^.]+$/, '').replace(/[_]+/g, ' ') });
+        const res = await fetch(zone.dataset.create, {
+          method: 'POST', credentials: 'same-origin', body: JSON.stringify(fields),
+          headers: { 'RequestVerificationToken': token(form), 'Accept-Language': en ? 'en' : 'vi', 'Accept': 'application/json', 'Content-Type': 'application/json' },
+        });
+        const json = (res.headers.get('Content-Type') || '').includes('json') ? await res.json() : null;
+        if (!res.ok) {
+          // The shared fields are wrong for every file: say so beside them and stop.
+          showProblem(form, json, res.status); ok = false; break;
+        }
+        const sent = sendFile(zone, fill(zone.dataset.upload, json), file);
+        const link = document.createElement('a'); link.href = fill(zone.dataset.link, json); link.textContent = (json.filings && json.filings[0] && json.filings[0].documentCode) || json.id;
+        sent.row.dataset.document = json.id;
+        sent.row.append(' ', link);
+        ok = (await sent.done).ok && ok;
+      }
       zone.dataset.done = ok ? 'ok' : 'failed';
       if (ok && zone.dataset.reload !== undefined) window.location.reload();
     };
@@ -153,6 +211,18 @@
     zone.addEventListener('dragleave', () => zone.classList.remove('over'));
     zone.addEventListener('drop', (e) => { e.preventDefault(); zone.classList.remove('over'); run(Array.from(e.dataTransfer.files)); });
     input.addEventListener('change', () => run(Array.from(input.files)));
+  }
+
+  // While a scan is being digitized the page asks for its status and reloads itself when it changes (converted, signed, failed).
+  for (const watch of document.querySelectorAll('[data-watch]')) {
+    const tick = async () => {
+      try {
+        const r = await fetch(watch.dataset.watch, { headers: { 'Accept': 'application/json' }, credentials: 'same-origin' });
+        if (r.ok) { const json = await r.json(); if (json.status !== watch.dataset.status) { window.location.reload(); return; } }
+      } catch { }
+      setTimeout(tick, 2000);
+    };
+    setTimeout(tick, 2000);
   }
 
   // Tables filled from an API list (lists whose query lives in the API feature): data-source and a template row.
