@@ -114,7 +114,7 @@ public static class DigitizationReports
         return (Math.Round(perHour, 1), remaining <= 0 ? l : now.AddHours(remaining / perHour));
     }
 
-    /// <summary>Warnings of every content version of the batch's documents the caller may read, from each document's own events.</summary>
+    /// <summary>Warnings on the kept file of each of the batch's documents the caller may read, from each document's own events.</summary>
     public static async Task<IReadOnlyList<BatchWarning>> WarningsAsync(RecordsRepository repo, HttpContext http, string batch, CancellationToken ct)
     {
         var ids = new List<string>();
@@ -131,9 +131,12 @@ public static class DigitizationReports
         var docs = await repo.LoadManyAsync(ids, DocumentState.Initial, DocumentDecider.Evolve, ct);
         var visible = docs.Select(d => d.State).Where(d => d.Status == DocumentStatus.Registered && RecordsHttp.MayRead(http.User, d.Metadata?.AccessMode)).ToList();
         var filings = await repo.FilingsOfAsync(visible.Select(d => d.DocumentId).ToList(), ct);
-        return visible.SelectMany(d => d.Contents.SelectMany(c => c.Warnings.Select(w => new BatchWarning(d.DocumentId,
-                filings.GetValueOrDefault(d.DocumentId)?.FirstOrDefault()?.DocumentCode, Title(d.Metadata!), c.Version, w.Code, w.MessageVi, w.MessageEn))))
-            .ToList();
+        // The file that is kept is what is judged: the PDF/A once converted (its checks include the OCR's page warnings), the upload until then.
+        return visible.SelectMany(d => (d.Contents.FirstOrDefault(c => c.Version == d.Digitizations.LastOrDefault(j => j.ConvertedVersion is not null)?.ConvertedVersion)
+                ?? d.CurrentContent) is { } c
+                ? c.Warnings.Select(w => new BatchWarning(d.DocumentId, filings.GetValueOrDefault(d.DocumentId)?.FirstOrDefault()?.DocumentCode, Title(d.Metadata!),
+                    c.Version, w.Code, w.MessageVi, w.MessageEn))
+                : []).ToList();
     }
 
     /// <summary>Dead letters the caller may read, each named by its document's code and title.</summary>
