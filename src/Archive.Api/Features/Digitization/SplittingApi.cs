@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Archive.Api.Features.Documents;
 using Archive.Api.Features.Records;
 using Archive.Api.Features.Holds;
@@ -54,7 +53,7 @@ public static class SplittingApi
     public static IEndpointRouteBuilder MapSplitting(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/documents/{id}/split", async Task<IResult> (string id, SplitRequest body, HttpContext http, RecordsRepository repo,
-            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, NpgsqlDataSource db, TimeProvider clock,
+            IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, NpgsqlDataSource db, OcrEngine tools, TimeProvider clock,
             CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
@@ -85,7 +84,12 @@ public static class SplittingApi
                 foreach (var p in parts)
                 {
                     var output = Path.Combine(work, $"{p.FirstPage}-{p.LastPage}.pdf");
-                    var (code, error) = await QpdfAsync(["--warning-exit-0", source, "--pages", source, $"{p.FirstPage}-{p.LastPage}", "--", output], ct);
+                    int code;
+                    string error;
+                    try { (code, error) = await tools.RunAsync("qpdf", ["--warning-exit-0", source, "--pages", source, $"{p.FirstPage}-{p.LastPage}", "--", output],
+                        new Dictionary<string, string>(), TimeSpan.FromMinutes(2), ct); }
+                    catch (OcrFailedException e) { (code, error) = (-1, e.Message); } // qpdf overran its time and was stopped
+                    error = error.Trim() is { Length: > 300 } tooLong ? tooLong[..300] : error.Trim();
                     if (code != 0)
                         return ApiProblems.Result(422, ApiProblems.TitleFor(422), new Text($"Không cắt được các trang {p.FirstPage}-{p.LastPage} ({error}).",
                             $"The pages {p.FirstPage}-{p.LastPage} could not be cut ({error})."), "split-failed");
@@ -202,16 +206,4 @@ public static class SplittingApi
 
     private static FieldError BadRanges(string field, string? value) =>
         new(field, "invalid", $"\"{value}\" không phải khoảng trang (ví dụ 1-3, 4, 5-9).", $"\"{value}\" is not a page range (e.g. 1-3, 4, 5-9).");
-
-    private static async Task<(int Code, string Error)> QpdfAsync(IReadOnlyList<string> args, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("qpdf") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.StandardOutput.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        var error = (await stderr).Trim();
-        return (p.ExitCode, error.Length > 300 ? error[..300] : error);
-    }
 }
