@@ -16,6 +16,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
     ["shred"] = ShredSuite.RunAsync,
     ["web"] = WebSuite.RunAsync,
     ["digitize"] = DigitizeSuite.RunAsync,
+    ["digitize-metadata"] = _ => MetadataPrecision.MeasureAsync(),
     ["fuzz"] = FuzzSuite.RunAsync,
 };
 

@@ -82,6 +82,7 @@ app.MapAudit();
 app.MapSignatures();
 await app.MapArchiveWebAsync();
 app.MapDigitization();
+app.MapDigitizationAtScale();
 app.Run();
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>

@@ -53,4 +53,26 @@ public class MetadataProposalTests
         Fields("Hà Nội, ngày 31 tháng 2 năm 2019").ContainsKey("issuedDate").ShouldBeFalse();
         Fields("một trang không có bố cục văn bản hành chính").ShouldBeEmpty();
     }
+
+    [Fact]
+    public void a_misread_national_motto_is_cut_from_the_issuer_and_a_subject_of_three_lines_is_read_whole()
+    {
+        // As tesseract read the Tây Ninh plan (seed 003) rendered at 200 dpi: "GỘNG" for "CỘNG", the subject over three lines.
+        var f = Fields("""
+            ỦY BAN NHÂN DÂN GỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+            TỈNH TÂY NINH Độc lập - Tự do - Hạnh phúc
+
+            Số: 1644/KH-UBND Tây Ninh, ngày 07 tháng 8 năm 2019
+
+            KẾ HOẠCH
+
+            Triển khai thực hiện Đề án Phát triển công nghệ thông tin tỉnh Lào Cai,
+            giai đoạn 2017-2020 và năm 2017 trong các cơ
+            quan nhà nước
+
+            Căn cứ Quyết định số 153/QĐ-TTg ngày 30/01/2018 của Thủ tướng Chính phủ;
+            """);
+        f["issuer"].Value.ShouldBe("ỦY BAN NHÂN DÂN TỈNH TÂY NINH");
+        f["subject"].Value.ShouldBe("Triển khai thực hiện Đề án Phát triển công nghệ thông tin tỉnh Lào Cai, giai đoạn 2017-2020 và năm 2017 trong các cơ quan nhà nước");
+    }
 }

@@ -16,7 +16,12 @@ public static class ScanMaker
     /// <summary>A one-page colour JPEG scan (JFIF density = <paramref name="dpi"/>) of <paramref name="paragraphs"/>.</summary>
     public static byte[] Jpeg(IEnumerable<string> paragraphs, int dpi = 200, double fontSize = 12, double pageHeightInches = 11.69)
     {
-        var pdf = Pdf(paragraphs, fontSize, pageHeightInches);
+        return JpegOf(Pdf(paragraphs, fontSize, pageHeightInches), dpi);
+    }
+
+    /// <summary>The first page of <paramref name="pdf"/> as a scanner gives it: a colour JPEG at <paramref name="dpi"/> (pdftoppm, quality 85).</summary>
+    public static byte[] JpegOf(byte[] pdf, int dpi = 200)
+    {
         var dir = Directory.CreateTempSubdirectory("scan-");
         try
         {

@@ -93,6 +93,9 @@ public class retention_and_digitization_pages(WebFixture web)
         await Expect(row.Locator(".signed")).ToHaveTextAsync("0");
         var letter = officer.Locator($"#dead-letters tr[data-job='{job}']");
         await Expect(letter.Locator(".error-text")).ToHaveTextAsync(error);
+        // Named as an officer looks for it: the document code and title, not only the id.
+        await Expect(letter.Locator(".document-code")).ToHaveTextAsync($"{dossier}.0000001");
+        await Expect(letter.Locator(".document-title")).ToHaveTextAsync("Quyết định 12/QĐ-UBND: Quyết định về việc số hóa tài liệu lưu trữ");
         await WebFixture.ScreenshotAsync(officer, "digitization");
         await officer.GotoAsync("/documents/" + document);
         await Expect(officer.Locator("#digitization-status")).ToHaveTextAsync("Lỗi");

@@ -123,6 +123,7 @@ public static class DigitizeSuite
         Report.Figure("digitize_workers_2_over_1", two / one, "x");
         Report.Figure("digitize_lai_chau_machine_days", days, "days");
         Report.Figure("digitize_search_recall", recall, "ratio");
+        await MetadataPrecision.MeasureAsync();
         try { Directory.Delete(data, true); } catch (IOException) { }
     }
 

@@ -12,7 +12,7 @@ public static class IngestCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var folder = new Argument<DirectoryInfo>("folder") { Description = "Folder holding the scans the sheet names" };
-        var sheet = new Option<FileInfo>("--sheet") { Description = "Delivery sheet (CSV, UTF-8)", Required = true };
+        var sheet = new Option<FileInfo>("--sheet") { Description = "Delivery sheet: CSV (UTF-8) or .xlsx, one row per document (column file) or per dossier (column files)", Required = true };
         var apiUrl = new Option<string>("--api") { Description = "Archive API base URL", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var keyFile = new Option<FileInfo>("--api-key-file") { Description = "File holding the API key (records officer)", Required = true };
         var batch = new Option<string?>("--batch") { Description = "Batch name (default: the sheet's file name)" };
@@ -44,7 +44,7 @@ public static class IngestCommand
             foreach (var e in s.SheetErrors) await output.WriteLineAsync(e.ToString());
             return 1;
         }
-        await output.WriteLineAsync($"rows {s.Rows}, stored {s.Stored}, skipped {s.Skipped}, failed {s.Failed}");
+        await output.WriteLineAsync($"rows {s.Rows}, stored {s.Stored}, skipped {s.Skipped}, failed {s.Failed}, warnings {s.Warnings.Count}");
         return s.Failed > 0 ? 1 : 0;
     }
 }

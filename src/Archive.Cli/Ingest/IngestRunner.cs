@@ -10,9 +10,19 @@ namespace Archive.Cli.Ingest;
 /// <summary>One line of the ingest report (JSON lines): what happened to a row.</summary>
 /// <summary>One row's outcome; <c>Warnings</c> are the archive's codes for the stored file (e.g. <c>page_count_mismatch</c>: the sheet's page count is not the file's).</summary>
 public sealed record IngestReportLine(int Row, string Key, string File, string Sha256, string Status, string? DocumentId, string? JobId, string? Error,
-    IReadOnlyList<string>? Warnings = null);
+    IReadOnlyList<string>? Warnings = null, int? Pages = null);
 
-public sealed record IngestSummary(int Rows, int Stored, int Skipped, int Failed, IReadOnlyList<SheetError> SheetErrors);
+public sealed record IngestSummary(int Rows, int Stored, int Skipped, int Failed, IReadOnlyList<SheetError> SheetErrors)
+{
+    /// <summary>The checks of the sheet against the files, for the whole batch (also the report's last line).</summary>
+    public IReadOnlyList<BatchCheck> Warnings { get; init; } = [];
+}
+
+/// <summary>One warning of a batch: an extra file, a page count differing from the sheet, or a check the archive made on a stored file.</summary>
+public sealed record BatchCheck(int? Row, string File, string Code, string MessageVi, string MessageEn);
+
+/// <summary>The report's last line: what the run did and the batch's warnings.</summary>
+public sealed record IngestBatchReport(string Batch, string Kind, int Rows, int Stored, int Skipped, int Failed, IReadOnlyList<BatchCheck> Warnings);
 
 /// <summary>
 /// Loads a validated sheet through the archive's API: for each row, the document (POST /documents) then its scan
@@ -41,6 +51,7 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
         var extra = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f))
             .Where(f => f != Path.GetFileName(sheet) && Path.GetFullPath(Path.Combine(folder, f)) != Path.GetFullPath(reportPath))
             .Except(rows.Select(r => r.File)).ToList();
+        var checks = extra.Select(f => new BatchCheck(null, f, "file_not_in_sheet", "Tệp không có trong bảng kê.", "The file is not in the sheet.")).ToList();
         foreach (var f in extra) await progress.WriteLineAsync($"cảnh báo/warning: tệp không có trong bảng kê / file not in the sheet: {f}");
 
         int stored = 0, skipped = 0, failed = 0;
@@ -59,9 +70,9 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
             {
                 try
                 {
-                    var (id, job, warnings) = await StoreAsync(row, bytes, sha, batch, ct);
+                    var (id, job, warnings, filePages) = await StoreAsync(row, bytes, sha, batch, ct);
                     stored++;
-                    line = new IngestReportLine(row.Row, row.Key, row.File, sha, "stored", id, job, null, warnings);
+                    line = new IngestReportLine(row.Row, row.Key, row.File, sha, "stored", id, job, null, warnings, filePages);
                 }
                 catch (IngestRowException e)
                 {
@@ -78,10 +89,48 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
                 $"{rate:0.0} trang/s (pages/s), còn/left {left:hh\\:mm\\:ss} — dòng/row {row.Row} {line.Status}" +
                 (line.Warnings is { Count: > 0 } w ? $" — cảnh báo/warnings: {string.Join(", ", w)}" : ""));
         }
-        return new IngestSummary(rows.Count, stored, skipped, failed, []);
+        checks.AddRange(Checks(rows, ReadReport(reportPath)));
+        var summary = new IngestSummary(rows.Count, stored, skipped, failed, []) { Warnings = checks };
+        await report.WriteLineAsync(JsonSerializer.Serialize(new IngestBatchReport(batch, "batch", rows.Count, stored, skipped, failed, checks), Json));
+        await report.FlushAsync(ct);
+        foreach (var c in checks.Where(c => c.Code != "file_not_in_sheet"))
+            await progress.WriteLineAsync($"cảnh báo/warning: {(c.Row is { } r ? $"dòng/row {r}, " : "")}{c.File}: {c.Code} — {c.MessageVi} / {c.MessageEn}");
+        return summary;
     }
 
-    private async Task<(string Id, string? Job, IReadOnlyList<string> Warnings)> StoreAsync(IngestRow row, byte[] bytes, string sha, string batch, CancellationToken ct)
+    /// <summary>
+    /// The batch's warnings from what the archive said of each stored file (its codes, e.g. a page count that differs from the
+    /// sheet's) and, for a row per dossier, the pages of its files against the row's declared total.
+    /// </summary>
+    private static IEnumerable<BatchCheck> Checks(IReadOnlyList<IngestRow> rows, IReadOnlyDictionary<string, IngestReportLine> done)
+    {
+        foreach (var row in rows)
+            if (done.TryGetValue(row.Key, out var line))
+                foreach (var code in line.Warnings ?? [])
+                    yield return new BatchCheck(row.Row, row.File, code, Messages.GetValueOrDefault(code).Vi ?? code, Messages.GetValueOrDefault(code).En ?? code);
+        foreach (var group in rows.Where(r => r.Group is not null && r.GroupPages is not null).GroupBy(r => r.Group!))
+        {
+            var lines = group.Select(r => done.GetValueOrDefault(r.Key)).ToList();
+            if (lines.Any(l => l?.Pages is null)) continue; // not all stored, or an older report without pages
+            var pages = lines.Sum(l => l!.Pages!.Value);
+            var declared = group.First().GroupPages!.Value;
+            if (pages != declared)
+                yield return new BatchCheck(group.First().Row, string.Join("; ", group.Select(r => r.File)), "page_count_mismatch",
+                    $"Các tệp của hồ sơ có {pages} trang nhưng bảng kê khai {declared} trang.", $"The dossier's files have {pages} page(s) but the sheet declares {declared}.");
+        }
+    }
+
+    private static readonly Dictionary<string, (string? Vi, string? En)> Messages = new()
+    {
+        ["page_count_mismatch"] = ("Số trang của tệp khác số trang khai trong bảng kê.", "The file's page count differs from the sheet's."),
+        ["dpi_too_low"] = ("Độ phân giải thấp hơn quy định cho loại tài liệu.", "The resolution is below the rule for the document's kind."),
+        ["not_colour"] = ("Ảnh quét không phải ảnh màu.", "The scan is not in colour."),
+        ["not_pdfa"] = ("Tệp không khai báo chuẩn PDF/A (bản PDF/A sẽ được tạo khi số hóa).", "The file does not claim PDF/A (digitization makes the PDF/A)."),
+        ["not_pdf"] = ("Tệp không phải PDF (bản PDF/A sẽ được tạo khi số hóa).", "The file is not a PDF (digitization makes the PDF/A)."),
+        ["dpi_unknown"] = ("Không xác định được độ phân giải ảnh quét.", "The scan resolution is unknown."),
+    };
+
+    private async Task<(string Id, string? Job, IReadOnlyList<string> Warnings, int? Pages)> StoreAsync(IngestRow row, byte[] bytes, string sha, string batch, CancellationToken ct)
     {
         var key = $"ingest:{batch}:{row.Key}:{sha[..16]}";
         var m = row.Metadata;
@@ -113,7 +162,9 @@ public sealed class IngestRunner(HttpClient api, TextWriter progress)
         // The archive checks the file (its one PDF parser): page count against the sheet's, resolution, colour.
         var warnings = added.TryGetProperty("warnings", out var w) && w.ValueKind == JsonValueKind.Array
             ? w.EnumerateArray().Select(x => x.GetProperty("code").GetString()!).ToList() : [];
-        return (id, job, warnings);
+        var pages = added.TryGetProperty("pdfPageCount", out var n) && n.ValueKind == JsonValueKind.Number ? n.GetInt32()
+            : added.TryGetProperty("mediaType", out var t) && t.GetString() is "image/jpeg" or "image/png" ? 1 : (int?)null;
+        return (id, job, warnings, pages);
     }
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

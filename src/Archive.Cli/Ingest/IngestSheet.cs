@@ -5,8 +5,9 @@ using Archive.Domain.Documents;
 
 namespace Archive.Cli.Ingest;
 
-/// <summary>One document of a delivery sheet, with its scan file.</summary>
-public sealed record IngestRow(int Row, string Key, string DossierCode, string File, DocumentMetadata Metadata);
+/// <summary>One document of a delivery sheet, with its scan file. A file of a per-dossier row names the row's key as its
+/// <paramref name="Group"/> and the pages the row declares for all its files (<paramref name="GroupPages"/>).</summary>
+public sealed record IngestRow(int Row, string Key, string DossierCode, string File, DocumentMetadata Metadata, string? Group = null, int? GroupPages = null);
 
 /// <summary>A problem with one cell of the sheet (row 1 is the header), reason in Vietnamese and English.</summary>
 public sealed record SheetError(int Row, string Field, string MessageVi, string MessageEn)
@@ -15,8 +16,11 @@ public sealed record SheetError(int Row, string Field, string MessageVi, string 
 }
 
 /// <summary>
-/// The delivery sheet (bảng kê giao nộp) of <c>archive ingest</c>: CSV, UTF-8, one row per document with the TT 05/2025 fields
-/// and the scan file it names. Columns (header names, any order): <c>key</c> (the row's idempotency key, default its file),
+/// The delivery sheet (bảng kê giao nộp) of <c>archive ingest</c>: CSV (UTF-8) or .xlsx (first worksheet), one row per document
+/// with the TT 05/2025 fields and the scan file it names, or one row per dossier with its files: a <c>files</c> column instead
+/// of <c>file</c> lists them (separated by <c>;</c> or line breaks; a folder stands for every file in it, in name order), each
+/// file becomes a document described by the row (subject followed by the file's name) and the row's <c>page_count</c> is the
+/// total of its files. Columns (header names, any order): <c>key</c> (the row's idempotency key, default its file),
 /// <c>dossier_code</c>, <c>file</c>, <c>type_code</c>, <c>code_number</c>, <c>code_notation</c>, <c>issued_date</c>
 /// (yyyy-mm-dd or dd/mm/yyyy), <c>issuer</c>, <c>subject</c>, <c>page_count</c>, <c>access_mode</c> (default 01),
 /// <c>confidence_level</c> (default 02, digitized), <c>language</c> (default 01), <c>signer_position</c>, <c>signer_name</c>,
@@ -29,10 +33,17 @@ public static class IngestSheet
     public static (IReadOnlyList<IngestRow> Rows, IReadOnlyList<SheetError> Errors) Read(string path, string folder)
     {
         var errors = new List<SheetError>();
-        var records = ParseCsv(File.ReadAllText(path, Encoding.UTF8));
+        List<List<string>> records;
+        try { records = Path.GetExtension(path).Equals(".xlsx", StringComparison.OrdinalIgnoreCase) ? XlsxSheet.Read(path) : ParseCsv(File.ReadAllText(path, Encoding.UTF8)); }
+        catch (Exception e) when (e is InvalidDataException or System.IO.FileFormatException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException
+            or System.Xml.XmlException)
+        {
+            return ([], [new(1, "sheet", $"Không đọc được bảng kê .xlsx ({e.Message}).", $"The .xlsx sheet cannot be read ({e.Message}).")]);
+        }
         if (records.Count == 0) return ([], [new(1, "header", "Bảng kê trống.", "The sheet is empty.")]);
         var header = records[0].Select(h => h.Trim().ToLowerInvariant()).ToList();
-        foreach (var missing in Required.Where(r => !header.Contains(r)))
+        var perDossier = header.Contains("files") && !header.Contains("file");
+        foreach (var missing in Required.Select(r => perDossier && r == "file" ? "files" : r).Where(r => !header.Contains(r)))
             errors.Add(new(1, missing, $"Thiếu cột {missing}.", $"Column {missing} is missing."));
         if (errors.Count > 0) return ([], errors);
         var rows = new List<IngestRow>();
@@ -44,7 +55,7 @@ public static class IngestSheet
             if (cells.All(string.IsNullOrWhiteSpace)) continue;
             string? Cell(string name) { var c = header.IndexOf(name); return c >= 0 && c < cells.Count && !string.IsNullOrWhiteSpace(cells[c]) ? cells[c].Trim() : null; }
             var rowErrors = new List<SheetError>();
-            foreach (var r in Required.Where(r => Cell(r) is null))
+            foreach (var r in Required.Select(r => perDossier && r == "file" ? "files" : r).Where(r => Cell(r) is null))
                 rowErrors.Add(new(rowNumber, r, $"Trường {r} là bắt buộc.", $"{r} is required."));
             DateOnly date = default;
             if (Cell("issued_date") is { } d && !DateOnly.TryParseExact(d, ["yyyy-MM-dd", "dd/MM/yyyy", "d/M/yyyy"], CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
@@ -55,16 +66,29 @@ public static class IngestSheet
                 if (int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0) pages = n;
                 else rowErrors.Add(new(rowNumber, "page_count", $"Số trang \"{p}\" phải là số nguyên dương.", $"Page count \"{p}\" must be a positive whole number."));
             }
-            var file = Cell("file");
-            if (file is not null)
+            var file = perDossier ? null : Cell("file");
+            if (file is not null) CheckFile(file, "file");
+            var files = new List<string>();
+            if (perDossier && Cell("files") is { } list)
+                foreach (var entry in list.Split([';', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    var full = Path.GetFullPath(Path.Combine(folder, entry));
+                    if (Inside(full) && Directory.Exists(full))
+                        files.AddRange(Directory.EnumerateFiles(full).Select(f => Path.GetRelativePath(folder, f)).Order(StringComparer.Ordinal));
+                    else if (CheckFile(entry, "files")) files.Add(entry);
+                }
+            bool Inside(string full) => full.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            bool CheckFile(string name, string field)
             {
-                var full = Path.GetFullPath(Path.Combine(folder, file));
-                if (!full.StartsWith(Path.GetFullPath(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
-                    rowErrors.Add(new(rowNumber, "file", $"Tệp \"{file}\" nằm ngoài thư mục giao nộp.", $"File \"{file}\" is outside the delivery folder."));
+                var full = Path.GetFullPath(Path.Combine(folder, name));
+                if (!Inside(full))
+                    rowErrors.Add(new(rowNumber, field, $"Tệp \"{name}\" nằm ngoài thư mục giao nộp.", $"File \"{name}\" is outside the delivery folder."));
                 else if (!System.IO.File.Exists(full))
-                    rowErrors.Add(new(rowNumber, "file", $"Không có tệp \"{file}\" trong thư mục.", $"File \"{file}\" is not in the folder."));
+                    rowErrors.Add(new(rowNumber, field, $"Không có tệp \"{name}\" trong thư mục.", $"File \"{name}\" is not in the folder."));
+                else return true;
+                return false;
             }
-            var key = Cell("key") ?? file ?? $"row-{rowNumber}";
+            var key = Cell("key") ?? file ?? (perDossier ? Cell("dossier_code") : null) ?? $"row-{rowNumber}";
             if (keys.TryGetValue(key, out var first))
                 rowErrors.Add(new(rowNumber, "key", $"Khóa \"{key}\" trùng với dòng {first}.", $"Key \"{key}\" repeats row {first}."));
             else keys[key] = rowNumber;
@@ -81,10 +105,23 @@ public static class IngestSheet
                 if (!rowErrors.Any(x => x.Field == Column(e.Field)) && (retention is not null || e.Field != "retentionCode"))
                     rowErrors.Add(new(rowNumber, Column(e.Field), e.MessageVi, e.MessageEn));
             errors.AddRange(rowErrors);
-            if (rowErrors.Count == 0)
-                rows.Add(new IngestRow(rowNumber, key, Cell("dossier_code")!, file!, retention is null ? metadata with { RetentionCode = "" } : metadata));
+            if (rowErrors.Count > 0) continue;
+            if (retention is null) metadata = metadata with { RetentionCode = "" };
+            if (!perDossier) rows.Add(new IngestRow(rowNumber, key, Cell("dossier_code")!, file!, metadata));
+            else
+                foreach (var f in files)
+                    rows.Add(new IngestRow(rowNumber, $"{key}/{f}", Cell("dossier_code")!, f, metadata with
+                    {
+                        PageCount = null, Subject = Subject(metadata.Subject, Path.GetFileNameWithoutExtension(f)),
+                    }, key, pages));
         }
         return (rows, errors);
+    }
+
+    private static string Subject(string subject, string file)
+    {
+        var suffix = $" – {file}";
+        return (subject.Length + suffix.Length > 500 ? subject[..(500 - suffix.Length)] : subject) + suffix;
     }
 
     /// <summary>The sheet's column for a domain field name (typeCode → type_code).</summary>

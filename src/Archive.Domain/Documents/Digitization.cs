@@ -20,7 +20,8 @@ public sealed record DigitizationState(string JobId, DigitizationStatus Status, 
 
 /// <summary>A scan of a digitized (02) or mixed (03) record was queued for OCR, PDF/A conversion and signature.</summary>
 [EventType("document.digitization.queued.v1")]
-public sealed record DigitizationQueued(string DocumentId, string JobId, int SourceVersion, string SourceSha256, string? Batch) : IDomainEvent;
+/// <param name="Pages">Pages received (the scan's PDF page count, 1 for a JPEG or PNG; null when unknown): progress reports count them.</param>
+public sealed record DigitizationQueued(string DocumentId, string JobId, int SourceVersion, string SourceSha256, string? Batch, int? Pages = null) : IDomainEvent;
 
 /// <summary>
 /// The scan became a PDF/A with a text layer (content version <paramref name="Version"/>, added by the event before it).
@@ -92,7 +93,8 @@ public static class DigitizationRules
         var content = state.Contents.FirstOrDefault(x => x.Version == c.SourceVersion);
         if (content is null || content.Sha256 != c.SourceSha256)
             return Rejections.NotFound($"phiên bản nội dung {c.SourceVersion}", $"content version {c.SourceVersion}");
-        return Decision.Accept(new DigitizationQueued(state.DocumentId, c.JobId, c.SourceVersion, c.SourceSha256, c.Batch));
+        return Decision.Accept(new DigitizationQueued(state.DocumentId, c.JobId, c.SourceVersion, c.SourceSha256, c.Batch,
+            content.PdfPageCount ?? (content.MediaType is "image/jpeg" or "image/png" ? 1 : null)));
     }
 
     /// <summary>

@@ -37,6 +37,7 @@ public static partial class DocumentDecider
         RecordDigitizationFailure c => DigitizationRules.Fail(c, state),
         RetryDigitization c => DigitizationRetry.Decide(c, state, context),
         ReviewMetadataProposal c => DigitizationRules.Review(c, state, context),
+        SplitScan c => DocumentSplitting.Split(c, state, context),
         _ => throw new ArgumentOutOfRangeException(nameof(command)),
     };
 
@@ -115,7 +116,7 @@ public static partial class DocumentDecider
         DocumentMetadataChanged e => state with { Metadata = e.Metadata },
         ContentVersionAdded e => state with
         {
-            Contents = state.Contents.Add(new(e.Version, e.Sha256, e.SizeBytes, e.MediaType, e.FileName, e.Warnings)),
+            Contents = state.Contents.Add(new(e.Version, e.Sha256, e.SizeBytes, e.MediaType, e.FileName, e.Warnings, e.PdfPageCount)),
         },
         DocumentDestroyed e => state with
         {
@@ -129,6 +130,7 @@ public static partial class DocumentDecider
         DocumentSigned or DocumentTimestampRenewed => DocumentSigningRules.Evolve(state, @event),
         DigitizationQueued or DocumentDigitized or DigitizationSigned or DigitizationFailed or DigitizationRetried or DocumentMetadataProposed
             or DocumentMetadataProposalReviewed => DigitizationRules.Evolve(state, @event),
+        DocumentSplit or DocumentSplitFrom => DocumentSplitting.Evolve(state, @event),
         _ => state,
     };
 

@@ -8,7 +8,7 @@ namespace Archive.Domain.Documents;
 public enum DocumentStatus { None, Registered, Destroyed }
 
 public sealed record StoredContent(int Version, string Sha256, long SizeBytes, string MediaType, string FileName,
-    IReadOnlyList<DigitizationWarning> Warnings);
+    IReadOnlyList<DigitizationWarning> Warnings, int? PdfPageCount = null);
 
 /// <summary>
 /// Tài liệu / văn bản (document). Its identity is <see cref="DocumentId"/>, independent of the dossiers it is
@@ -30,6 +30,10 @@ public sealed record DocumentState(
 
     /// <summary>Digitization jobs of uploaded scans (OCR → PDF/A → signature), oldest first.</summary>
     public ImmutableList<DigitizationState> Digitizations { get; init; } = [];
+
+    /// <summary>Tách bộ: the documents split off this document's scans, and (for a split-off document) where its pages came from.</summary>
+    public ImmutableList<DocumentSplit> Splits { get; init; } = [];
+    public DocumentSplitFrom? SplitFrom { get; init; }
 
     public bool IsHeld => !Holds.IsEmpty;
 

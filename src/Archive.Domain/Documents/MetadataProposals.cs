@@ -34,6 +34,10 @@ public static partial class MetadataProposals
     private static partial Regex LetterSubject();
 
     private static readonly string[] Motto = ["CỘNG HÒA", "CỘNG HOÀ", "ĐỘC LẬP", "Độc lập"];
+
+    /// <summary>The national motto as OCR may misread it ("GỘNG HÒA XÃ HỘI CHỦ NGHĨA"): cut from the word before "XÃ HỘI CHỦ NGHĨA".</summary>
+    [GeneratedRegex(@"(?:\S+\s+)?(?:H\S{1,3}\s+)?X[AÃÀ]\s+H\S{1,2}I\s+CH\S{1,2}\s+NGH.*$|\S*\s*[ĐD][ộôO]c\s+l[ậaâ]p\s*-.*$", RegexOptions.IgnoreCase)]
+    private static partial Regex MottoAsRead();
     private static readonly string[] Positions = ["CHỦ TỊCH", "GIÁM ĐỐC", "TRƯỞNG", "BÍ THƯ", "THỦ TRƯỞNG", "CHÁNH VĂN PHÒNG", "KT.", "TM.", "TL.", "Q."];
 
     public static IReadOnlyList<ProposedField> Propose(string firstPage, double pageConfidence)
@@ -43,6 +47,7 @@ public static partial class MetadataProposals
         void Add(string field, string value, double sure) =>
             fields.Add(new(field, value.Trim(), Math.Round(sure * ocr, 2)));
         var lines = firstPage.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var blocks = Regex.Split(firstPage.Replace("\r", ""), @"\n\s*\n").Select(b => b.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList()).ToList();
 
         var number = NumberNotation().Match(firstPage);
         if (number.Success)
@@ -62,7 +67,7 @@ public static partial class MetadataProposals
         // Issuer: the upper-case lines at the top before the number, without the national motto.
         var numberLine = lines.FindIndex(l => NumberNotation().IsMatch(l));
         var issuer = lines.Take(numberLine < 0 ? Math.Min(4, lines.Count) : numberLine)
-            .Select(l => Motto.Aggregate(l, (s, m) => s.Contains(m, StringComparison.Ordinal) ? s[..s.IndexOf(m, StringComparison.Ordinal)] : s).Trim())
+            .Select(l => MottoAsRead().Replace(Motto.Aggregate(l, (s, m) => s.Contains(m, StringComparison.Ordinal) ? s[..s.IndexOf(m, StringComparison.Ordinal)] : s), "").Trim())
             .Where(l => l.Length > 2 && IsUpper(l)).Take(2).ToList();
         if (issuer.Count > 0) Add("issuer", string.Join(' ', issuer), issuer.Count == 2 ? 0.8 : 0.6);
 
@@ -72,7 +77,13 @@ public static partial class MetadataProposals
             var entry = CodeLists.CodeLists.DocumentTypes.Entries.FirstOrDefault(e => e.NameVi.ToUpper(Vi) == lines[i]);
             if (entry is null) continue;
             Add("typeCode", entry.Code, 0.9);
-            var subject = lines.Skip(i + 1).TakeWhile(l => !IsUpper(l) && !l.StartsWith("Căn cứ", StringComparison.Ordinal)).Take(2).ToList();
+            // The subject is the paragraph after the type line (tesseract ends a paragraph with a blank line), at most 4 lines.
+            var own = blocks.FindIndex(b => b.Contains(lines[i]));
+            var rest = own < 0 ? [] : blocks[own].SkipWhile(l => l != lines[i]).Skip(1).ToList();
+            var paragraph = rest.Count > 0 ? rest : own >= 0 ? blocks.Skip(own + 1).FirstOrDefault(b => b.Count > 0) ?? [] : [];
+            var subject = paragraph.Take(4).TakeWhile(l => !l.StartsWith("Căn cứ", StringComparison.Ordinal)).ToList();
+            if (subject.Count == 0)
+                subject = lines.Skip(i + 1).TakeWhile(l => !IsUpper(l) && !l.StartsWith("Căn cứ", StringComparison.Ordinal)).Take(2).ToList();
             if (subject.Count > 0) Add("subject", string.Join(' ', subject), 0.75);
             break;
         }

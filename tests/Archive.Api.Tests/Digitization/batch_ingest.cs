@@ -4,6 +4,9 @@ using System.Text.Json;
 using Archive.Api.Infrastructure.Auth;
 using Archive.Api.Tests.Support;
 using Archive.Cli.Ingest;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
 using static Archive.Api.Tests.Support.Records;
 
 namespace Archive.Api.Tests.Digitization;
@@ -120,6 +123,114 @@ public class batch_ingest(ApiFixture api) : IClassFixture<ApiFixture>
             .ReadStreamAsync(Archive.Api.Features.Records.RecordsRepository.DocumentStream(lines["p1"].DocumentId!));
         events.Select(e => e.Data).OfType<Archive.Domain.Documents.ContentVersionAdded>().Single().Warnings
             .ShouldContain(x => x.Code == "page_count_mismatch" && x.MessageEn == "The file has 1 page(s) but the document declares 3.");
+    }
+
+    /// <summary>An .xlsx of <paramref name="rows"/> (inline strings; a cell given as a DateOnly is written as Excel writes a date: a day serial in a date style).</summary>
+    private static void WriteXlsx(string path, IEnumerable<object?[]> rows)
+    {
+        using var doc = SpreadsheetDocument.Create(path, SpreadsheetDocumentType.Workbook);
+        var workbook = doc.AddWorkbookPart();
+        workbook.Workbook = new Workbook();
+        var styles = workbook.AddNewPart<WorkbookStylesPart>();
+        styles.Stylesheet = new Stylesheet(
+            new Fonts(new Font()), new Fills(new Fill()), new Borders(new Border()),
+            new CellFormats(new CellFormat(), new CellFormat { NumberFormatId = 14, ApplyNumberFormat = true }));
+        var sheet = workbook.AddNewPart<WorksheetPart>();
+        var data = new SheetData();
+        uint r = 0;
+        foreach (var row in rows)
+        {
+            r++;
+            var x = new Row { RowIndex = r };
+            for (var c = 0; c < row.Length; c++)
+            {
+                var reference = $"{(char)('A' + c)}{r}";
+                switch (row[c])
+                {
+                    case null: break; // an editor leaves empty cells out
+                    case DateOnly d:
+                        x.Append(new Cell { CellReference = reference, StyleIndex = 1, CellValue = new CellValue(d.ToDateTime(TimeOnly.MinValue).ToOADate().ToString(System.Globalization.CultureInfo.InvariantCulture)) });
+                        break;
+                    case int n: x.Append(new Cell { CellReference = reference, CellValue = new CellValue(n) }); break;
+                    default: x.Append(new Cell { CellReference = reference, DataType = CellValues.InlineString, InlineString = new InlineString(new Text(row[c]!.ToString()!)) }); break;
+                }
+            }
+            data.Append(x);
+        }
+        sheet.Worksheet = new Worksheet(data);
+        workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(sheet), SheetId = 1, Name = "Bảng kê" }));
+    }
+
+    private static readonly object?[] XlsxHeader = ["key", "dossier_code", "file", "type_code", "code_number", "code_notation", "issued_date", "issuer", "subject", "page_count"];
+
+    [Fact]
+    public async Task an_xlsx_sheet_is_loaded_like_a_csv_one_and_a_bad_xlsx_sheet_is_refused_whole_with_every_bad_row_named()
+    {
+        var client = await OfficerAsync();
+        var dossier = await CreateDossierAsync(client, "23-NH");
+        var dir = Folder(("a.pdf", PdfSamples.Scan(220, true)), ("b.pdf", PdfSamples.Scan(221, true)));
+        var bad = Path.Combine(dir, "bad.xlsx");
+        WriteXlsx(bad, [XlsxHeader,
+            ["x1", dossier, "a.pdf", "05", "51", "QĐ-UBND", new DateOnly(2019, 7, 23), "UBND tỉnh Lai Châu", "Kế hoạch số hóa", 1],
+            ["x2", dossier, "missing.pdf", "99", "52", "QĐ-UBND", "31/02/2019", "UBND tỉnh Lai Châu", null, 1]]);
+        var before = await api.EventCountAsync();
+        var refused = await new IngestRunner(client, TextWriter.Null).RunAsync(dir, bad, "dot-5", Path.Combine(dir, "bad.jsonl"), CancellationToken.None);
+        refused.SheetErrors.Select(e => (e.Row, e.Field)).ShouldBe([(3, "file"), (3, "issued_date"), (3, "subject"), (3, "type_code")], ignoreOrder: true);
+        (await api.EventCountAsync()).ShouldBe(before);
+
+        var good = Path.Combine(dir, "dossiers.xlsx");
+        WriteXlsx(good, [XlsxHeader,
+            ["x1", dossier, "a.pdf", "05", "51", "QĐ-UBND", new DateOnly(2019, 7, 23), "UBND tỉnh Lai Châu", "Kế hoạch số hóa tài liệu", 1],
+            ["x2", dossier, "b.pdf", "05", "52", "QĐ-UBND", "24/07/2019", "UBND tỉnh Lai Châu", "Báo cáo tiến độ số hóa", 1]]);
+        var report = Path.Combine(dir, "report.jsonl");
+        var summary = await new IngestRunner(client, TextWriter.Null).RunAsync(dir, good, "dot-5", report, CancellationToken.None);
+        summary.Stored.ShouldBe(2);
+        var first = IngestRunner.ReadReport(report)["x1"].DocumentId!;
+        var document = await client.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{first}");
+        document.GetProperty("metadata").GetProperty("issuedDate").GetString().ShouldBe("2019-07-23");
+        document.GetProperty("metadata").GetProperty("subject").GetString().ShouldBe("Kế hoạch số hóa tài liệu");
+        (await new IngestRunner(client, TextWriter.Null).RunAsync(dir, good, "dot-5", report, CancellationToken.None)).Skipped.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task a_sheet_with_one_row_per_dossier_stores_each_file_once_and_lists_extra_files_and_page_totals_as_warnings_of_the_batch()
+    {
+        var client = await OfficerAsync();
+        var dossier = await CreateDossierAsync(client, "24-NH");
+        var dir = Folder(("cover.pdf", PdfSamples.Scan(230, true)), ("stray.pdf", PdfSamples.Scan(231, true)));
+        Directory.CreateDirectory(Path.Combine(dir, "hop-01"));
+        File.WriteAllBytes(Path.Combine(dir, "hop-01", "to-01.pdf"), PdfSamples.Scan(232, true));
+        File.WriteAllBytes(Path.Combine(dir, "hop-01", "to-02.pdf"), PdfSamples.Scan(233, true));
+        var sheet = Path.Combine(dir, "hoso.csv");
+        File.WriteAllText(sheet, $"""
+            dossier_code,files,type_code,issued_date,issuer,subject,page_count
+            {dossier},cover.pdf; hop-01,05,2019-07-23,UBND tỉnh Lai Châu,Hồ sơ kế hoạch số hóa,5
+            """, Encoding.UTF8);
+        var report = Path.Combine(dir, "report.jsonl");
+        var progress = new StringWriter();
+
+        var summary = await new IngestRunner(client, progress).RunAsync(dir, sheet, "dot-6", report, CancellationToken.None);
+
+        summary.Rows.ShouldBe(3);
+        summary.Stored.ShouldBe(3);
+        // The sheet against the files (an extra file, the dossier's page total), and the archive's own checks of each stored scan.
+        summary.Warnings.Select(w => (w.Code, w.File)).ShouldBe([
+            ("file_not_in_sheet", "stray.pdf"), ("not_pdfa", "cover.pdf"), ("not_pdfa", "hop-01/to-01.pdf"), ("not_pdfa", "hop-01/to-02.pdf"),
+            ("page_count_mismatch", "cover.pdf; hop-01/to-01.pdf; hop-01/to-02.pdf")]);
+        summary.Warnings.ShouldAllBe(w => w.MessageVi.Length > 0 && w.MessageEn.Length > 0);
+        var last = JsonDocument.Parse(File.ReadLines(report).Last()).RootElement;
+        last.GetProperty("kind").GetString().ShouldBe("batch");
+        last.GetProperty("batch").GetString().ShouldBe("dot-6");
+        last.GetProperty("warnings").GetArrayLength().ShouldBe(5);
+        progress.ToString().ShouldContain("trang/s (pages/s), còn/left");
+
+        var subjects = new List<string>();
+        foreach (var line in IngestRunner.ReadReport(report).Values)
+            subjects.Add((await client.GetFromJsonAsync<JsonElement>($"/api/v1/documents/{line.DocumentId}")).GetProperty("metadata").GetProperty("subject").GetString()!);
+        subjects.ShouldBe(["Hồ sơ kế hoạch số hóa – cover", "Hồ sơ kế hoạch số hóa – to-01", "Hồ sơ kế hoạch số hóa – to-02"], ignoreOrder: true);
+
+        (await new IngestRunner(client, TextWriter.Null).RunAsync(dir, sheet, "dot-6", report, CancellationToken.None)).Skipped.ShouldBe(3);
+        (await client.GetFromJsonAsync<JsonElement>($"/api/v1/dossiers/{dossier}")).GetProperty("documents").GetArrayLength().ShouldBe(3);
     }
 
     private sealed class StopAfter(int rows, CancellationTokenSource stop) : StringWriter

@@ -38,8 +38,9 @@ public static class DigitizationApi
             "The officer keeps, corrects or drops each field proposed from the first page; both the proposal and the outcome are recorded.")
             { Problems = [400, 404, 409, 412] },
         ["GET /api/v1/digitization/dead-letters"] = new("Danh sách tệp lỗi số hóa", "Digitization dead letters",
-            "Các lượt số hóa đã hết số lần thử, kèm lỗi; lọc theo đợt (batch).",
-            "Digitization jobs that ran out of attempts, with their error; filter by batch."),
+            "Các lượt số hóa đã hết số lần thử, kèm lỗi, mã và tên tài liệu; lọc theo đợt (batch).",
+            "Digitization jobs that ran out of attempts, with their error and the document's code and title; filter by batch.")
+            { Returns = typeof(List<DeadLetterView>) },
         ["POST /api/v1/digitization/jobs/{jobId}/retry"] = new("Thử lại lượt số hóa lỗi", "Retry a dead-lettered job",
             "Đưa lại một lượt số hóa trong danh sách lỗi vào hàng đợi (do người thực hiện, ghi sự kiện).",
             "Queues a dead-lettered digitization job again (by a person, recorded as an event).")
@@ -100,10 +101,8 @@ public static class DigitizationApi
 
         group.MapGet("/dead-letters", async Task<IResult> (string? batch, HttpContext http, RecordsRepository repo, DigitizationQueue queue, CancellationToken ct) =>
         {
-            var dead = await queue.DeadLettersAsync(batch, 500, ct);
-            var streams = dead.Select(d => RecordsRepository.DocumentStream(d.DocumentId)).ToList();
-            var docs = await repo.LoadManyAsync(streams, DocumentState.Initial, DocumentDecider.Evolve, ct);
-            return TypedResults.Ok(dead.Where((d, i) => RecordsHttp.MayRead(http.User, docs[i].State.Metadata?.AccessMode)).ToList());
+            // Named by the document's code and title, and only documents the caller may read.
+            return TypedResults.Ok(await DigitizationReports.NameAsync(await queue.DeadLettersAsync(batch, 500, ct), repo, http.User, ct));
         }).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
 
         group.MapPost("/jobs/{jobId}/retry", async Task<IResult> (string jobId, HttpContext http, RecordsRepository repo, DigitizationQueue queue,

@@ -106,7 +106,8 @@ public sealed partial class OcrEngine(ILogger<OcrEngine> log)
         return s.Length <= 1500 ? s : "…" + s[^1500..];
     }
 
-    private async Task<(int Code, string Stderr)> RunAsync(string tool, IEnumerable<string> args, IReadOnlyDictionary<string, string> env,
+    /// <summary>Runs a tool of the pipeline (ocrmypdf, qpdf for splitting) with a time limit; a tool that overruns is killed.</summary>
+    internal async Task<(int Code, string Stderr)> RunAsync(string tool, IEnumerable<string> args, IReadOnlyDictionary<string, string> env,
         TimeSpan timeout, CancellationToken ct)
     {
         var psi = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };

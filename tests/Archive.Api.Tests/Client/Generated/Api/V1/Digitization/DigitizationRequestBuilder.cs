@@ -3,6 +3,7 @@
 using Archive.Api.Client.Api.V1.Digitization.DeadLetters;
 using Archive.Api.Client.Api.V1.Digitization.Jobs;
 using Archive.Api.Client.Api.V1.Digitization.Progress;
+using Archive.Api.Client.Api.V1.Digitization.Warnings;
 using Microsoft.Kiota.Abstractions.Extensions;
 using Microsoft.Kiota.Abstractions;
 using System.Collections.Generic;
@@ -31,6 +32,11 @@ namespace Archive.Api.Client.Api.V1.Digitization
         public global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder Progress
         {
             get => new global::Archive.Api.Client.Api.V1.Digitization.Progress.ProgressRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The warnings property</summary>
+        public global::Archive.Api.Client.Api.V1.Digitization.Warnings.WarningsRequestBuilder Warnings
+        {
+            get => new global::Archive.Api.Client.Api.V1.Digitization.Warnings.WarningsRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>
         /// Instantiates a new <see cref="global::Archive.Api.Client.Api.V1.Digitization.DigitizationRequestBuilder"/> and sets the default values.

@@ -34,9 +34,9 @@ namespace Archive.Api.Client.Api.V1.Digitization.DeadLetters
         {
         }
         /// <summary>
-        /// Các lượt số hóa đã hết số lần thử, kèm lỗi; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Các lượt số hóa đã hết số lần thử, kèm lỗi, mã và tên tài liệu; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error and the document&apos;s code and title; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
-        /// <returns>A <see cref="Stream"/></returns>
+        /// <returns>A List&lt;global::Archive.Api.Client.Models.DeadLetterView&gt;</returns>
         /// <param name="cancellationToken">Cancellation token to use when cancelling requests</param>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 400 status code</exception>
@@ -45,11 +45,11 @@ namespace Archive.Api.Client.Api.V1.Digitization.DeadLetters
         /// <exception cref="global::Archive.Api.Client.Models.Problem">When receiving a 500 status code</exception>
 #if NETSTANDARD2_1_OR_GREATER || NETCOREAPP3_1_OR_GREATER
 #nullable enable
-        public async Task<Stream?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.DeadLetters.DeadLettersRequestBuilder.DeadLettersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::Archive.Api.Client.Models.DeadLetterView>?> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.DeadLetters.DeadLettersRequestBuilder.DeadLettersRequestBuilderGetQueryParameters>>? requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #nullable restore
 #else
-        public async Task<Stream> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.DeadLetters.DeadLettersRequestBuilder.DeadLettersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
+        public async Task<List<global::Archive.Api.Client.Models.DeadLetterView>> GetAsync(Action<RequestConfiguration<global::Archive.Api.Client.Api.V1.Digitization.DeadLetters.DeadLettersRequestBuilder.DeadLettersRequestBuilderGetQueryParameters>> requestConfiguration = default, CancellationToken cancellationToken = default)
         {
 #endif
             var requestInfo = ToGetRequestInformation(requestConfiguration);
@@ -60,10 +60,11 @@ namespace Archive.Api.Client.Api.V1.Digitization.DeadLetters
                 { "403", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
                 { "500", global::Archive.Api.Client.Models.Problem.CreateFromDiscriminatorValue },
             };
-            return await RequestAdapter.SendPrimitiveAsync<Stream>(requestInfo, errorMapping, cancellationToken).ConfigureAwait(false);
+            var collectionResult = await RequestAdapter.SendCollectionAsync<global::Archive.Api.Client.Models.DeadLetterView>(requestInfo, global::Archive.Api.Client.Models.DeadLetterView.CreateFromDiscriminatorValue, errorMapping, cancellationToken).ConfigureAwait(false);
+            return collectionResult?.AsList();
         }
         /// <summary>
-        /// Các lượt số hóa đã hết số lần thử, kèm lỗi; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Các lượt số hóa đã hết số lần thử, kèm lỗi, mã và tên tài liệu; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error and the document&apos;s code and title; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
         /// <returns>A <see cref="RequestInformation"/></returns>
         /// <param name="requestConfiguration">Configuration for the request such as headers, query parameters, and middleware options.</param>
@@ -78,7 +79,7 @@ namespace Archive.Api.Client.Api.V1.Digitization.DeadLetters
 #endif
             var requestInfo = new RequestInformation(Method.GET, UrlTemplate, PathParameters);
             requestInfo.Configure(requestConfiguration);
-            requestInfo.Headers.TryAdd("Accept", "application/problem+json");
+            requestInfo.Headers.TryAdd("Accept", "application/json");
             return requestInfo;
         }
         /// <summary>
@@ -91,7 +92,7 @@ namespace Archive.Api.Client.Api.V1.Digitization.DeadLetters
             return new global::Archive.Api.Client.Api.V1.Digitization.DeadLetters.DeadLettersRequestBuilder(rawUrl, RequestAdapter);
         }
         /// <summary>
-        /// Các lượt số hóa đã hết số lần thử, kèm lỗi; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
+        /// Các lượt số hóa đã hết số lần thử, kèm lỗi, mã và tên tài liệu; lọc theo đợt (batch).Digitization jobs that ran out of attempts, with their error and the document&apos;s code and title; filter by batch.Vai trò / Roles: records-officer, auditor, admin.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Kiota", "1.0.0")]
         public partial class DeadLettersRequestBuilderGetQueryParameters 

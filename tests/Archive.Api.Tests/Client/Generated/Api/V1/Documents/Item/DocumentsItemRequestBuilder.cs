@@ -8,6 +8,7 @@ using Archive.Api.Client.Api.V1.Documents.Item.Filings;
 using Archive.Api.Client.Api.V1.Documents.Item.Holds;
 using Archive.Api.Client.Api.V1.Documents.Item.Retention;
 using Archive.Api.Client.Api.V1.Documents.Item.Signatures;
+using Archive.Api.Client.Api.V1.Documents.Item.Split;
 using Archive.Api.Client.Api.V1.Documents.Item.Verifications;
 using Archive.Api.Client.Models;
 using Microsoft.Kiota.Abstractions.Extensions;
@@ -65,6 +66,11 @@ namespace Archive.Api.Client.Api.V1.Documents.Item
         public global::Archive.Api.Client.Api.V1.Documents.Item.Signatures.SignaturesRequestBuilder Signatures
         {
             get => new global::Archive.Api.Client.Api.V1.Documents.Item.Signatures.SignaturesRequestBuilder(PathParameters, RequestAdapter);
+        }
+        /// <summary>The split property</summary>
+        public global::Archive.Api.Client.Api.V1.Documents.Item.Split.SplitRequestBuilder Split
+        {
+            get => new global::Archive.Api.Client.Api.V1.Documents.Item.Split.SplitRequestBuilder(PathParameters, RequestAdapter);
         }
         /// <summary>The verifications property</summary>
         public global::Archive.Api.Client.Api.V1.Documents.Item.Verifications.VerificationsRequestBuilder Verifications
