@@ -16,9 +16,12 @@ public static class ApiHostProcess
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Archive.Api.dll"));
         foreach (var (k, v) in settings) psi.Environment[k] = v;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the API host");
-        // Drained so a chatty host never blocks on a full pipe.
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        // Drained so a chatty host never blocks on a full pipe; kept in a file when ARCHIVE_TEST_HOST_LOG names a folder.
+        var log = Environment.GetEnvironmentVariable("ARCHIVE_TEST_HOST_LOG") is { Length: > 0 } folder
+            ? TextWriter.Synchronized(new StreamWriter(Path.Combine(Directory.CreateDirectory(folder).FullName, $"host-{p.Id}.log")) { AutoFlush = true })
+            : null;
+        p.OutputDataReceived += (_, e) => log?.WriteLine(e.Data);
+        p.ErrorDataReceived += (_, e) => log?.WriteLine(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         return p;

@@ -3,15 +3,16 @@ using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.EventStore;
 using Npgsql;
+using Wolverine.Runtime;
 
 namespace Archive.Api.Features.Digitization;
 
 /// <summary>
 /// Appends an upload's events, and when the file is a scan of a digitized (02) or mixed (03) record, its
-/// <c>document.digitization.queued.v1</c> and the queue row in the same transaction: nobody has to ask for the conversion,
-/// and it can never be queued without the record of it, or the other way round.
+/// <c>document.digitization.queued.v1</c>, the job row and the worker's message (Wolverine's outbox) in the same transaction:
+/// nobody has to ask for the conversion, and it can never be queued without the record of it, or the other way round.
 /// </summary>
-public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository repo)
+public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository repo, IWolverineRuntime messaging)
 {
     /// <summary>Optional header naming the delivery batch (đợt số hóa) an upload belongs to, for progress per batch.</summary>
     public const string BatchHeader = "X-Digitization-Batch";
@@ -34,7 +35,9 @@ public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository re
         var result = await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version),
             [.. upload.Events, .. queued.Events], RecordsRepository.MetadataFor(http, null), ct);
         await DigitizationQueue.EnqueueAsync(conn, tx, jobId, documentId, added.Version, added.Sha256, batch, ct);
+        var message = await DigitizationMessaging.SendInTransactionAsync(messaging, tx, jobId);
         await tx.CommitAsync(ct);
+        await message.FlushOutgoingMessagesAsync();
         return (result, jobId);
     }
 }

@@ -5,7 +5,7 @@ namespace Archive.Api.Features.Digitization;
 
 public static class DigitizationServices
 {
-    /// <summary>Queue, intake, OCR engine, page-text index and (when enabled) this host's workers; settings <c>Archive:Digitization</c>.</summary>
+    /// <summary>Queue, intake, OCR engine, page-text index and Wolverine (listening when this host's workers are enabled); settings <c>Archive:Digitization</c>.</summary>
     public static IServiceCollection AddDigitization(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DigitizationOptions>().Bind(configuration.GetSection("Archive:Digitization"));
@@ -14,7 +14,8 @@ public static class DigitizationServices
         services.AddSingleton<OcrEngine>();
         services.AddSingleton<PageTextIndex>();
         services.AddSingleton<DigitizationProcessor>();
-        services.AddHostedService<DigitizationWorker>();
+        services.AddSingleton<DigitizationWorker>();
+        services.AddDigitizationMessaging(configuration);
         return services;
     }
 
