@@ -9,10 +9,12 @@ namespace Archive.Testing;
 public static class ApiHostProcess
 {
     /// <summary>Starts the host with <paramref name="settings"/> as environment variables (e.g. <c>Archive__Digitization__Workers</c>).</summary>
-    public static Process Start(IReadOnlyDictionary<string, string> settings)
+    /// <param name="cpus">When given, the host runs on these cores only (<c>taskset -c</c>, e.g. "0" or "0-1").</param>
+    public static Process Start(IReadOnlyDictionary<string, string> settings, string? cpus = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+        var psi = new ProcessStartInfo(cpus is null ? "dotnet" : "taskset") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory };
+        if (cpus is not null) foreach (var a in new[] { "-c", cpus, "dotnet" }) psi.ArgumentList.Add(a);
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Archive.Api.dll"));
         foreach (var (k, v) in settings) psi.Environment[k] = v;
         var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start the API host");

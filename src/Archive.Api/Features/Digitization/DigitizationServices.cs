@@ -16,6 +16,7 @@ public static class DigitizationServices
         services.AddSingleton<DigitizationProcessor>();
         services.AddSingleton<DigitizationWorker>();
         services.AddDigitizationMessaging(configuration);
+        services.AddHostedService<DigitizationWarmup>();
         return services;
     }
 
@@ -28,4 +29,15 @@ public static class DigitizationServices
         await using (var cmd = new NpgsqlCommand(DigitizationQueue.Ddl + PageTextIndex.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
+}
+
+/// <summary>
+/// On a worker host, reads the OCR engine's versions (recorded on every conversion event) as the host starts instead of in
+/// the first job: <c>ocrmypdf --version</c>, <c>tesseract --version</c>, <c>dpkg-query</c> and the SHA-256 of the language
+/// data cost about a second, which the first item of every worker process paid (docs/benchmarks.md, <c>digitize</c>).
+/// </summary>
+internal sealed class DigitizationWarmup(OcrEngine engine, Microsoft.Extensions.Options.IOptions<DigitizationOptions> options) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.WorkersEnabled ? Task.Run(() => _ = engine.LanguageData, stoppingToken) : Task.CompletedTask;
 }
