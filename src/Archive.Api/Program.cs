@@ -55,6 +55,7 @@ builder.Services.AddArchiveWeb(builder.Configuration);
 builder.Services.AddDigitization(builder.Configuration);
 
 var app = builder.Build();
+if (args is ["codegen", ..]) { await JasperFx.CommandLineHostingExtensions.RunJasperFxCommands(app, args); return; } // Wolverine's code, written ahead of time
 await ApiStartup.InitializeAsync(app.Services);
 
 app.UseArchiveProblems();

@@ -17,7 +17,7 @@ public static class CliApp
     /// (in RunAsync), so here they serve the listing; their own <c>--help</c> is complete.
     /// </summary>
     public static RootCommand CreateRoot(TextWriter output, TextWriter error) =>
-        new("archive: batch work on the archive: sign and verify PDFs, audit the store, propose disposition, back up and restore, ingest a delivery of scans. " +
+        new("archive: batch work on the archive: sign and verify PDFs, audit the store, propose disposition, back up and restore, ingest a delivery of scans, run a digitization worker. " +
             "Run 'archive <command> --help' for a command's options and exit codes.")
         {
             SignCommand.Create(),
@@ -27,6 +27,7 @@ public static class CliApp
             Backup.BackupCommand.Create(output, error),
             Backup.RestoreCommand.Create(output, error),
             Ingest.IngestCommand.Create(output, error),
+            Worker.WorkerCommand.Create(output, error),
         };
 
     public static int Run(string[] args) => RunAsync(args, Console.Out, Console.Error).GetAwaiter().GetResult();

@@ -6,7 +6,7 @@ namespace Archive.Cli.Tests;
 public class command_help
 {
     /// <summary>Every command <c>archive</c> runs; a new one belongs here and in <see cref="CliApp.CreateRoot"/>.</summary>
-    private static readonly string[] Commands = ["sign", "verify", "audit", "disposition", "backup", "restore", "ingest"];
+    private static readonly string[] Commands = ["sign", "verify", "audit", "disposition", "backup", "restore", "ingest", "worker"];
 
     private static SignFixture.Result Archive(params string[] args) =>
         SignFixture.Run("dotnet", null, [Path.Combine(AppContext.BaseDirectory, "archive.dll"), .. args]);

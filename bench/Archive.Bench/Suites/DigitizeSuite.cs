@@ -11,10 +11,10 @@ namespace Archive.Bench.Suites;
 
 /// <summary>
 /// Digitization at scale, on A4 pages made from the seeds' text (200 dpi colour JPEG, <see cref="ScanMaker"/>):
-/// (1) ocrmypdf run directly with the pipeline's own options, one process per core, as the baseline;
+/// (1) ocrmypdf run directly with the pipeline's own options, one process per core, on the same cores, as the baseline;
 /// (2) the pipeline end to end (upload → queue → OCR → PDF/A → signature → events → page-text rows) in one worker host
 ///     with one worker per core; their pages/s and ratio, and the projection for Lai Châu's 1,120,180 pages;
-/// (3) one worker process with one worker against two such processes (scaling across processes);
+/// (3) one worker process with one worker on core 0 against two such processes on cores 0 and 1 (each a core of its own);
 /// (4) search recall: distinctive 4-word phrases of each page's source text, asked with and without diacritics.
 /// The API and the workers are the real host (Archive.Api.dll) as separate processes over the bench database.
 /// </summary>
@@ -37,14 +37,16 @@ public static class DigitizeSuite
         // (1) ocrmypdf directly, as many processes as cores, same options as the pipeline's OcrEngine.
         var dir = Directory.CreateDirectory(Path.Combine(data, "direct")).FullName;
         for (var i = 0; i < pages; i++) File.WriteAllBytes(Path.Combine(dir, $"p{i}.jpg"), baselineScans[i]);
+        var allCores = $"0-{Environment.ProcessorCount - 1}";
         var direct = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, pages), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
         {
-            var psi = new ProcessStartInfo("ocrmypdf") { RedirectStandardError = true, RedirectStandardOutput = true };
-            foreach (var a in new[] { "-l", "vie", "--output-type", "pdfa-2", "--pdf-renderer", "sandwich", "--tesseract-config", "hocr", "--deskew",
-                "--rotate-pages", "--jobs", "1", "--optimize", "0", "--sidecar", Path.Combine(dir, $"p{i}.txt"), "--quiet", Path.Combine(dir, $"p{i}.jpg"),
+            var psi = new ProcessStartInfo("taskset") { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in new[] { "-c", allCores, "ocrmypdf", "-l", "vie", "--output-type", "pdfa-2", "--pdf-renderer", "sandwich", "--tesseract-config", "hocr", "--deskew",
+                "--rotate-pages", "--jobs", "1", "--optimize", "0", "--keep-temporary-files", "--sidecar", Path.Combine(dir, $"p{i}.txt"), "--quiet", Path.Combine(dir, $"p{i}.jpg"),
                 Path.Combine(dir, $"p{i}.pdf") }) psi.ArgumentList.Add(a);
             psi.Environment["OMP_THREAD_LIMIT"] = "1";
+            psi.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(dir, $"tmp{i}")).FullName;
             using var p = Process.Start(psi)!;
             await p.StandardError.ReadToEndAsync(ct);
             await p.WaitForExitAsync(ct);
@@ -64,10 +66,10 @@ public static class DigitizeSuite
             """)).GetProperty("code").GetString()!;
         var number = 0;
 
-        async Task<(double Rate, List<(string Id, string[] Text)> Docs)> Round(string name, List<string[]> texts, List<byte[]> scans, int processes, int perProcess)
+        async Task<(double Rate, List<(string Id, string[] Text)> Docs)> Round(string name, List<string[]> texts, List<byte[]> scans, string[] cores, int perProcess)
         {
             var workers = new List<Host>();
-            for (var p = 0; p < processes; p++) workers.Add(await Host.StartAsync(db.ConnectionString, data, perProcess));
+            foreach (var c in cores) workers.Add(await Host.StartAsync(db.ConnectionString, data, perProcess, c));
             var watch = Stopwatch.StartNew();
             var docs = new List<(string, string[])>();
             for (var i = 0; i < scans.Count; i++)
@@ -88,11 +90,11 @@ public static class DigitizeSuite
             return (rate, docs);
         }
 
-        var (pipelineRate, docs) = await Round($"pipeline 1 process x {Environment.ProcessorCount} workers", baselineTexts, baselineScans, 1, Environment.ProcessorCount);
+        var (pipelineRate, docs) = await Round($"pipeline 1 process x {Environment.ProcessorCount} workers (cores {allCores})", baselineTexts, baselineScans, [allCores], Environment.ProcessorCount);
         var oneTexts = Texts(pages);
-        var (one, docs1) = await Round("1 process x 1 worker", oneTexts, oneTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), 1, 1);
+        var (one, docs1) = await Round("1 process x 1 worker (core 0)", oneTexts, oneTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0"], 1);
         var twoTexts = Texts(pages);
-        var (two, docs2) = await Round("2 processes x 1 worker", twoTexts, twoTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), 2, 1);
+        var (two, docs2) = await Round("2 processes x 1 worker (cores 0 and 1)", twoTexts, twoTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0", Environment.ProcessorCount > 1 ? "1" : "0"], 1);
 
         // Search recall: per page, up to 3 distinctive 4-word phrases (words of 3+ letters), with and without diacritics.
         int asked = 0, found = 0;
@@ -158,7 +160,7 @@ public static class DigitizeSuite
 
         private Host(Process process, string url) { _process = process; Url = url; }
 
-        public static async Task<Host> StartAsync(string connectionString, string data, int workers)
+        public static async Task<Host> StartAsync(string connectionString, string data, int workers, string? cpus = null)
         {
             int port;
             using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
@@ -167,7 +169,7 @@ public static class DigitizeSuite
                 ["ConnectionStrings__Archive"] = connectionString, ["Archive__DataFolder"] = data, ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
                 ["Archive__Digitization__WorkersEnabled"] = workers > 0 ? "true" : "false", ["Archive__Digitization__Workers"] = Math.Max(1, workers).ToString(),
                 ["Archive__Digitization__PollSeconds"] = "0.2", ["Logging__LogLevel__Default"] = "Warning",
-            });
+            }, cpus);
             var host = new Host(p, $"http://127.0.0.1:{port}");
             using var probe = new HttpClient();
             for (var i = 0; i < 600; i++)

@@ -31,7 +31,8 @@ public class DigitizationFixture : ApiFixture
          .UseSetting("Archive:Digitization:LeaseSeconds", "6")
          .UseSetting("Archive:Digitization:MaxAttempts", "2")
          .UseSetting("Archive:Digitization:RetryDelaySeconds", "0.5")
-         .UseSetting("Archive:Digitization:PollSeconds", "0.2");
+         .UseSetting("Archive:Digitization:PollSeconds", "0.2")
+         .UseSetting("Archive:Digitization:StaleNodeSeconds", "4");
     }
 
     public static byte[] Scan(params string[] paragraphs) => ScanMaker.Jpeg(paragraphs.Length == 0 ? SeedParagraphs : paragraphs, pageHeightInches: 2.4);

@@ -145,6 +145,22 @@ public class digitization_pipeline(DigitizationFixture api) : IClassFixture<Digi
 
         // Officers see the list; API clients do not.
         (await (await api.ClientAsync(Roles.ApiClient)).GetAsync("/api/v1/digitization/dead-letters")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+
+        // Wolverine stopped retrying: its message is in Wolverine's own dead letters (moved just after the row was marked).
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (await WolverineDeadLettersAsync(db, badJob) == 0)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("the poison job's message never reached Wolverine's dead letters");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task<long> WolverineDeadLettersAsync(NpgsqlDataSource db, string jobId)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from wolverine.wolverine_dead_letters " +
+            "where exception_type like '%DigitizationDeadLetteredException%' and position(convert_to($1, 'UTF8') in body) > 0");
+        cmd.Parameters.AddWithValue(jobId);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class WorkerProcessFixture : DigitizationFixture
         ["ConnectionStrings__Archive"] = ConnectionString, ["Archive__DataFolder"] = DataFolder, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         ["Archive__Signing__PrepareAtStartup"] = "false", ["Archive__Content__MaxBytes"] = (16 * 1024 * 1024).ToString(),
         ["Archive__Digitization__WorkersEnabled"] = "true", ["Archive__Digitization__Workers"] = "1",
-        ["Archive__Digitization__LeaseSeconds"] = "4", ["Archive__Digitization__PollSeconds"] = "0.2",
+        ["Archive__Digitization__LeaseSeconds"] = "4", ["Archive__Digitization__PollSeconds"] = "0.2", ["Archive__Digitization__StaleNodeSeconds"] = "4",
     });
 }
 
@@ -53,7 +53,8 @@ public class worker_failover(WorkerProcessFixture api) : IClassFixture<WorkerPro
         using var second = api.StartWorker();
         try
         {
-            (await DigitizationFixture.WaitForJobAsync(db, job, TimeSpan.FromMinutes(3))).ShouldBe("done");
+            try { (await DigitizationFixture.WaitForJobAsync(db, job, TimeSpan.FromMinutes(3))).ShouldBe("done"); }
+            catch (TimeoutException) { throw new TimeoutException(await WolverineStateAsync(db)); }
         }
         finally { second.Kill(entireProcessTree: true); await second.WaitForExitAsync(); }
 
@@ -67,6 +68,26 @@ public class worker_failover(WorkerProcessFixture api) : IClassFixture<WorkerPro
         await using var r = await cmd.ExecuteReaderAsync();
         r.Read().ShouldBeTrue();
         r.GetInt32(0).ShouldBe(2); // taken by the killed worker, then by the second
+    }
+
+    private static async Task<string> WolverineStateAsync(NpgsqlDataSource db)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var sql in new[] { "select * from wolverine.wolverine_nodes", "select * from wolverine.wolverine_node_assignments",
+            "select id::text, owner_id, status, received_at, attempts from wolverine.wolverine_incoming_envelopes",
+            "select id::text, owner_id, destination from wolverine.wolverine_outgoing_envelopes",
+            "select count(*) from wolverine.wolverine_queue_digitization", "select count(*) from wolverine.wolverine_queue_digitization_scheduled" })
+        {
+            text.AppendLine(sql);
+            try
+            {
+                await using var cmd = db.CreateCommand(sql);
+                await using var r = await cmd.ExecuteReaderAsync();
+                while (await r.ReadAsync()) text.AppendLine(string.Join(" | ", Enumerable.Range(0, r.FieldCount).Select(i => r.IsDBNull(i) ? "null" : r.GetValue(i).ToString())));
+            }
+            catch (Exception e) { text.AppendLine(e.Message); }
+        }
+        return text.ToString();
     }
 
     private static async Task<string?> LeaseOwnerAsync(NpgsqlDataSource db, string job)

@@ -106,7 +106,7 @@ public static class DigitizationApi
         }).RequireRoles(Roles.RecordsOfficer, Roles.Auditor, Roles.Admin);
 
         group.MapPost("/jobs/{jobId}/retry", async Task<IResult> (string jobId, HttpContext http, RecordsRepository repo, DigitizationQueue queue,
-            NpgsqlDataSource db, TimeProvider clock, CancellationToken ct) =>
+            NpgsqlDataSource db, TimeProvider clock, Wolverine.Runtime.IWolverineRuntime messaging, CancellationToken ct) =>
         {
             var documentId = await DocumentOfJobAsync(db, jobId, ct);
             if (documentId is null) return ApiProblems.NotFound(new Text("Không có lượt số hóa này.", "No such digitization job."));
@@ -122,7 +122,9 @@ public static class DigitizationApi
             try { await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version), [.. decision.Events],
                 RecordsRepository.MetadataFor(http, null), ct); }
             catch (ConcurrencyException) { return ApiProblems.Conflict(new Text("Tài liệu vừa thay đổi; hãy thử lại.", "The document changed; try again."), "stale"); }
+            var message = await DigitizationMessaging.SendInTransactionAsync(messaging, tx, jobId);
             await tx.CommitAsync(ct);
+            await message.FlushOutgoingMessagesAsync();
             return TypedResults.Accepted($"/api/v1/documents/{documentId}/digitization", new { jobId, documentId, status = "queued" });
         }).RequireRoles(Roles.RecordsOfficer, Roles.Admin);
 

@@ -3,15 +3,17 @@ using Archive.Domain.Common;
 using Archive.Domain.Documents;
 using Archive.EventStore;
 using Npgsql;
+using Wolverine;
+using Wolverine.Runtime;
 
 namespace Archive.Api.Features.Digitization;
 
 /// <summary>
 /// Appends an upload's events, and when the file is a scan of a digitized (02) or mixed (03) record, its
-/// <c>document.digitization.queued.v1</c> and the queue row in the same transaction: nobody has to ask for the conversion,
-/// and it can never be queued without the record of it, or the other way round.
+/// <c>document.digitization.queued.v1</c>, the job row and the worker's message (Wolverine's outbox) in the same transaction:
+/// nobody has to ask for the conversion, and it can never be queued without the record of it, or the other way round.
 /// </summary>
-public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository repo)
+public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository repo, IWolverineRuntime messaging)
 {
     /// <summary>Optional header naming the delivery batch (đợt số hóa) an upload belongs to, for progress per batch.</summary>
     public const string BatchHeader = "X-Digitization-Batch";
@@ -30,13 +32,15 @@ public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository re
         if (queued is null || queued.IsRejected)
             return (await repo.AppendAsync(RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version), upload.Events, http, null, ct), null);
         // Under an Idempotency-Key this is the request's transaction, which also stores the answer.
+        MessageContext? message = null;
         var result = await Infrastructure.Idempotency.IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
         {
             var appended = await repo.Store.AppendAsync(conn, tx, RecordsRepository.DocumentStream(documentId), ExpectedVersion.Exactly(version),
                 [.. upload.Events, .. queued.Events], RecordsRepository.MetadataFor(http, null), ct);
-            await DigitizationQueue.EnqueueAsync(conn, tx, jobId, documentId, added.Version, added.Sha256, batch, ct);
+            message = await DigitizationMessaging.QueueInTransactionAsync(messaging, conn, tx, jobId, documentId, added.Version, added.Sha256, batch, ct);
             return appended;
         }, ct);
+        await DigitizationMessaging.FlushAfterCommitAsync(http, [message!]);
         return (result, jobId);
     }
 }

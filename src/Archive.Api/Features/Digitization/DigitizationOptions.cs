@@ -9,7 +9,7 @@ public sealed class DigitizationOptions
     /// <summary>Jobs this host runs at once; 0 means one per core.</summary>
     public int Workers { get; set; }
 
-    /// <summary>How long a claimed job stays with its worker without a renewal (renewed every third of it while working).</summary>
+    /// <summary>How long a taken job stays with its worker without a renewal (renewed every third of it; shows "converting").</summary>
     public double LeaseSeconds { get; set; } = 120;
 
     /// <summary>Claims (attempts) after which a failing job goes to the dead-letter list.</summary>
@@ -18,7 +18,10 @@ public sealed class DigitizationOptions
     /// <summary>Wait before the first retry; doubles with each further attempt.</summary>
     public double RetryDelaySeconds { get; set; } = 30;
 
-    /// <summary>How often an idle worker looks for due jobs.</summary>
+    /// <summary>Seconds without a heartbeat after which a worker node is taken for dead and its items go to the other workers.</summary>
+    public double StaleNodeSeconds { get; set; } = 60;
+
+    /// <summary>How often an idle worker looks for due jobs (the PostgreSQL queue's polling interval).</summary>
     public double PollSeconds { get; set; } = 1;
 
     /// <summary>Longest time one conversion may take before it is stopped and counted as a failure.</summary>

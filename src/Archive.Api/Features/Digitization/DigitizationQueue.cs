@@ -10,11 +10,12 @@ public sealed record DeadLetter(string JobId, string DocumentId, int SourceVersi
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// The durable work queue of digitization jobs (hàng đợi số hóa), a PostgreSQL table. A job row is inserted in the same
-/// transaction as the <c>document.digitization.queued.v1</c> event, so no queued event lacks its job and no job lacks its
-/// event. Workers claim with <c>FOR UPDATE SKIP LOCKED</c> and a lease: a worker that dies leaves a row whose lease ends,
-/// and the next claim anywhere takes it again. Every claim counts an attempt, so a file that kills its worker every time
-/// is dead-lettered after <c>MaxAttempts</c> like one that fails cleanly. Times are the database clock's.
+/// The digitization jobs (hàng đợi số hóa): the state of record of each job, a PostgreSQL table. A job row is inserted in the
+/// same transaction as the <c>document.digitization.queued.v1</c> event and Wolverine's outbox row of its
+/// <see cref="DigitizeDocument"/> message, so no queued event lacks its job or its message. Wolverine delivers the message
+/// to a worker, retries it and dead-letters it (<see cref="DigitizationMessaging"/>); the row counts every take as an
+/// attempt, so a file that kills its worker every time is dead-lettered after <c>MaxAttempts</c> like one that fails
+/// cleanly, and it is what officers see (status, step, error, progress). Times are the database clock's.
 /// </summary>
 public sealed class DigitizationQueue(NpgsqlDataSource db)
 {
@@ -64,21 +65,21 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Claims the oldest due job that is queued or whose worker's lease ended; null when none is due.</summary>
-    public async Task<WorkItem?> ClaimAsync(string owner, TimeSpan lease, CancellationToken ct)
+    /// <summary>
+    /// Takes the job for this worker (a Wolverine message names it): counts an attempt and writes this worker's lease. Null when
+    /// the job is done, dead-lettered or unknown (a message delivered again after the job finished does nothing). A lease held
+    /// by another worker does not stop the take: Wolverine hands a message to a second node only once the first is found dead,
+    /// and the first, if it was only slow, loses its lease at its next renewal and stops.
+    /// </summary>
+    public async Task<WorkItem?> TakeAsync(string jobId, string owner, TimeSpan lease, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            with next as (
-                select job_id from archive_api.digitization_queue
-                where available_at <= now() and (status = 'queued' or (status = 'running' and lease_until < now()))
-                order by available_at, created_at
-                limit 1
-                for update skip locked)
-            update archive_api.digitization_queue q
-               set status = 'running', lease_owner = $1, lease_until = now() + $2, attempts = q.attempts + 1, updated_at = now()
-              from next where q.job_id = next.job_id
-            returning q.job_id, q.document_id, q.source_version, q.source_sha256, q.step, q.attempts, q.batch
+            update archive_api.digitization_queue
+               set status = 'running', lease_owner = $2, lease_until = now() + $3, attempts = attempts + 1, updated_at = now()
+             where job_id = $1 and status in ('queued', 'running')
+            returning job_id, document_id, source_version, source_sha256, step, attempts, batch
             """);
+        cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(owner);
         cmd.Parameters.AddWithValue(lease);
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -5,7 +5,7 @@ namespace Archive.Api.Features.Digitization;
 
 public static class DigitizationServices
 {
-    /// <summary>Queue, intake, OCR engine, page-text index and (when enabled) this host's workers; settings <c>Archive:Digitization</c>.</summary>
+    /// <summary>Queue, intake, OCR engine, page-text index and Wolverine (listening when this host's workers are enabled); settings <c>Archive:Digitization</c>.</summary>
     public static IServiceCollection AddDigitization(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DigitizationOptions>().Bind(configuration.GetSection("Archive:Digitization"));
@@ -14,7 +14,9 @@ public static class DigitizationServices
         services.AddSingleton<OcrEngine>();
         services.AddSingleton<PageTextIndex>();
         services.AddSingleton<DigitizationProcessor>();
-        services.AddHostedService<DigitizationWorker>();
+        services.AddSingleton<DigitizationWorker>();
+        services.AddDigitizationMessaging(configuration);
+        services.AddHostedService<DigitizationWarmup>();
         return services;
     }
 
@@ -27,4 +29,15 @@ public static class DigitizationServices
         await using (var cmd = new NpgsqlCommand(DigitizationQueue.Ddl + PageTextIndex.Ddl, conn, tx)) await cmd.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
+}
+
+/// <summary>
+/// On a worker host, reads the OCR engine's versions (recorded on every conversion event) as the host starts instead of in
+/// the first job: <c>ocrmypdf --version</c>, <c>tesseract --version</c>, <c>dpkg-query</c> and the SHA-256 of the language
+/// data cost about a second, which the first item of every worker process paid (docs/benchmarks.md, <c>digitize</c>).
+/// </summary>
+internal sealed class DigitizationWarmup(OcrEngine engine, Microsoft.Extensions.Options.IOptions<DigitizationOptions> options) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.WorkersEnabled ? Task.Run(() => _ = engine.LanguageData, stoppingToken) : Task.CompletedTask;
 }

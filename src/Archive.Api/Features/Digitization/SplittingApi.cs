@@ -13,6 +13,8 @@ using Archive.Domain.Dossiers;
 using Archive.EventStore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Wolverine;
+using Wolverine.Runtime;
 
 namespace Archive.Api.Features.Digitization;
 
@@ -54,7 +56,7 @@ public static class SplittingApi
     {
         routes.MapPost("/api/v1/documents/{id}/split", async Task<IResult> (string id, SplitRequest body, HttpContext http, RecordsRepository repo,
             IContentStore store, ContentReferences references, IOptions<ContentStoreOptions> options, NpgsqlDataSource db, OcrEngine tools, TimeProvider clock,
-            CancellationToken ct) =>
+            IWolverineRuntime messaging, CancellationToken ct) =>
         {
             var (doc, version) = await repo.LoadDocumentAsync(id, ct);
             if (doc.Status != DocumentStatus.Registered || !RecordsHttp.MayRead(http.User, doc.Metadata?.AccessMode))
@@ -141,23 +143,26 @@ public static class SplittingApi
 
             // Reference first: a crash after the append must never leave a recorded blob for the sweeper.
             foreach (var r in results) await references.AddAsync(r.Sha256, "document", r.Id, ct);
-            await using var conn = await db.OpenConnectionAsync(ct);
-            await using var tx = await conn.BeginTransactionAsync(ct);
             var metadata = RecordsRepository.MetadataFor(http, body.Reason);
-            var appended = new List<(string, AppendResult)>();
+            var messages = new List<MessageContext>();
             try
             {
-                foreach (var (stream, expected, events) in appends)
-                    appended.Add((stream, await repo.Store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct)));
+                // Under an Idempotency-Key this is the request's transaction, which also stores the answer.
+                await IdempotencyClaim.WriteAsync(http, db, async (conn, tx) =>
+                {
+                    foreach (var (stream, expected, events) in appends)
+                        await repo.Store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct);
+                    foreach (var j in jobs)
+                        messages.Add(await DigitizationMessaging.QueueInTransactionAsync(messaging, conn, tx, j.JobId, j.DocumentId, j.Version, j.Sha256, Batch(http), ct));
+                    return messages.Count;
+                }, ct);
             }
             catch (ConcurrencyException)
             {
                 foreach (var r in results) await references.RemoveAsync(r.Sha256, "document", r.Id, CancellationToken.None);
                 return ApiProblems.Conflict(new Text("Tài liệu hoặc hồ sơ vừa thay đổi; hãy thử lại.", "The document or its dossier changed; try again."), "stale");
             }
-            foreach (var j in jobs) await DigitizationQueue.EnqueueAsync(conn, tx, j.JobId, j.DocumentId, j.Version, j.Sha256, Batch(http), ct);
-            await RecordsRepository.RecordIdempotentOutcomeAsync(http, conn, tx, appended, ct);
-            await tx.CommitAsync(ct);
+            await DigitizationMessaging.FlushAfterCommitAsync(http, messages);
             return TypedResults.Created($"/api/v1/documents/{id}", new SplitResponse(id, decided.SourceVersion, decided.SourceSha256, results));
         }).Idempotent().GuardDossierHolds().WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters).Describe(Docs);
         return routes;
