@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<BenchDatabase, Task>>(StringComparer.Or
 {
     ["append"] = AppendSuite.RunAsync,
     ["search"] = SearchSuite.RunAsync,
+    ["search-text"] = SearchTextSuite.RunAsync,
     ["search-catchup"] = SearchCatchUpSuite.RunAsync,
     ["projection-lag"] = ProjectionLagSuite.RunAsync,
     ["upload"] = UploadSuite.RunAsync,

@@ -230,23 +230,11 @@ public sealed class PdfDocumentReader
         long pos = offset, end = Data.Length;
         if (_parser.ReadKeyword(ref pos, end) == "xref")
         {
-            while (true)
-            {
-                var kw = _parser.ReadKeyword(ref pos, end);
-                if (kw == "trailer") break;
-                var start = int.Parse(kw, CultureInfo.InvariantCulture);
-                var count = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
-                // An entry takes 20 bytes (ISO 32000-2 7.5.4): a count beyond the remaining bytes is a lie, not a reason to loop.
-                if (start < 0 || count < 0 || count > (end - pos) / 18 + 1) throw new PdfFormatException("Cross-reference subsection larger than the file.");
-                for (var k = 0; k < count; k++)
-                {
-                    var off = long.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
-                    var gen = int.Parse(_parser.ReadKeyword(ref pos, end), CultureInfo.InvariantCulture);
-                    var type = _parser.ReadKeyword(ref pos, end);
-                    var num = start + k;
-                    if (!_xref.ContainsKey(num)) _xref[num] = new XrefEntry(type == "n" ? 1 : 0, off, gen);
-                }
-            }
+            var table = new List<XrefTableRow>();
+            // A damaged table is not half-believed: the caller rebuilds the object table by scanning.
+            if (!XrefTableRows.Read(_parser, ref pos, end, table)) throw new PdfFormatException("Damaged cross-reference table.");
+            foreach (var r in table)
+                if (!_xref.ContainsKey(r.Number)) _xref[r.Number] = new XrefEntry(r.Free ? 0 : 1, r.Offset, r.Generation);
             var trailer = _parser.ParseValue(ref pos, end, 0) as PdfDictionary ?? throw new PdfFormatException("Bad trailer.");
             if (trailer["XRefStm"] is PdfNumber hybrid) ReadXrefSection((int)hybrid.LongValue);
             return (trailer, false);

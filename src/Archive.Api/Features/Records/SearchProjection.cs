@@ -13,7 +13,8 @@ namespace Archive.Api.Features.Records;
 /// Folds fonds, dossier and document events into <see cref="SearchIndex"/> rows. For every record touched in a
 /// batch it folds that record's stream as the batch leaves it (earlier events read back, except a dossier's filings,
 /// which its row does not show) and upserts the whole row, so replays and rebuilds converge (upserts are idempotent
-/// and skip unchanged rows; a destroyed record's row is removed). Rows are written in the batch's
+/// and skip unchanged rows; a destroyed record's row is removed). A document converted in the batch also gets the words
+/// of its recognised pages (<c>page_terms</c>, read from <c>page_text</c>, which its conversion event committed with). Rows are written in the batch's
 /// transaction, so they commit together with the checkpoint: one commit per batch (a commit per row made catch-up
 /// wait for one WAL flush per document).
 /// </summary>
@@ -27,8 +28,11 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
         var fonds = new HashSet<string>();
         var dossiers = new HashSet<string>();
         var documents = new HashSet<string>();
+        // Documents whose page texts were (re)written with an event of this batch: their rows take the pages' words.
+        var converted = new HashSet<string>();
         foreach (var e in events)
         {
+            if (e.Data is DocumentDigitized digitized) converted.Add(digitized.DocumentId);
             if (e.StreamId.StartsWith("fonds-", StringComparison.Ordinal)) fonds.Add(e.StreamId["fonds-".Length..]);
             else if (e.StreamId.StartsWith("dossier-", StringComparison.Ordinal))
             {
@@ -47,7 +51,7 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
         foreach (var id in fonds) writes.AddRange(ProjectFonds(id, FondsDecider.Fold(Events(streams, RecordsRepository.FondsStream(id)))));
         foreach (var code in dossiers) writes.AddRange(ProjectDossier(code, DossierDecider.Fold(Events(streams, RecordsRepository.DossierStream(code)))));
         foreach (var id in documents)
-            writes.AddRange(ProjectDocument(id, DocumentDecider.Fold(Events(streams, RecordsRepository.DocumentStream(id))), filings.GetValueOrDefault(id, [])));
+            writes.AddRange(ProjectDocument(id, DocumentDecider.Fold(Events(streams, RecordsRepository.DocumentStream(id))), filings.GetValueOrDefault(id, []), converted));
         await index.WriteAsync(writes, transaction, ct);
     }
 
@@ -89,7 +93,7 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
         });
     }
 
-    private static IEnumerable<SearchIndex.Write> ProjectDocument(string id, DocumentState s, IReadOnlyList<Filing> filings)
+    private static IEnumerable<SearchIndex.Write> ProjectDocument(string id, DocumentState s, IReadOnlyList<Filing> filings, IReadOnlySet<string> converted)
     {
         if (s.Status is DocumentStatus.None or DocumentStatus.Destroyed || s.Metadata is null) { yield return SearchIndex.Write.Delete(id); yield break; }
         var m = s.Metadata;
@@ -101,6 +105,7 @@ public sealed class SearchProjection(RecordsRepository repo, SearchIndex index) 
         {
             Id = id, Kind = RecordKinds.Document, FondsId = fondsId, Year = m.IssuedDate.Year, RetentionCode = m.RetentionCode,
             AccessRegime = m.AccessMode, DocumentType = m.TypeCode, Date = m.IssuedDate, HasDigitizationWarnings = warnings.Count > 0,
+            PageTextChanged = converted.Contains(id),
             Codes = [.. filings.Select(f => f.DocumentCode), .. filings.Select(f => f.DossierCode), .. new[] { m.NumberAndNotation }.Where(x => x.Length > 0)],
             Title = typeName is null ? m.Subject : $"{typeName} {m.NumberAndNotation}".Trim(), Subject = m.Subject, Keywords = SplitKeywords(m.Keywords),
             Metadata = Compact(new()

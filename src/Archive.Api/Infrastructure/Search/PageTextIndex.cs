@@ -29,14 +29,20 @@ public sealed class PageTextIndex(NpgsqlDataSource db)
 
     public const int MaxResults = 100;
 
-    /// <summary>Replaces a document's page texts with those of <paramref name="version"/>, in one statement.</summary>
+    /// <summary>
+    /// Replaces a document's page texts with those of <paramref name="version"/>, in one statement, and gives its search row
+    /// the pages' words (<c>page_terms</c>, see <see cref="SearchIndex.MatchedWords"/>) in the same transaction.
+    /// </summary>
     public static async Task WriteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string documentId, int version, IReadOnlyList<string> pages,
         CancellationToken ct)
     {
         var norm = pages.Select(TextNormalizer.Normalize).ToArray();
         // Terms go as one text per page (space-joined) and are split in SQL: a text[][] would need equal lengths.
         await using var cmd = new NpgsqlCommand("""
-            with gone as (delete from archive_api.page_text where document_id = $1)
+            with gone as (delete from archive_api.page_text where document_id = $1),
+            words as (update archive_api.search_index set page_terms = coalesce(
+                (select array_agg(distinct t) from unnest($5::text[]) p(terms), unnest(string_to_array(p.terms, ' ')) t), '{}')
+                where id = $1 and kind = 'document')
             insert into archive_api.page_text (document_id, content_version, page, text, norm_text, terms)
             select $1, $2, p.n, p.text, p.norm, string_to_array(p.terms, ' ')
             from unnest($3::text[], $4::text[], $5::text[]) with ordinality as p(text, norm, terms, n)
@@ -51,7 +57,10 @@ public sealed class PageTextIndex(NpgsqlDataSource db)
 
     public static async Task DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string documentId, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("delete from archive_api.page_text where document_id = $1", conn, tx);
+        await using var cmd = new NpgsqlCommand("""
+            with words as (update archive_api.search_index set page_terms = '{}' where id = $1 and page_terms <> '{}')
+            delete from archive_api.page_text where document_id = $1
+            """, conn, tx);
         cmd.Parameters.AddWithValue(documentId);
         await cmd.ExecuteNonQueryAsync(ct);
     }
@@ -69,7 +78,7 @@ public sealed class PageTextIndex(NpgsqlDataSource db)
             where array_to_tsvector(terms) @@ $1::tsquery and ($3::text is null or document_id = $3)
             order by exact desc, document_id, page limit $4
             """);
-        cmd.Parameters.AddWithValue(SearchTerms.Query(terms));
+        cmd.Parameters.AddWithValue(SearchTerms.MatchQuery(terms));
         cmd.Parameters.AddWithValue(TextNormalizer.Normalize(query));
         cmd.Parameters.AddWithValue((object?)documentId ?? DBNull.Value);
         cmd.Parameters.AddWithValue(Math.Clamp(limit, 1, MaxResults));
@@ -80,34 +89,26 @@ public sealed class PageTextIndex(NpgsqlDataSource db)
         return hits;
     }
 
-    /// <summary>Documents (up to <paramref name="cap"/>) with a page holding every one of the normalized <paramref name="terms"/>.</summary>
-    public static async Task<string[]> DocumentsMatchingAsync(NpgsqlDataSource db, string[] terms, int cap, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            select distinct document_id from archive_api.page_text where array_to_tsvector(terms) @@ $1::tsquery limit $2
-            """);
-        cmd.Parameters.AddWithValue(SearchTerms.Query(terms));
-        cmd.Parameters.AddWithValue(cap);
-        var ids = new List<string>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) ids.Add(r.GetString(0));
-        return [.. ids];
-    }
-
-    /// <summary>For each of <paramref name="documentIds"/>, its best page for <paramref name="query"/> (exact phrase first, then the first page).</summary>
+    /// <summary>
+    /// For each of <paramref name="documentIds"/> whose pages hold any word of <paramref name="query"/>, its best page: the
+    /// exact phrase first, then the page holding the most of the words, then the first page.
+    /// </summary>
     public static async Task<Dictionary<string, PageTextHit>> BestPagesAsync(NpgsqlDataSource db, string query, string[] documentIds, CancellationToken ct)
     {
         var terms = TextNormalizer.Terms(query);
         var hits = new Dictionary<string, PageTextHit>();
         if (terms.Length == 0 || documentIds.Length == 0) return hits;
         await using var cmd = db.CreateCommand("""
-            select distinct on (document_id) document_id, content_version, page, text, strpos(norm_text, $2) > 0 as exact from archive_api.page_text
-            where document_id = any($3) and array_to_tsvector(terms) @@ $1::tsquery
-            order by document_id, exact desc, page
+            select distinct on (p.document_id) p.document_id, p.content_version, p.page, p.text, strpos(p.norm_text, $2) > 0 as exact
+            from archive_api.page_text p
+            cross join lateral (select array_to_tsvector(p.terms) as words offset 0) w -- offset 0: built once per page, not once per use
+            where p.document_id = any($3) and w.words @@ $1::tsquery
+            order by p.document_id, exact desc, (select count(*) from unnest($4::tsquery[]) q where w.words @@ q) desc, p.page
             """);
-        cmd.Parameters.AddWithValue(SearchTerms.Query(terms));
+        cmd.Parameters.AddWithValue(SearchTerms.AnyQuery(terms));
         cmd.Parameters.AddWithValue(TextNormalizer.Normalize(query));
         cmd.Parameters.AddWithValue(documentIds);
+        cmd.Parameters.AddWithValue(SearchTerms.MatchTerms(terms));
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             hits[r.GetString(0)] = new PageTextHit(r.GetString(0), r.GetInt32(1), r.GetInt32(2), r.GetBoolean(4), Snippet(r.GetString(3), terms));

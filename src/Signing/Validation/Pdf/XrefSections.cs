@@ -40,26 +40,13 @@ internal static class XrefSections
             // "startxref" is not a table; a table keyword stands on its own.
             if (at > 0 && !PdfParser.IsWhite(data[at - 1]) || pos >= end || !PdfParser.IsWhite(data[pos]) || Inside(objects, at)) continue;
             long p = pos;
-            while (true)
-            {
-                if (!Int(data, ref p, end, out var first) || !Int(data, ref p, end, out var count)) break;
-                // Each entry takes at least 18 bytes: a count beyond the revision's remaining bytes is a lie.
-                if (count < 0 || first < 0 || count > (end - p) / 18 + 1) break;
-                bool ok = true;
-                for (long i = 0; i < count && ok; i++)
-                {
-                    char kind = '\0';
-                    ok = Int(data, ref p, end, out var offset) && Int(data, ref p, end, out _) && Word(data, ref p, end, out kind);
-                    if (ok && first + i <= int.MaxValue && kind is 'n' or 'f')
-                        entries.Add(new XrefEntry((int)(first + i), kind == 'f', offset));
-                }
-                if (!ok) break;
-            }
+            var rows = new List<XrefTableRow>();
+            // A damaged table still says what it says up to the fault: its entries apply, a trailer after it is not looked for.
+            var whole = XrefTableRows.Read(parser, ref p, end, rows);
+            entries.AddRange(rows.Select(r => new XrefEntry(r.Number, r.Free, r.Offset)));
             pos = Math.Max(pos, p);
-            Skip(data, ref p, end);
-            if (p + 7 <= end && data.AsSpan((int)p, 7).SequenceEqual("trailer"u8))
+            if (whole)
             {
-                p += 7;
                 try
                 {
                     if (parser.ParseValue(ref p, end, 0) is PdfDictionary trailer && trailer["Root"] is PdfReference r) root = r.Number;
@@ -92,28 +79,5 @@ internal static class XrefSections
             else if (r.Type == 1) entries.Add(new XrefEntry(r.Number, false, r.Field2));
             // Type 2 (inside an object stream) is read with the object streams themselves.
         }
-    }
-
-    private static void Skip(byte[] data, ref long p, long end)
-    {
-        while (p < end && PdfParser.IsWhite(data[p])) p++;
-    }
-
-    private static bool Int(byte[] data, ref long p, long end, out long value)
-    {
-        Skip(data, ref p, end);
-        value = 0;
-        long s = p;
-        while (p < end && data[p] >= '0' && data[p] <= '9' && p - s < 12) value = value * 10 + (data[p++] - '0');
-        return p > s;
-    }
-
-    private static bool Word(byte[] data, ref long p, long end, out char kind)
-    {
-        Skip(data, ref p, end);
-        kind = p < end ? (char)data[p] : '\0';
-        if (p >= end) return false;
-        p++;
-        return true;
     }
 }
