@@ -37,8 +37,8 @@ public static class SearchTextSuite
         var gen = new Generator(corpus);
         // ARCHIVE_BENCH_SEARCH_REUSE=1 (with ARCHIVE_BENCH_PGDATA) keeps tables already loaded with the same count.
         var reuse = Environment.GetEnvironmentVariable("ARCHIVE_BENCH_SEARCH_REUSE") == "1"
-                    && await ScalarAsync<long>(db.DataSource, "select count(*) from archive_api.search_index") == count
-                    && await ScalarAsync<long>(db.DataSource, "select count(*) from archive_api.page_text where page = 1") == count;
+                    && await SearchSuite.ScalarAsync<long>(db.DataSource, "select count(*) from archive_api.search_index") == count
+                    && await SearchSuite.ScalarAsync<long>(db.DataSource, "select count(*) from archive_api.page_text where page = 1") == count;
         if (reuse) Console.WriteLine($"# search-text: reusing the {count:N0} documents already loaded");
         else
         {
@@ -53,6 +53,7 @@ public static class SearchTextSuite
             Console.WriteLine($"search-text load: {count:N0} documents, {pages:N0} pages in {load.Elapsed.TotalSeconds:F1} s (COPY + indexes + analyze)");
             Report.Figure("search_text_load_docs_per_s", count / load.Elapsed.TotalSeconds, "docs/s");
         }
+        await SearchSuite.FillRecordListAsync(db);
         await using (var size = db.DataSource.CreateCommand("""
             select pg_size_pretty(pg_total_relation_size('archive_api.search_index')), pg_size_pretty(pg_total_relation_size('archive_api.page_text')),
                    (select count(*) from archive_api.page_text)
@@ -65,7 +66,7 @@ public static class SearchTextSuite
             [new Claim(ClaimTypes.Role, Roles.RecordsOfficer), new Claim(ArchiveClaims.Clearance, AccessRegimes.Secret)], "bench"));
         var index = new SearchIndex(db.DataSource);
         var text = TextQueries(gen, count);
-        var metadata = SearchSuite.Queries(await ScalarAsync<string>(db.DataSource, "select codes[2] from archive_api.search_index where id = 'doc-00000777'"));
+        var metadata = SearchSuite.Queries(await SearchSuite.ScalarAsync<string>(db.DataSource, "select codes[2] from archive_api.search_index where id = 'doc-00000777'"));
 
         // Recall first (it also warms the caches): a distinctive phrase of a document's page, narrowed to its fonds and date,
         // must find that document, with the page and the phrase marked.
@@ -119,7 +120,7 @@ public static class SearchTextSuite
                 Id = $"doc-{i:D8}", Kind = RecordKinds.Document, FondsId = fonds, Year = year,
                 RetentionCode = RetentionCodes[rnd.Next(RetentionCodes.Length)], AccessRegime = rnd.Next(100) switch { < 70 => "01", < 95 => "02", _ => "03" },
                 DocumentType = $"{rnd.Next(1, 33):00}", Date = date, HasDigitizationWarnings = rnd.Next(10) == 0, Codes = [dossierCode, docCode],
-                Title = Clip(Corpus.Lines[rnd.Next(Corpus.Lines.Length)], 300), Subject = Clip(Corpus.Lines[rnd.Next(Corpus.Lines.Length)], 500),
+                Title = SearchSuite.Clip(Corpus.Lines[rnd.Next(Corpus.Lines.Length)], 300), Subject = SearchSuite.Clip(Corpus.Lines[rnd.Next(Corpus.Lines.Length)], 500),
                 Keywords = [Corpus.Words[rnd.Next(Corpus.Words.Length)], Corpus.Words[rnd.Next(Corpus.Words.Length)]],
                 Metadata = new Dictionary<string, string> { ["signer"] = "Chủ tịch Ủy ban nhân dân tỉnh", ["number"] = number },
             };
@@ -267,11 +268,4 @@ public static class SearchTextSuite
         return (found, asked, marked);
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return (T)(await cmd.ExecuteScalarAsync())!;
-    }
-
-    private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
 }

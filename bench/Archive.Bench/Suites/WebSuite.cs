@@ -31,18 +31,7 @@ public static partial class WebSuite
         await SearchSuite.LoadAsync(db.DataSource, SeedCorpus.Load(), count);
         await db.ExecAsync($"update archive_api.search_index set fonds_id = '{Fonds}'");
         await ApiSchema.EnsureAsync(bulk, CancellationToken.None);
-        // The list pages read archive_api.record_list (written in each append's transaction); here it is filled from the generated rows.
-        await db.ExecAsync(Archive.Api.Features.Records.RecordList.Ddl);
-        await db.ExecAsync("truncate archive_api.record_list");
-        await db.ExecAsync("""
-            insert into archive_api.record_list (kind, id, organ_id, year, document_codes, type_code, code_notation, title, status, access_regime,
-                retention_code, sort_date, version)
-            select 'document', id, fonds_id, year, codes, coalesce(document_type, '01'), coalesce(codes[1], id), coalesce(subject, title, ''), 'registered',
-                access_regime, coalesce(retention_code, '01'), sort_date, 1
-            from archive_api.search_index where kind = 'document'
-            """);
-        await db.ExecAsync("vacuum analyze archive_api.search_index");
-        await db.ExecAsync("vacuum analyze archive_api.record_list");
+        await SearchSuite.FillRecordListAsync(db);
 
         var port = FreePort();
         var data = Path.Combine(Path.GetTempPath(), "archive-bench-web-" + Guid.NewGuid().ToString("N"));
