@@ -94,6 +94,36 @@ public class one_access_source(PausedProjectionsFixture api) : IClassFixture<Pau
     }
 
     [Fact]
+    public async Task an_uncleared_caller_still_sees_every_ordinary_record_on_every_read_path_while_a_secret_one_exists()
+    {
+        var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
+        var dossier = await CreateDossierAsync(officer, "ONE-03");
+        const string secret = Secret + " delta", ordinary = "Báo cáo tổng kết công tác văn thư delta";
+        var secretId = (await CreateDocumentAsync(officer, dossier, secret)).GetProperty("id").GetString()!;
+        var changed = await officer.SendAsync(Put($"/api/v1/documents/{secretId}", DocumentJson(dossier, secret, access: "03"),
+            await EtagAsync(officer, $"/api/v1/documents/{secretId}")));
+        changed.StatusCode.ShouldBe(HttpStatusCode.OK, await changed.Content.ReadAsStringAsync());
+        var ordinaryId = (await CreateDocumentAsync(officer, dossier, ordinary)).GetProperty("id").GetString()!;
+        (await officer.GetAsync($"/api/v1/documents/{ordinaryId}?purpose=Tra cứu {ordinary}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        await api.CatchUpAsync();
+
+        // A filter that hid every record as soon as one 03 record existed would pass the leak tests: this one fails then.
+        foreach (var role in new[] { Roles.Auditor, Roles.Legal })
+        {
+            var client = await api.ClientAsync(role);
+            var seen = await EverythingSeenAsync(client, dossier, "delta", await SavedSearchAsync(client, "delta"));
+            seen.ShouldContain(role == Roles.Auditor ? "document-" + ordinaryId : ordinary, customMessage: role);
+            seen.ShouldNotContain(secret);
+            seen.ShouldNotContain("document-" + secretId);
+        }
+        var legal = await api.ClientAsync(Roles.Legal);
+        (await TextAsync(await legal.GetAsync("/api/v1/search?q=delta"))).ShouldContain(ordinary);
+        (await TextAsync(await legal.GetAsync($"/api/v1/documents?dossierCode={dossier}"))).ShouldContain(ordinary);
+        var auditor = await api.ClientAsync(Roles.Auditor);
+        (await TextAsync(await auditor.GetAsync($"/api/v1/audit/timeline?record={dossier}&limit=1000&format=jsonl"))).ShouldContain("document-" + ordinaryId);
+    }
+
+    [Fact]
     public async Task a_destroyed_secret_record_keeps_its_regime_in_a_tombstone_and_its_residual_is_hidden_from_uncleared_callers()
     {
         var officer = await api.ClientAsync(Roles.RecordsOfficer, clearedForSecret: true);
