@@ -22,7 +22,7 @@ public static class RecordAccess
     /// </summary>
     public static string NotSecret(string streamIdSql) =>
         // A probe per candidate row on the partial index record_list_secret. "not in (every 03 id)" built a hash of every 03
-        // record for every query (about 140 ms per search over 1,000,000 documents with a third of them 03); "offset 0" keeps
+        // record for every query (about 140 ms per search over 1,000,000 documents, some 50,000 of them 03); "offset 0" keeps
         // the probe a per-row subplan. The derived table exposes only secret_stream, so the caller's unqualified columns
         // (kind, id, stream_id...) can only mean the outer row's, never record_list's own.
         $"not exists (select 1 from (select kind || '-' || id as secret_stream from archive_api.record_list where access_regime = '{AccessRegimes.Secret}') s " +
