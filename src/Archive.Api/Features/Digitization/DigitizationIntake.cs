@@ -18,13 +18,17 @@ public sealed class DigitizationIntake(NpgsqlDataSource db, RecordsRepository re
     /// <summary>Optional header naming the delivery batch (đợt số hóa) an upload belongs to, for progress per batch.</summary>
     public const string BatchHeader = "X-Digitization-Batch";
 
+    /// <summary>The request's delivery batch (<see cref="BatchHeader"/>), trimmed; null when absent or over 200 characters.</summary>
+    public static string? BatchOf(HttpContext http) =>
+        http.Request.Headers[BatchHeader].ToString() is { Length: > 0 and <= 200 } b ? b.Trim() : null;
+
     /// <returns>The append's result and the job id, or null when the file is not converted.</returns>
     public async Task<(AppendResult Result, string? JobId)> AppendUploadAsync(string documentId, DocumentState doc, long version, Decision upload,
         HttpContext http, CancellationToken ct)
     {
         var added = upload.Events.OfType<ContentVersionAdded>().Single();
         var after = upload.Events.Aggregate(doc, DocumentDecider.Evolve);
-        var batch = http.Request.Headers[BatchHeader].ToString() is { Length: > 0 and <= 200 } b ? b.Trim() : null;
+        var batch = BatchOf(http);
         var jobId = Guid.NewGuid().ToString("N");
         var queued = DigitizationRules.Applies(after.Metadata!, added.MediaType, added.IsScan)
             ? DocumentDecider.Decide(new QueueDigitization(jobId, added.Version, added.Sha256, batch), after, RecordsRepository.Context(http, TimeProvider.System))

@@ -50,8 +50,9 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
         public const string Dead = "dead";
     }
 
-    /// <summary>Inserts the job inside the transaction that appends its queued event.</summary>
-    public static async Task EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string documentId, int sourceVersion,
+    /// <summary>Inserts the job inside the transaction that appends its queued event; only through
+    /// <see cref="DigitizationMessaging.QueueInTransactionAsync"/>, which writes its message in the same transaction.</summary>
+    internal static async Task EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string jobId, string documentId, int sourceVersion,
         string sourceSha256, string? batch, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""

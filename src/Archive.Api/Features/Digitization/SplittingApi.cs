@@ -126,7 +126,7 @@ public static class SplittingApi
                 if (DigitizationRules.Applies(state.Metadata!, content.MediaType, true))
                 {
                     jobId = Guid.NewGuid().ToString("N");
-                    var queued = DocumentDecider.Decide(new QueueDigitization(jobId, content.Version, content.Sha256, Batch(http)), state, context);
+                    var queued = DocumentDecider.Decide(new QueueDigitization(jobId, content.Version, content.Sha256, DigitizationIntake.BatchOf(http)), state, context);
                     if (queued.IsRejected) return RecordsHttp.Problem(queued.Rejection!);
                     events.AddRange(queued.Events);
                     jobs.Add((jobId, part.NewDocumentId, content.Version, content.Sha256));
@@ -153,7 +153,7 @@ public static class SplittingApi
                     foreach (var (stream, expected, events) in appends)
                         await repo.Store.AppendAsync(conn, tx, stream, expected, events.Cast<object>().ToList(), metadata, ct);
                     foreach (var j in jobs)
-                        messages.Add(await DigitizationMessaging.QueueInTransactionAsync(messaging, conn, tx, j.JobId, j.DocumentId, j.Version, j.Sha256, Batch(http), ct));
+                        messages.Add(await DigitizationMessaging.QueueInTransactionAsync(messaging, conn, tx, j.JobId, j.DocumentId, j.Version, j.Sha256, DigitizationIntake.BatchOf(http), ct));
                     return messages.Count;
                 }, ct);
             }
@@ -167,9 +167,6 @@ public static class SplittingApi
         }).Idempotent().GuardDossierHolds().WithTags("Digitization").RequireAuthorization(Policies.RecordsWriters).Describe(Docs);
         return routes;
     }
-
-    private static string? Batch(HttpContext http) =>
-        http.Request.Headers[DigitizationIntake.BatchHeader].ToString() is { Length: > 0 and <= 200 } b ? b.Trim() : null;
 
     /// <summary>The request's parts as the decider takes them; a part whose pages are not a range is a field error here.</summary>
     private static (IReadOnlyList<SplitPart> Parts, IReadOnlyList<FieldError> Errors) Parts(SplitRequest body, DocumentMetadata original)
