@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using Signing.Appearance;
+using Signing.Certificates;
 using Signing.Cms;
 using Signing.Pdf;
 using Signing.Revocation;
@@ -198,15 +199,12 @@ public sealed class PadesSigner
     private static X509Certificate2? IssuerOf(X509Certificate2 cert, IReadOnlyList<X509Certificate2> pool) =>
         pool.FirstOrDefault(c => c.SubjectName.RawData.AsSpan().SequenceEqual(cert.IssuerName.RawData) && SignedBy(cert, c));
 
-    private static bool SignedBy(X509Certificate2 cert, X509Certificate2 issuer)
-    {
-        try
+    private static bool SignedBy(X509Certificate2 cert, X509Certificate2 issuer) =>
+        VerificationCache.Verify(() =>
         {
-            RevocationClient.ToBc(cert).Verify(RevocationClient.ToBc(issuer).GetPublicKey());
+            CertificateCache.Of(cert).Verify(CertificateCache.PublicKey(CertificateCache.Of(issuer)));
             return true;
-        }
-        catch (Exception) { return false; }
-    }
+        }, cert.RawData, issuer.RawData);
 
     private static bool IsSelfIssued(X509Certificate2 c) => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
 

@@ -38,6 +38,8 @@ public static class DigitizeSuite
         var dir = Directory.CreateDirectory(Path.Combine(data, "direct")).FullName;
         for (var i = 0; i < pages; i++) File.WriteAllBytes(Path.Combine(dir, $"p{i}.jpg"), baselineScans[i]);
         var allCores = $"0-{Environment.ProcessorCount - 1}";
+        var directCpu = SystemCpu.Start();
+        var directEach = new System.Collections.Concurrent.ConcurrentBag<double>();
         var direct = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, pages), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, ct) =>
         {
@@ -47,14 +49,18 @@ public static class DigitizeSuite
                 Path.Combine(dir, $"p{i}.pdf") }) psi.ArgumentList.Add(a);
             psi.Environment["OMP_THREAD_LIMIT"] = "1";
             psi.Environment["TMPDIR"] = Directory.CreateDirectory(Path.Combine(dir, $"tmp{i}")).FullName;
+            var each = Stopwatch.StartNew();
             using var p = Process.Start(psi)!;
             await p.StandardError.ReadToEndAsync(ct);
             await p.WaitForExitAsync(ct);
+            directEach.Add(each.Elapsed.TotalMilliseconds);
             if (p.ExitCode != 0) throw new InvalidOperationException($"ocrmypdf exit {p.ExitCode}");
         });
         direct.Stop();
+        var (directBusy, directUse) = directCpu.Stop();
         var directRate = pages / direct.Elapsed.TotalSeconds;
-        Console.WriteLine($"digitize ocrmypdf direct: {pages} pages in {direct.Elapsed.TotalSeconds:F1} s = {directRate:F3} pages/s");
+        Console.WriteLine($"digitize ocrmypdf direct: {pages} pages in {direct.Elapsed.TotalSeconds:F1} s = {directRate:F3} pages/s; " +
+            $"{directBusy / pages:F2} core-s per page, cores {directUse:P0} busy, one ocrmypdf {directEach.Average() / 1000:F2} s");
 
         await using var api = await Host.StartAsync(db.ConnectionString, data, workers: 0);
         var http = new HttpClient { BaseAddress = new Uri(api.Url), Timeout = TimeSpan.FromMinutes(5) };
@@ -65,28 +71,55 @@ public static class DigitizeSuite
              "languages":["01"],"creator":"Văn phòng","confidenceLevel":"01","startDate":"2020-01-05","endDate":"2020-12-20"}
             """)).GetProperty("code").GetString()!;
         var number = 0;
+        var warmUp = Environment.GetEnvironmentVariable("ARCHIVE_BENCH_DIGITIZE_WARMUP") != "0";
+
+        async Task<string> UploadAsync(byte[] scan)
+        {
+            var id = (await Post(http, "/api/v1/documents", $$"""
+                {"dossierCode":"{{dossier}}","typeCode":"05","codeNumber":"{{++number}}","codeNotation":"KH-UBND","issuedDate":"2020-03-04",
+                 "issuer":"UBND tỉnh Lai Châu","subject":"Kế hoạch số hóa {{number}}","languages":["01"],"pageCount":1,"accessMode":"01","confidenceLevel":"02"}
+                """)).GetProperty("id").GetString()!;
+            var r = await http.PostAsync($"/api/v1/documents/{id}/content?fileName=p{number}.jpg", new ByteArrayContent(scan));
+            if (r.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException(await r.Content.ReadAsStringAsync());
+            return id;
+        }
 
         async Task<(double Rate, List<(string Id, string[] Text)> Docs)> Round(string name, List<string[]> texts, List<byte[]> scans, string[] cores, int perProcess)
         {
             var workers = new List<Host>();
-            foreach (var c in cores) workers.Add(await Host.StartAsync(db.ConnectionString, data, perProcess, c));
+            foreach (var c in cores)
+            {
+                workers.Add(await Host.StartAsync(db.ConnectionString, data, perProcess, c));
+                // A worker runs for days: its first page pays the host's just-in-time compilation, which a province's run never
+                // sees. Each host converts one page of its own before the clock starts (it is the only worker up at that moment).
+                if (warmUp) await UploadAsync(ScanMaker.Jpeg(Texts(1)[0]));
+            }
+            await WaitAllDoneAsync(db.DataSource, TimeSpan.FromMinutes(10));
+            {
+                var before = workers.Select(w => w.Cpu().Self).ToList(); var apiBefore = api.Cpu().Self; var pgIdle = CpuMeter.Start(db.PostmasterPid);
+                await Task.Delay(5000);
+                Console.WriteLine($"  idle for 5 s: worker hosts {workers.Select((w, k) => w.Cpu().Self - before[k]).Sum() / 5:F3} cores, API host {(api.Cpu().Self - apiBefore) / 5:F3}, PostgreSQL {pgIdle.Server.TotalSeconds / 5:F3}");
+            }
+            var cpu = SystemCpu.Start();
+            var pg = CpuMeter.Start(db.PostmasterPid);
+            var apiCpu = api.Cpu();
+            var workerCpu = workers.Select(w => w.Cpu()).ToList();
             var watch = Stopwatch.StartNew();
             var docs = new List<(string, string[])>();
-            for (var i = 0; i < scans.Count; i++)
-            {
-                var id = (await Post(http, "/api/v1/documents", $$"""
-                    {"dossierCode":"{{dossier}}","typeCode":"05","codeNumber":"{{++number}}","codeNotation":"KH-UBND","issuedDate":"2020-03-04",
-                     "issuer":"UBND tỉnh Lai Châu","subject":"Kế hoạch số hóa {{number}}","languages":["01"],"pageCount":1,"accessMode":"01","confidenceLevel":"02"}
-                    """)).GetProperty("id").GetString()!;
-                var r = await http.PostAsync($"/api/v1/documents/{id}/content?fileName=p{number}.jpg", new ByteArrayContent(scans[i]));
-                if (r.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException(await r.Content.ReadAsStringAsync());
-                docs.Add((id, texts[i]));
-            }
+            for (var i = 0; i < scans.Count; i++) docs.Add((await UploadAsync(scans[i]), texts[i]));
             await WaitAllDoneAsync(db.DataSource, TimeSpan.FromMinutes(30));
             watch.Stop();
+            var (busy, use) = cpu.Stop();
+            var apiUsed = api.Cpu().Self - apiCpu.Self;
+            var workersUsed = workers.Select((w, k) => w.Cpu()).Zip(workerCpu, (b, a) => (Self: b.Self - a.Self, Children: b.Children - a.Children)).ToList();
+            var pgUsed = pg.Server.TotalSeconds;
             foreach (var w in workers) await w.DisposeAsync();
             var rate = scans.Count / watch.Elapsed.TotalSeconds;
-            Console.WriteLine($"digitize {name}: {scans.Count} pages in {watch.Elapsed.TotalSeconds:F1} s = {rate:F3} pages/s (uploads included, worker start-up not)");
+            Console.WriteLine($"digitize {name}: {scans.Count} pages in {watch.Elapsed.TotalSeconds:F1} s = {rate:F3} pages/s (uploads included, worker start-up not); " +
+                $"{busy / scans.Count:F2} core-s per page, cores {use:P0} busy");
+            Console.WriteLine($"  core-s per page: OCR tools {workersUsed.Sum(w => w.Children) / scans.Count:F2}, worker hosts {workersUsed.Sum(w => w.Self) / scans.Count:F2}, " +
+                $"API host {apiUsed / scans.Count:F2}, PostgreSQL {pgUsed / scans.Count:F2}, rest {(busy - workersUsed.Sum(w => w.Children + w.Self) - apiUsed - pgUsed) / scans.Count:F2}");
+            await PrintStepsAsync(db.DataSource, docs.Select(d => d.Item1).ToArray(), cores.Length * perProcess, watch.Elapsed);
             return (rate, docs);
         }
 
@@ -137,6 +170,32 @@ public static class DigitizeSuite
         return JsonDocument.Parse(text).RootElement;
     }
 
+    /// <summary>Where a round's time went, from the jobs' rows and the documents' events: OCR (ocrmypdf's own duration),
+    /// the rest of the conversion step, signing, the wait before a worker took a job, and how busy the workers were.</summary>
+    private static async Task PrintStepsAsync(NpgsqlDataSource db, string[] documents, int workers, TimeSpan wall)
+    {
+        await using var cmd = db.CreateCommand($$"""
+            with j as (
+              select q.created_at, q.finished_at,
+                     c.recorded_at as converted_at, (c.data->>'durationMs')::float8 / 1000 as ocr_s,
+                     (s.data->>'durationMs')::float8 / 1000 as sign_s
+                from archive_api.digitization_queue q
+                join {{Archive.Api.Hosting.EventStoreSetup.Schema}}.events c on c.stream_id = 'document-' || q.document_id and c.type = 'document.digitization.converted.v1'
+                join {{Archive.Api.Hosting.EventStoreSetup.Schema}}.events s on s.stream_id = 'document-' || q.document_id and s.type = 'document.digitization.signed.v1'
+               where q.document_id = any($1))
+            select avg(ocr_s),
+                   avg(extract(epoch from converted_at - created_at) - ocr_s),
+                   avg(sign_s), avg(extract(epoch from finished_at - converted_at)),
+                   sum(extract(epoch from finished_at - converted_at) + ocr_s)
+              from j
+            """);
+        cmd.Parameters.AddWithValue(documents);
+        await using var r = await cmd.ExecuteReaderAsync();
+        if (!await r.ReadAsync() || r.IsDBNull(0)) return;
+        Console.WriteLine($"  steps per job: ocrmypdf {r.GetDouble(0):F2} s, queued to converted minus OCR {r.GetDouble(1):F2} s; sign step {r.GetDouble(3):F2} s (signature {r.GetDouble(2):F2} s); " +
+            $"workers busy {r.GetDouble(4) / (workers * wall.TotalSeconds):P0} of {workers} x {wall.TotalSeconds:F1} s (from OCR start to done)");
+    }
+
     private static async Task WaitAllDoneAsync(NpgsqlDataSource db, TimeSpan timeout)
     {
         var until = DateTime.UtcNow + timeout;
@@ -179,6 +238,14 @@ public static class DigitizeSuite
                 await Task.Delay(100);
             }
             throw new TimeoutException("the API host did not start");
+        }
+
+        /// <summary>CPU seconds (user + system) of the host itself and of its finished child processes (the OCR tools).</summary>
+        public (double Self, double Children) Cpu()
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return ((double.Parse(f[11]) + double.Parse(f[12])) / 100, (double.Parse(f[13]) + double.Parse(f[14])) / 100);
         }
 
         public async ValueTask DisposeAsync()

@@ -1,13 +1,16 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Oiw;
 using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Ocsp;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;
 using Org.BouncyCastle.X509;
+using Signing.Certificates;
 using Signing.Timestamping;
 using BcCert = Org.BouncyCastle.X509.X509Certificate;
 
@@ -22,7 +25,9 @@ public sealed class DevelopmentResponders(DevelopmentPki pki)
     public byte[] Timestamp(byte[] requestBytes, DateTimeOffset? at = null)
     {
         var request = new TimeStampRequest(requestBytes);
-        var generator = new TimeStampTokenGenerator(PrivateKey(pki.Tsa), ToBc(pki.Tsa), TspAlgorithms.Sha256, "1.3.6.1.4.1.99999.1.1");
+        // As BouncyCastle's key-taking constructor builds it (default signed attributes, ESSCertID with SHA-1), signed by OpenSSL.
+        var signer = new SignerInfoGeneratorBuilder().Build(new DotNetRsaSignatureFactory(PrivateKey(pki.Tsa)), ToBc(pki.Tsa));
+        var generator = new TimeStampTokenGenerator(signer, Asn1DigestFactory.Get(OiwObjectIdentifiers.IdSha1), new DerObjectIdentifier("1.3.6.1.4.1.99999.1.1"), false);
         generator.SetCertificates(Org.BouncyCastle.Utilities.Collections.CollectionUtilities.CreateStore(new[] { ToBc(pki.Tsa), ToBc(pki.Intermediate), ToBc(pki.Root) }));
         var responder = new TimeStampResponseGenerator(generator, TspAlgorithms.Allowed);
         var serial = BigInteger.ValueOf(Interlocked.Increment(ref _tsaSerial));
@@ -45,7 +50,7 @@ public sealed class DevelopmentResponders(DevelopmentPki pki)
                 : new RevokedStatus(revoked.When.UtcDateTime, CrlReason.KeyCompromise);
             generator.AddResponse(id, status, now.AddMinutes(-1), now.AddDays(1), null);
         }
-        var basic = generator.Generate(new Asn1SignatureFactory("SHA256WithRSA", PrivateKey(ca)), new[] { ToBc(ca) }, now);
+        var basic = generator.Generate(new DotNetRsaSignatureFactory(PrivateKey(ca)), new[] { ToBc(ca) }, now);
         return new OCSPRespGenerator().Generate(OCSPRespGenerator.Successful, basic).GetEncoded();
     }
 
@@ -53,13 +58,14 @@ public sealed class DevelopmentResponders(DevelopmentPki pki)
     public byte[] Crl(string caSubject, DateTimeOffset? at = null) =>
         pki.BuildCrl(pki.CertificateAuthorities.First(c => c.Subject == caSubject), at ?? DateTimeOffset.UtcNow);
 
-    private static BcCert ToBc(X509Certificate2 c) => new X509CertificateParser().ReadCertificate(c.RawData);
+    private static BcCert ToBc(X509Certificate2 c) => CertificateCache.Of(c);
 
-    private static AsymmetricKeyParameter PrivateKey(X509Certificate2 c)
-    {
-        using var rsa = c.GetRSAPrivateKey() ?? throw new InvalidOperationException("Development responders use RSA keys.");
-        return DotNetUtilities.GetRsaKeyPair(rsa.ExportParameters(true)).Private;
-    }
+    // One key object per certificate, kept: loading it was a sixth of a B-LTA signature's CPU. Keyed by the certificate's hash,
+    // so a re-issued TSA certificate gets its own.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RSA> _privateKeys = new();
+
+    private RSA PrivateKey(X509Certificate2 c) => _privateKeys.GetOrAdd(c.GetCertHashString(HashAlgorithmName.SHA256),
+        _ => c.GetRSAPrivateKey() ?? throw new InvalidOperationException("Development responders use RSA keys."));
 }
 
 /// <summary>An in-process TSA client over <see cref="DevelopmentResponders"/>, for an embedded default without HTTP.</summary>

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Ocsp;
 using Org.BouncyCastle.X509;
+using Signing.Certificates;
 using BcCert = Org.BouncyCastle.X509.X509Certificate;
 
 namespace Signing.Revocation;
@@ -43,8 +44,8 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
 
     public async Task<RevocationEvidence> OcspAsync(X509Certificate2 cert, X509Certificate2 issuer, string url, CancellationToken ct)
     {
-        var bcCert = ToBc(cert);
-        var bcIssuer = ToBc(issuer);
+        var bcCert = CertificateCache.Of(cert);
+        var bcIssuer = CertificateCache.Of(issuer);
         var id = new CertificateID(CertificateID.DigestSha1, bcIssuer, bcCert.SerialNumber);
         var gen = new OcspReqGenerator();
         gen.AddRequest(id);
@@ -57,8 +58,8 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
                 throw new RevocationException($"OCSP responder {url} answered status {resp.Status}.");
             var basic = (BasicOcspResp)resp.GetResponseObject();
             var signerCerts = basic.GetCerts();
-            var verified = basic.Verify(bcIssuer.GetPublicKey())
-                || signerCerts.Any(c => IsIssuedBy(c, bcIssuer) && basic.Verify(c.GetPublicKey()));
+            var verified = basic.Verify(CertificateCache.PublicKey(bcIssuer))
+                || signerCerts.Any(c => IsIssuedBy(c, bcIssuer) && basic.Verify(CertificateCache.PublicKey(c)));
             if (!verified) throw new RevocationException($"OCSP response from {url} is not signed by the issuer or a delegated responder.");
             var single = basic.Responses.FirstOrDefault(r => r.GetCertID().Equals(id))
                 ?? throw new RevocationException($"OCSP response from {url} does not cover the certificate.");
@@ -82,10 +83,10 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
         try
         {
             var crl = new X509CrlParser().ReadCrl(body);
-            crl.Verify(ToBc(issuer).GetPublicKey());
+            crl.Verify(CertificateCache.PublicKey(CertificateCache.Of(issuer)));
             if (crl.NextUpdate is { } next && next < DateTime.UtcNow)
                 throw new RevocationException($"CRL from {url} is expired (next update {next:u}).");
-            var status = crl.IsRevoked(ToBc(cert)) ? RevocationStatus.Revoked : RevocationStatus.Good;
+            var status = crl.IsRevoked(CertificateCache.Of(cert)) ? RevocationStatus.Revoked : RevocationStatus.Good;
             return new RevocationEvidence(status, null, body, url);
         }
         catch (Exception e) when (e is not RevocationException)
@@ -126,9 +127,8 @@ public sealed class RevocationClient(HttpClient? httpClient = null, TimeSpan? ti
 
     private static bool IsIssuedBy(BcCert c, BcCert issuer)
     {
-        try { c.Verify(issuer.GetPublicKey()); return true; }
+        try { c.Verify(CertificateCache.PublicKey(issuer)); return true; }
         catch (Exception) { return false; }
     }
 
-    internal static BcCert ToBc(X509Certificate2 c) => new X509CertificateParser().ReadCertificate(c.RawData);
 }

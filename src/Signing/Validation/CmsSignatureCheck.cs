@@ -1,3 +1,4 @@
+using Signing.Certificates;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Org.BouncyCastle.Asn1;

@@ -1,3 +1,4 @@
+using Signing.Certificates;
 using Signing.Pdf;
 using System.Security.Cryptography;
 using Org.BouncyCastle.X509;

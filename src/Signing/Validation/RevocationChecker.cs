@@ -1,3 +1,4 @@
+using Signing.Certificates;
 using Org.BouncyCastle.Ocsp;
 using Org.BouncyCastle.X509;
 

@@ -1,3 +1,4 @@
+using Signing.Certificates;
 using Signing.Pdf;
 using System.Globalization;
 using System.Security.Cryptography;

@@ -1,3 +1,4 @@
+using Signing.Certificates;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tsp;

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 
-namespace Signing.Validation;
+namespace Signing.Certificates;
 
 /// <summary>
 /// Memoises pure cryptographic verifications (same inputs, same answer) across validations: an archive re-validates
