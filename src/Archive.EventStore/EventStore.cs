@@ -67,6 +67,12 @@ public sealed class EventStore
         }
     }
 
+    /// <summary>
+    /// Raised after each append through this instance (in a caller's transaction: before that commits). A projection daemon of
+    /// this process listens, so it polls at once instead of at its idle interval (<see cref="ProjectionDaemon"/>).
+    /// </summary>
+    public event Action? Appended;
+
     /// <summary>Appends events to one stream in one transaction (its own).</summary>
     public async Task<AppendResult> AppendAsync(string streamId, ExpectedVersion expected, IReadOnlyList<object> events,
         EventMetadata? metadata = null, CancellationToken ct = default)
@@ -170,6 +176,7 @@ public sealed class EventStore
         }
         catch (PostgresException e) when (e.SqlState == "ES003") { throw new StreamArchivedException(streamId, e); }
 
+        Appended?.Invoke();
         return (new AppendResult(recorded[^1].Version, recorded[0].Position, recorded[^1].Position), recorded);
     }
 

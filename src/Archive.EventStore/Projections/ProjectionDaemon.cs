@@ -24,6 +24,7 @@ public sealed class ProjectionDaemon
     private readonly IReadOnlyList<IAsyncProjection> _projections;
     private readonly ProjectionDaemonOptions _options;
     private readonly ConcurrentDictionary<string, int> _leases = new();
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ProjectionDaemon(EventStore store, IEnumerable<IAsyncProjection> projections, ProjectionDaemonOptions? options = null)
     {
@@ -46,9 +47,32 @@ public sealed class ProjectionDaemon
     private string S => _store.Schema;
 
     /// <summary>Runs until cancelled: one independent loop per projection, each contending for its lease, then processing.</summary>
-    public Task RunAsync(CancellationToken ct) =>
-        // Task.Run: a projection that blocks before its first await must not hold up the others' loops either.
-        Task.WhenAll(_projections.Select(p => Task.Run(() => RunProjectionAsync(p, ct), CancellationToken.None)));
+    public async Task RunAsync(CancellationToken ct)
+    {
+        _store.Appended += Nudge;
+        try
+        {
+            // Task.Run: a projection that blocks before its first await must not hold up the others' loops either.
+            await Task.WhenAll(_projections.Select(p => Task.Run(() => RunProjectionAsync(p, ct), CancellationToken.None)));
+        }
+        finally
+        {
+            _store.Appended -= Nudge;
+        }
+    }
+
+    /// <summary>Ends every idle pause now (something was appended): each projection polls and goes back to its shortest interval.</summary>
+    public void Nudge() => Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    /// <summary>Waits <paramref name="delay"/> or until <see cref="Nudge"/>; true when nudged.</summary>
+    private static async Task<bool> PauseAsync(Task wake, TimeSpan delay, CancellationToken ct)
+    {
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var done = await Task.WhenAny(Task.Delay(delay, timer.Token), wake);
+        await timer.CancelAsync();
+        ct.ThrowIfCancellationRequested();
+        return done == wake;
+    }
 
     private async Task RunProjectionAsync(IAsyncProjection p, CancellationToken ct)
     {
@@ -78,12 +102,18 @@ public sealed class ProjectionDaemon
         {
             _leases[p.Name] = lease.ProcessID;
             await EnsureCheckpointsAsync([p], ct);
+            var idle = 0;
             while (!ct.IsCancellationRequested)
             {
+                // Taken before processing, so an append during the batch is not missed: its nudge ends the pause below.
+                var wake = _wake.Task;
                 // Proves the lease is still ours: if this connection died, the lock went with it.
                 await using (var ping = new NpgsqlCommand("select 1", lease))
                     await ping.ExecuteScalarAsync(ct);
-                if (await ProcessAsync(p, ct) == 0) await Task.Delay(_options.PollInterval, ct);
+                if (await ProcessAsync(p, ct) > 0) { idle = 0; continue; }
+                // An append in a caller's transaction nudges before its commit: polling restarts at the shortest interval.
+                var pause = TimeSpan.FromTicks(Math.Min(_options.PollInterval.Ticks << Math.Min(idle, 16), Math.Max(_options.PollInterval.Ticks, _options.MaxIdlePollInterval.Ticks)));
+                idle = await PauseAsync(wake, pause, ct) ? 0 : idle + 1;
             }
         }
         finally
