@@ -106,7 +106,7 @@ public sealed class ProjectionDaemon
             while (!ct.IsCancellationRequested)
             {
                 // Taken before processing, so an append during the batch is not missed: its nudge ends the pause below.
-                var wake = _wake.Task;
+                var wake = Volatile.Read(ref _wake).Task;
                 // Proves the lease is still ours: if this connection died, the lock went with it.
                 await using (var ping = new NpgsqlCommand("select 1", lease))
                     await ping.ExecuteScalarAsync(ct);

@@ -27,8 +27,10 @@ public static partial class Journeys
         await page.FillAsync("#fonds-form [name=organId]", organ);
         await page.FillAsync("#fonds-form [name=name]", "Phông Ủy ban nhân dân tỉnh Lai Châu");
         await page.ClickAsync("#fonds-form button[type=submit]");
-        try { await page.WaitForURLAsync("**/fonds/" + organ); }
-        catch (TimeoutException e)
+        // ToHaveURL polls the address. WaitForURL waits for a navigation and its load event, and once (1 run in 3) timed out
+        // after 45 s with the fonds page already shown.
+        try { await Expect(page).ToHaveURLAsync(new Regex("/fonds/" + Regex.Escape(organ) + "$"), new() { Timeout = 45_000 }); }
+        catch (PlaywrightException e)
         {
             // Name what the page showed instead of the fonds (a refusal beside the form, or nothing at all).
             throw new TimeoutException($"the fonds page did not open; the form page shows: {await page.InnerTextAsync("main")}", e);
