@@ -11,10 +11,13 @@ namespace Archive.Bench.Suites;
 
 /// <summary>
 /// Digitization at scale, on A4 pages made from the seeds' text (200 dpi colour JPEG, <see cref="ScanMaker"/>):
-/// (1) ocrmypdf run directly with the pipeline's own options, one process per core, on the same cores, as the baseline;
+/// (1) ocrmypdf run directly with the pipeline's own options, one process per core, on the same cores, as the baseline, run
+///     before and after (2) on the same pages (the mean cancels the machine's drift);
 /// (2) the pipeline end to end (upload → queue → OCR → PDF/A → signature → events → page-text rows) in one worker host
 ///     with one worker per core; their pages/s and ratio, and the projection for Lai Châu's 1,120,180 pages;
-/// (3) one worker process with one worker on core 0 against two such processes on cores 0 and 1 (each a core of its own);
+/// (3) one worker process with one worker on core 0 against two such processes on cores 0 and 1 (each a core of its own),
+///     the API host, PostgreSQL and this client pinned to the same cores as the workers of the round;
+/// each round's core-seconds per page by process, and the per-job step times, say where the time went;
 /// (4) search recall: distinctive 4-word phrases of each page's source text, asked with and without diacritics.
 /// The API and the workers are the real host (Archive.Api.dll) as separate processes over the bench database.
 /// </summary>
@@ -148,9 +151,15 @@ public static class DigitizeSuite
         var directRate = pages / ((directBefore + directAfter) / 2);
         Console.WriteLine($"digitize ocrmypdf direct, mean of before and after: {directRate:F3} pages/s");
         var oneTexts = Texts(pages);
-        var (one, docs1) = await Round("1 process x 1 worker (core 0)", oneTexts, oneTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0"], 1);
+        // Scaling: the whole archive gets as many cores as it runs workers. The API host, PostgreSQL and this client are pinned
+        // with the workers (core 0, then cores 0-1), so the one-worker round cannot borrow a second core for its uploads,
+        // signatures' database work and projections, and each worker of the two-worker round has a core of its own.
+        Pin("0", api, db);
+        var (one, docs1) = await Round("1 process x 1 worker (core 0; API host and PostgreSQL on core 0 too)", oneTexts, oneTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0"], 1);
         var twoTexts = Texts(pages);
-        var (two, docs2) = await Round("2 processes x 1 worker (cores 0 and 1)", twoTexts, twoTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0", Environment.ProcessorCount > 1 ? "1" : "0"], 1);
+        Pin(Environment.ProcessorCount > 1 ? "0-1" : "0", api, db);
+        var (two, docs2) = await Round("2 processes x 1 worker (cores 0 and 1; API host and PostgreSQL on cores 0-1)", twoTexts, twoTexts.Select(t => ScanMaker.Jpeg(t)).ToList(), ["0", Environment.ProcessorCount > 1 ? "1" : "0"], 1);
+        Pin(allCores, api, db);
 
         // Search recall: per page, up to 3 distinctive 4-word phrases (words of 3+ letters), with and without diacritics.
         int asked = 0, found = 0;
@@ -185,6 +194,30 @@ public static class DigitizeSuite
         try { Directory.Delete(data, true); } catch (IOException) { }
     }
 
+    /// <summary>Pins this process, the API host and every process of the private PostgreSQL (postmaster and backends; new
+    /// backends inherit the postmaster's affinity) to <paramref name="cores"/>, all their threads (<c>taskset -a</c>).</summary>
+    private static void Pin(string cores, Host api, BenchDatabase db)
+    {
+        var pids = new List<int> { Environment.ProcessId, api.Pid };
+        if (db.PostmasterPid is { } postmaster)
+        {
+            pids.Add(postmaster);
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+                if (int.TryParse(Path.GetFileName(dir), out var pid))
+                    try
+                    {
+                        var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                        if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) == postmaster) pids.Add(pid);
+                    }
+                    catch (IOException) { }
+        }
+        foreach (var pid in pids)
+        {
+            using var p = Process.Start(new ProcessStartInfo("taskset", ["-a", "-cp", cores, pid.ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            p.WaitForExit();
+        }
+    }
+
     private static async Task<JsonElement> Post(HttpClient http, string url, string json)
     {
         var r = await http.PostAsync(url, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
@@ -217,6 +250,24 @@ public static class DigitizeSuite
         if (!await r.ReadAsync() || r.IsDBNull(0)) return;
         Console.WriteLine($"  steps per job: ocrmypdf {r.GetDouble(0):F2} s, queued to converted minus OCR {r.GetDouble(1):F2} s; sign step {r.GetDouble(3):F2} s (signature {r.GetDouble(2):F2} s); " +
             $"workers busy {r.GetDouble(4) / (workers * wall.TotalSeconds):P0} of {workers} x {wall.TotalSeconds:F1} s (from OCR start to done)");
+        await r.DisposeAsync();
+        // Per worker process (the lease owner names host, process and instance): jobs run, and the longest wait between one
+        // job's end and its next OCR start (the queue's hand-over time).
+        await using var per = db.CreateCommand($$"""
+            with j as (
+              select split_part(q.lease_owner, '/', 2) as process, q.finished_at,
+                     c.recorded_at - make_interval(secs => (c.data->>'durationMs')::float8 / 1000) as ocr_start
+                from archive_api.digitization_queue q
+                join {{Archive.Api.Hosting.EventStoreSetup.Schema}}.events c on c.stream_id = 'document-' || q.document_id and c.type = 'document.digitization.converted.v1'
+               where q.document_id = any($1)),
+            g as (select process, ocr_start - lag(finished_at) over (partition by process order by ocr_start) as gap from j)
+            select process, count(*), coalesce(max(extract(epoch from gap)), 0) from g group by process order by process
+            """);
+        per.Parameters.AddWithValue(documents);
+        await using var pr = await per.ExecuteReaderAsync();
+        var parts = new List<string>();
+        while (await pr.ReadAsync()) parts.Add($"process {pr.GetString(0)}: {pr.GetInt64(1)} jobs, longest hand-over {pr.GetDouble(2):F2} s");
+        Console.WriteLine("  " + string.Join("; ", parts));
     }
 
     private static async Task WaitAllDoneAsync(NpgsqlDataSource db, TimeSpan timeout)
@@ -241,6 +292,8 @@ public static class DigitizeSuite
         public string Url { get; }
 
         private Host(Process process, string url) { _process = process; Url = url; }
+
+        public int Pid => _process.Id;
 
         public static async Task<Host> StartAsync(string connectionString, string data, int workers, string? cpus = null)
         {

@@ -114,10 +114,11 @@ public sealed class DigitizationQueue(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Marks the job done; <c>lease_owner</c> keeps naming the worker that finished it (which node did the work).</summary>
     public async Task CompleteAsync(string jobId, string owner, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            update archive_api.digitization_queue set status = 'done', step = 'done', lease_owner = null, lease_until = null,
+            update archive_api.digitization_queue set status = 'done', step = 'done', lease_until = null,
                 finished_at = now(), updated_at = now(), last_error = null
             where job_id = $1 and lease_owner = $2
             """);
