@@ -48,6 +48,27 @@ public sealed class CpuMeter
     {
         if (postmaster is not { } pid) return TimeSpan.Zero;
         double ticks = 0;
+        foreach (var (p, f) in ProcessStats())
+        {
+            if (p == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]) + double.Parse(f[13]) + double.Parse(f[14]);
+            else if (int.Parse(f[1]) == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]);
+        }
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    /// <summary>CPU seconds (user + system) of a running process itself and of its children it has waited for.</summary>
+    public static (double Self, double Children) ProcessCpu(int pid)
+    {
+        var f = Fields(File.ReadAllText($"/proc/{pid}/stat"));
+        return ((double.Parse(f[11]) + double.Parse(f[12])) / TicksPerSecond, (double.Parse(f[13]) + double.Parse(f[14])) / TicksPerSecond);
+    }
+
+    /// <summary>The running processes whose parent is <paramref name="pid"/>.</summary>
+    public static IEnumerable<int> ChildrenOf(int pid) => ProcessStats().Where(s => int.Parse(s.Fields[1]) == pid).Select(s => s.Pid);
+
+    /// <summary>Every process's stat fields; a process that exits while being read is left out.</summary>
+    private static IEnumerable<(int Pid, string[] Fields)> ProcessStats()
+    {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var p)) continue;
@@ -55,12 +76,8 @@ public sealed class CpuMeter
             try { stat = File.ReadAllText(Path.Combine(dir, "stat")); }
             catch (IOException) { continue; }
             catch (UnauthorizedAccessException) { continue; }
-            var f = Fields(stat);
-            var ppid = int.Parse(f[1]);
-            if (p == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]) + double.Parse(f[13]) + double.Parse(f[14]);
-            else if (ppid == pid) ticks += double.Parse(f[11]) + double.Parse(f[12]);
+            yield return (p, Fields(stat));
         }
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
     /// <summary>The postmaster of a cluster, from its data folder's postmaster.pid.</summary>

@@ -199,18 +199,7 @@ public static class DigitizeSuite
     private static void Pin(string cores, Host api, BenchDatabase db)
     {
         var pids = new List<int> { Environment.ProcessId, api.Pid };
-        if (db.PostmasterPid is { } postmaster)
-        {
-            pids.Add(postmaster);
-            foreach (var dir in Directory.EnumerateDirectories("/proc"))
-                if (int.TryParse(Path.GetFileName(dir), out var pid))
-                    try
-                    {
-                        var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                        if (int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]) == postmaster) pids.Add(pid);
-                    }
-                    catch (IOException) { }
-        }
+        if (db.PostmasterPid is { } postmaster) pids.AddRange([postmaster, .. CpuMeter.ChildrenOf(postmaster)]);
         foreach (var pid in pids)
         {
             using var p = Process.Start(new ProcessStartInfo("taskset", ["-a", "-cp", cores, pid.ToString()]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -317,12 +306,7 @@ public static class DigitizeSuite
         }
 
         /// <summary>CPU seconds (user + system) of the host itself and of its finished child processes (the OCR tools).</summary>
-        public (double Self, double Children) Cpu()
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return ((double.Parse(f[11]) + double.Parse(f[12])) / 100, (double.Parse(f[13]) + double.Parse(f[14])) / 100);
-        }
+        public (double Self, double Children) Cpu() => CpuMeter.ProcessCpu(_process.Id);
 
         public async ValueTask DisposeAsync()
         {
